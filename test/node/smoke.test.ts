@@ -1,0 +1,2 @@
+import { it, expect } from "vitest";
+it("node smoke", () => { expect(process.version.startsWith("v22")).toBe(true); });

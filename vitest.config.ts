@@ -1,0 +1,26 @@
+// Two projects: tests inside workerd (gateway over HTTP, shards, WASM in the runtime) and tests in
+// Node that need things outside workerd (a real redis-server, a spawned gateway, @upstash/redis).
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        test: { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/compat/**", "test/node/**"] },
+      },
+      {
+        test: {
+          name: "node",
+          include: ["test/compat/**/*.test.ts", "test/node/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          pool: "forks",
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,2 @@
+// Placeholder entry of the shard core; replaced by the keyspace engine.
+export { keySlotAt } from "./crc16";

@@ -1,0 +1,129 @@
+// RESP2, the internal language: commands in (arrays of bulk strings), replies out, bytes kept as bytes.
+
+/** A status reply (`+OK`). Kept apart from bulk strings: encodings treat them differently. */
+export class Status {
+  constructor(readonly text: string) {}
+}
+
+/** An error reply (`-ERR …`), carried as a value inside pipelines and transactions. */
+export class ReplyError {
+  constructor(readonly message: string) {}
+}
+
+/** Integers are numbers while exact, bigint beyond 2^53 (Redis integers are 64-bit). */
+export type Reply = Uint8Array | number | bigint | null | Status | ReplyError | Reply[];
+
+const encoder = new TextEncoder();
+const CRLF = [13, 10] as const;
+
+/** Encodes commands (each an array of string or byte arguments) as one RESP batch. */
+export function encodeCommands(commands: readonly (readonly (string | Uint8Array)[])[]): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  const push = (bytes: Uint8Array) => {
+    parts.push(bytes);
+    size += bytes.length;
+  };
+  for (const command of commands) {
+    push(encoder.encode(`*${command.length}\r\n`));
+    for (const arg of command) {
+      const bytes = typeof arg === "string" ? encoder.encode(arg) : arg;
+      push(encoder.encode(`$${bytes.length}\r\n`));
+      push(bytes);
+      push(new Uint8Array(CRLF));
+    }
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** Streams replies out of a RESP buffer, one `next()` per reply. */
+export class ReplyReader {
+  private pos = 0;
+  constructor(private readonly bytes: Uint8Array) {}
+
+  get done(): boolean {
+    return this.pos >= this.bytes.length;
+  }
+
+  next(): Reply {
+    const type = this.bytes[this.pos++];
+    const line = this.line();
+    switch (type) {
+      case 0x2b /* + */:
+        return new Status(latin(line));
+      case 0x2d /* - */:
+        return new ReplyError(new TextDecoder().decode(line));
+      case 0x3a /* : */:
+        return toInteger(latin(line));
+      case 0x24 /* $ */: {
+        const len = Number(latin(line));
+        if (len < 0) return null;
+        const value = this.bytes.slice(this.pos, this.pos + len);
+        this.pos += len + 2;
+        return value;
+      }
+      case 0x2a /* * */: {
+        const len = Number(latin(line));
+        if (len < 0) return null;
+        const items: Reply[] = new Array(len);
+        for (let i = 0; i < len; i++) items[i] = this.next();
+        return items;
+      }
+      default:
+        throw new Error(`malformed RESP: type byte ${type} at ${this.pos - 1}`);
+    }
+  }
+
+  private line(): Uint8Array {
+    const end = this.bytes.indexOf(13, this.pos);
+    if (end < 0) throw new Error("malformed RESP: unterminated line");
+    const line = this.bytes.subarray(this.pos, end);
+    this.pos = end + 2;
+    return line;
+  }
+}
+
+/** Decodes every reply in a buffer. */
+export function decodeReplies(bytes: Uint8Array): Reply[] {
+  const reader = new ReplyReader(bytes);
+  const replies: Reply[] = [];
+  while (!reader.done) replies.push(reader.next());
+  return replies;
+}
+
+/** Encodes replies back to RESP (used by tests, fan-out merges and the Lua bridge). */
+export function encodeReply(reply: Reply, out: number[] = []): number[] {
+  const text = (s: string) => {
+    for (const b of encoder.encode(s)) out.push(b);
+  };
+  if (reply === null) text("$-1\r\n");
+  else if (reply instanceof Uint8Array) {
+    text(`$${reply.length}\r\n`);
+    for (const b of reply) out.push(b);
+    text("\r\n");
+  } else if (typeof reply === "number" || typeof reply === "bigint") text(`:${reply}\r\n`);
+  else if (reply instanceof Status) text(`+${reply.text}\r\n`);
+  else if (reply instanceof ReplyError) text(`-${reply.message}\r\n`);
+  else {
+    text(`*${reply.length}\r\n`);
+    for (const item of reply) encodeReply(item, out);
+  }
+  return out;
+}
+
+function latin(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) s += String.fromCharCode(b);
+  return s;
+}
+
+function toInteger(text: string): number | bigint {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : BigInt(text);
+}
