@@ -7,7 +7,13 @@ export default defineConfig({
   test: {
     projects: [
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            // A small checkpoint threshold makes every test exercise compaction, not only the log.
+            miniflare: { bindings: { EDGESLOT_CHECKPOINT_BYTES: "65536" } },
+          }),
+        ],
         test: { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/compat/**", "test/node/**"] },
       },
       {

@@ -1,0 +1,10 @@
+// The shard's SQLite tables: the effect log (AOF) and the checkpointed per-key rows.
+
+export function createSchema(sql: SqlStorage): void {
+  // One log entry is the effects of one batch, in RESP; `part` splits entries over the row limit.
+  sql.exec(`CREATE TABLE IF NOT EXISTS effect_log (
+    seq INTEGER NOT NULL, part INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (seq, part))`);
+  // One row per key holding the core's DUMP payload (type, absolute expiry, value, checksum).
+  sql.exec(`CREATE TABLE IF NOT EXISTS key_rows (
+    key BLOB NOT NULL, part INTEGER NOT NULL, payload BLOB NOT NULL, PRIMARY KEY (key, part))`);
+}

@@ -1,0 +1,136 @@
+// The shard Durable Object through its RPC method: atomic batches, durability across restarts
+// (log replay, checkpointed rows, chunked values), active expiry by alarm, failure recovery.
+import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { PART_BYTES } from "../../shards/persistence/blobs";
+import { EffectLog } from "../../shards/persistence/log";
+import type { Shard } from "../../shards/shard";
+import { decodeReplies, encodeCommands, ReplyError, Status, type Reply } from "../../worker/wire/resp";
+
+const text = (s: string) => new TextEncoder().encode(s);
+const shardStub = (name = "shard-test") => env.SHARD.get(env.SHARD.idFromName(name));
+
+async function run(stub: DurableObjectStub<Shard>, ...commands: (string | Uint8Array)[][]): Promise<Reply[]> {
+  return decodeReplies(new Uint8Array(await stub.execute(encodeCommands(commands).buffer as ArrayBuffer)));
+}
+
+async function restart(stub: DurableObjectStub<Shard>): Promise<void> {
+  await evictDurableObject(stub);
+}
+
+const tableCount = (stub: DurableObjectStub<Shard>, table: string) =>
+  runInDurableObject(stub, (_, state) => state.storage.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).one().n);
+
+describe("shard batches", () => {
+  it("answers one reply per command, in order", async () => {
+    const stub = shardStub();
+    const replies = await run(stub, ["SET", "a", "1"], ["INCR", "a"], ["GET", "a"], ["GET", "missing"]);
+    expect(replies).toEqual([new Status("OK"), 2, text("2"), null]);
+  });
+
+  it("returns Redis errors as values inside the batch", async () => {
+    const stub = shardStub();
+    const replies = await run(stub, ["SET", "s", "x"], ["INCR", "s"], ["GET", "s"]);
+    expect(replies[1]).toBeInstanceOf(ReplyError);
+    expect((replies[1] as ReplyError).message).toBe("ERR value is not an integer or out of range");
+    expect(replies[2]).toEqual(text("x"));
+  });
+});
+
+describe("shard durability", () => {
+  it("keeps acknowledged writes across a restart (log replay)", async () => {
+    const stub = shardStub();
+    await run(stub, ["SET", "k1", "v1"], ["SET", "k2", "v2"], ["INCRBY", "n", "41"], ["INCR", "n"], ["DEL", "k2"]);
+    await restart(stub);
+    expect(await run(stub, ["GET", "k1"], ["GET", "k2"], ["GET", "n"])).toEqual([text("v1"), null, text("42")]);
+  });
+
+  it("keeps writes across a restart after a checkpoint trimmed the log", async () => {
+    const stub = shardStub();
+    // The test configuration checkpoints every 64 KiB of log: 300 values of 1 KiB pass it.
+    const value = "v".repeat(1024);
+    const writes = Array.from({ length: 300 }, (_, i) => ["SET", `key:${i}`, `${i}:${value}`]);
+    await run(stub, ...writes);
+    await run(stub, ["DEL", "key:7"], ["APPEND", "key:8", "+tail"]);
+    expect(await tableCount(stub, "key_rows")).toBeGreaterThan(0);
+    await restart(stub);
+    const reads = await run(stub, ["DBSIZE"], ["GET", "key:0"], ["GET", "key:7"], ["GET", "key:8"], ["GET", "key:299"]);
+    expect(reads).toEqual([299, text(`0:${value}`), null, text(`8:${value}+tail`), text(`299:${value}`)]);
+  });
+
+  it("stores values larger than a storage row in parts and reassembles them", async () => {
+    const stub = shardStub();
+    const big = new Uint8Array(5 * 1024 * 1024 + 17);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 31 + 7) & 0xff;
+    await run(stub, ["SET", "big", big]); // passes the checkpoint threshold at once
+    expect(await tableCount(stub, "key_rows")).toBeGreaterThan(2);
+    await restart(stub);
+    expect(await run(stub, ["GET", "big"])).toEqual([big]);
+  });
+
+  it("splits log entries larger than a storage row and replays them whole", async () => {
+    const stub = shardStub();
+    const replayed = await runInDurableObject(stub, (_, state) => {
+      const log = new EffectLog(state.storage.sql);
+      const entry = new Uint8Array(2 * PART_BYTES + 5).map((_, i) => i % 251);
+      log.append(entry);
+      log.append(text("small"));
+      const parts = state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM effect_log").one().n;
+      const seen: Uint8Array[] = [];
+      new EffectLog(state.storage.sql).replay((bytes) => seen.push(bytes));
+      return { parts, seen, entry };
+    });
+    expect(replayed.parts).toBe(4);
+    expect(replayed.seen).toEqual([replayed.entry, text("small")]);
+  });
+
+  it("keeps a key's TTL as an absolute time across a restart", async () => {
+    const stub = shardStub();
+    await run(stub, ["SET", "t", "v", "EX", "1000"]);
+    const [before] = await run(stub, ["PEXPIRETIME", "t"]);
+    await restart(stub);
+    expect(await run(stub, ["PEXPIRETIME", "t"])).toEqual([before]);
+  });
+});
+
+describe("shard expiry", () => {
+  it("sweeps expired keys from the alarm and logs their deletion", async () => {
+    const stub = shardStub();
+    await run(stub, ["SET", "soon", "v", "PX", "5000"], ["SET", "later", "v", "EX", "3600"], ["SET", "never", "v"]);
+    await runInDurableObject(stub, (shard: Shard) => {
+      const start = shard.clock();
+      shard.clock = () => start + 10_000;
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const [keys] = await runInDurableObject(stub, (_, state) => [
+      state.storage.sql.exec("SELECT COUNT(*) AS n FROM effect_log").one().n,
+    ]);
+    expect(keys).toBeGreaterThan(0);
+    expect(await run(stub, ["DBSIZE"])).toEqual([2]);
+    await restart(stub);
+    expect(await run(stub, ["EXISTS", "soon"], ["EXISTS", "later"], ["EXISTS", "never"])).toEqual([0, 1, 1]);
+  });
+
+  it("schedules no alarm when no key has a TTL", async () => {
+    const stub = shardStub();
+    await run(stub, ["SET", "plain", "v"]);
+    expect(await runDurableObjectAlarm(stub)).toBe(false);
+  });
+});
+
+describe("shard failures", () => {
+  it("answers errors for a batch whose core fails and keeps every acknowledged write", async () => {
+    const stub = shardStub();
+    await run(stub, ["SET", "kept", "1"]);
+    await runInDurableObject(stub, (shard: Shard) => {
+      const core = (shard as unknown as { core: { execute: (...args: unknown[]) => unknown } }).core;
+      core.execute = () => {
+        throw new Error("simulated trap");
+      };
+    });
+    const failed = await run(stub, ["SET", "lost", "1"], ["GET", "kept"]);
+    expect(failed).toHaveLength(2);
+    for (const reply of failed) expect((reply as ReplyError).message).toMatch(/^ERR shard failure: simulated trap/);
+    expect(await run(stub, ["GET", "kept"], ["GET", "lost"])).toEqual([text("1"), null]);
+  });
+});
