@@ -4,5 +4,9 @@ interface Env {
   EDGESLOT_SHARDS?: string;
   EDGESLOT_TOKEN?: string;
   EDGESLOT_READONLY_TOKEN?: string;
+  /** Request body limit in bytes (default 10 MB). */
+  EDGESLOT_MAX_REQUEST_BYTES?: string;
+  /** Key size limit in bytes (default 32 KB). */
+  EDGESLOT_MAX_KEY_BYTES?: string;
 }
 declare namespace Cloudflare { interface Env extends globalThis.Env {} }

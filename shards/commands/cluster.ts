@@ -1,0 +1,16 @@
+// CLUSTER subcommands: slot and topology questions answered by the gateway; per-slot key questions
+// routed to the slot's owner shard.
+import { type CommandSpec, NO_KEYS } from "./types";
+
+const LOCAL = { kind: "local" } as const;
+const STALE = ["stale"] as const;
+
+export const CLUSTER = [
+  { name: "cluster", group: "cluster", arity: -2, flags: [], keys: NO_KEYS, split: { kind: "container" }, summary: "Cluster subcommands" },
+  { name: "cluster|keyslot", group: "cluster", arity: 3, flags: STALE, keys: NO_KEYS, split: LOCAL, summary: "The hash slot of a key" },
+  { name: "cluster|slots", group: "cluster", arity: 2, flags: STALE, keys: NO_KEYS, split: LOCAL, summary: "Slot ranges and the shard owning each" },
+  { name: "cluster|shards", group: "cluster", arity: 2, flags: STALE, keys: NO_KEYS, split: LOCAL, summary: "Shards, their slots and nodes" },
+  { name: "cluster|info", group: "cluster", arity: 2, flags: STALE, keys: NO_KEYS, split: LOCAL, summary: "Cluster state" },
+  { name: "cluster|countkeysinslot", group: "cluster", arity: 3, flags: STALE, keys: NO_KEYS, split: { kind: "slot", slotAt: 2 }, summary: "Number of keys in a slot" },
+  { name: "cluster|getkeysinslot", group: "cluster", arity: 4, flags: STALE, keys: NO_KEYS, split: { kind: "slot", slotAt: 2 }, summary: "Keys in a slot" },
+] as const satisfies readonly CommandSpec[];

@@ -1,0 +1,25 @@
+// The command table: every family's entries in one list, and lookups by name. Re-exports only data.
+import { CLUSTER } from "./cluster";
+import { KEYSPACE } from "./keyspace";
+import { SERVER } from "./server";
+import { STRINGS } from "./strings";
+import type { CommandSpec } from "./types";
+
+export type * from "./types";
+
+export const COMMANDS = [...STRINGS, ...KEYSPACE, ...SERVER, ...CLUSTER] as const satisfies readonly CommandSpec[];
+
+export type CommandName = (typeof COMMANDS)[number]["name"];
+/** Commands the gateway answers itself; worker/local maps each to a handler. */
+export type LocalCommandName = Extract<(typeof COMMANDS)[number], { split: { kind: "local" } }>["name"];
+
+const BY_NAME: ReadonlyMap<string, CommandSpec> = new Map(COMMANDS.map((spec) => [spec.name, spec]));
+
+/** The entry for a lower-case name (`get`, `cluster`, `cluster|keyslot`). */
+export function commandSpec(name: string): CommandSpec | undefined {
+  return BY_NAME.get(name);
+}
+
+export function isWrite(spec: CommandSpec): boolean {
+  return spec.flags.includes("write");
+}

@@ -1,0 +1,9 @@
+// What gateway-local commands may read: topology and the address clients reached us at. No env.
+
+export interface LocalContext {
+  readonly shards: number;
+  /** The address CLUSTER SLOTS/SHARDS report for every node (each shard is one "node"). */
+  readonly ip: string;
+  readonly port: number;
+  readonly keySlot: (key: Uint8Array) => number;
+}

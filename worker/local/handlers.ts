@@ -1,0 +1,20 @@
+// Gateway-local commands: one handler per table entry whose split is "local". The map is typed
+// against the table, so a missing or extra handler fails to compile.
+import type { LocalCommandName } from "../../shards/commands";
+import type { Command } from "../routing/command";
+import type { Reply } from "../wire/resp";
+import { clusterInfo, clusterKeyslot, clusterShards, clusterSlots } from "./cluster";
+import type { LocalContext } from "./context";
+
+export type LocalHandler = (command: Command, context: LocalContext) => Reply;
+
+const HANDLERS = {
+  "cluster|keyslot": clusterKeyslot,
+  "cluster|slots": clusterSlots,
+  "cluster|shards": clusterShards,
+  "cluster|info": clusterInfo,
+} as const satisfies Record<LocalCommandName, LocalHandler>;
+
+export function runLocal(name: LocalCommandName, command: Command, context: LocalContext): Reply {
+  return HANDLERS[name](command, context);
+}

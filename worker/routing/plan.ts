@@ -1,0 +1,156 @@
+// Phase one of a request (Dragonfly style): a pure plan from commands to per-shard sub-batches,
+// keeping each shard's commands in request order, plus the steps that merge replies back in order.
+import { type CommandSpec, type FanoutMerge, isWrite, type LocalCommandName, type SplitMerge } from "../../shards/commands";
+import { ReplyError } from "../wire/resp";
+import { argText, type Command, resolveCommand } from "./command";
+import { keyIndices } from "./keys";
+import { parseScanCursor } from "./scan-cursor";
+import { shardOfSlot, SLOT_COUNT } from "./slot-map";
+
+export const CROSSSLOT = "CROSSSLOT Keys in request don't hash to the same slot";
+
+/** Where one sub-command sits: shard `shard`'s batch, position `index`. */
+export interface Part {
+  readonly shard: number;
+  readonly index: number;
+}
+
+export type Step =
+  /** Refused before any shard: `queued` errors (unknown, arity, NOPERM, key too long) discard a transaction. */
+  | { readonly kind: "error"; readonly error: ReplyError; readonly queued: boolean }
+  | { readonly kind: "local"; readonly name: LocalCommandName; readonly command: Command }
+  | { readonly kind: "one"; readonly part: Part }
+  /** `positions[p]` lists the key-group numbers part `p` carries, for merging in key order. */
+  | { readonly kind: "split"; readonly merge: SplitMerge; readonly parts: readonly Part[]; readonly positions: readonly number[][]; readonly groups: number }
+  | { readonly kind: "fanout"; readonly merge: FanoutMerge; readonly parts: readonly Part[] }
+  | { readonly kind: "scan"; readonly part: Part };
+
+export interface Plan {
+  /** One batch per shard (empty when the shard has nothing to do). */
+  readonly batches: Command[][];
+  readonly steps: Step[];
+  /** Shards holding keys the request names, or every shard for a fan-out (not keyless commands). */
+  readonly keyedShards: ReadonlySet<number>;
+}
+
+export interface PlanOptions {
+  readonly shards: number;
+  readonly readonly: boolean;
+  readonly maxKeyBytes: number;
+  readonly keySlot: (key: Uint8Array) => number;
+  /** Where commands without keys (PING, ECHO, TIME) run; a transaction moves them to its shard. */
+  readonly keylessShard?: number;
+}
+
+export function plan(commands: readonly Command[], options: PlanOptions): Plan {
+  const batches: Command[][] = Array.from({ length: options.shards }, () => []);
+  const keyedShards = new Set<number>();
+  const place = (shard: number, command: Command): Part => ({ shard, index: batches[shard]!.push(command) - 1 });
+  const steps = commands.map((command) => planOne(command, options, place, keyedShards));
+  return { batches, steps, keyedShards };
+}
+
+function planOne(command: Command, options: PlanOptions, place: (shard: number, command: Command) => Part, keyedShards: Set<number>): Step {
+  const spec = resolveCommand(command);
+  if (spec instanceof ReplyError) return { kind: "error", error: spec, queued: true };
+  const refused = refuse(spec, command, options);
+  if (refused) return { kind: "error", error: refused, queued: true };
+
+  const shardOf = (key: Uint8Array) => shardOfSlot(options.keySlot(key), options.shards);
+  const split = spec.split;
+  switch (split.kind) {
+    case "local":
+      return { kind: "local", name: spec.name as LocalCommandName, command };
+    case "container":
+      // resolveCommand never returns a container that passed its arity check with a subcommand.
+      throw new Error(`container ${spec.name} reached planning`);
+    case "single": {
+      const shards = new Set(keyIndices(spec.keys, command).map((i) => shardOf(command[i]!)));
+      if (shards.size > 1) return { kind: "error", error: new ReplyError(CROSSSLOT), queued: false };
+      const [shard] = shards;
+      if (shard === undefined) return { kind: "one", part: place(options.keylessShard ?? 0, command) };
+      keyedShards.add(shard);
+      return { kind: "one", part: place(shard, command) };
+    }
+    case "perKey":
+      return planSplit(spec, split.merge, command, shardOf, place, keyedShards);
+    case "fanout": {
+      const parts: Part[] = [];
+      for (let shard = 0; shard < options.shards; shard++) {
+        keyedShards.add(shard);
+        parts.push(place(shard, command));
+      }
+      return { kind: "fanout", merge: split.merge, parts };
+    }
+    case "cursor": {
+      const cursor = parseScanCursor(command[1]!, options.shards);
+      if (!cursor) return { kind: "error", error: new ReplyError("ERR invalid cursor"), queued: false };
+      keyedShards.add(cursor.shard);
+      const sub = [command[0]!, new TextEncoder().encode(cursor.shardCursor.toString()), ...command.slice(2)];
+      return { kind: "scan", part: place(cursor.shard, sub) };
+    }
+    case "slot": {
+      // A slot that does not parse goes to shard 0, whose core answers Redis's own error text.
+      const slot = Number(argText(command[split.slotAt]!));
+      const shard = Number.isInteger(slot) && slot >= 0 && slot < SLOT_COUNT ? shardOfSlot(slot, options.shards) : 0;
+      keyedShards.add(shard);
+      return { kind: "one", part: place(shard, command) };
+    }
+  }
+}
+
+/** Access checks derived from the table: read-only tokens and the key size limit. */
+function refuse(spec: CommandSpec, command: Command, options: PlanOptions): ReplyError | undefined {
+  if (options.readonly && isWrite(spec)) {
+    return new ReplyError(`NOPERM this user has no permissions to run the '${spec.name}' command`);
+  }
+  for (const i of keyIndices(spec.keys, command)) {
+    const size = command[i]!.length;
+    if (size > options.maxKeyBytes) {
+      return new ReplyError(`ERR key too long: ${size} bytes exceeds the limit of ${options.maxKeyBytes} bytes (EDGESLOT_MAX_KEY_BYTES)`);
+    }
+  }
+  return undefined;
+}
+
+/** MGET/MSET/DEL/…: each key group (`step` arguments) goes to its shard; one sub-command per shard. */
+function planSplit(
+  spec: CommandSpec,
+  merge: SplitMerge,
+  command: Command,
+  shardOf: (key: Uint8Array) => number,
+  place: (shard: number, command: Command) => Part,
+  keyedShards: Set<number>,
+): Step {
+  const keys = spec.keys;
+  const step = keys.kind === "range" ? keys.step : 1;
+  const indices = keyIndices(keys, command);
+  const first = indices[0] ?? 1;
+  if ((command.length - first) % step !== 0 || indices.length === 0) {
+    // A malformed argument list (MSET k1 v1 k2) is the core's to refuse, with Redis's text.
+    const shard = indices.length ? shardOf(command[first]!) : 0;
+    keyedShards.add(shard);
+    return { kind: "one", part: place(shard, command) };
+  }
+  const byShard = new Map<number, { args: Uint8Array[]; positions: number[] }>();
+  indices.forEach((at, group) => {
+    const shard = shardOf(command[at]!);
+    let entry = byShard.get(shard);
+    if (!entry) byShard.set(shard, (entry = { args: [command[0]!], positions: [] }));
+    entry.args.push(...command.slice(at, at + step));
+    entry.positions.push(group);
+  });
+  if (byShard.size === 1) {
+    const [shard] = byShard.keys();
+    keyedShards.add(shard!);
+    return { kind: "one", part: place(shard!, command) };
+  }
+  const parts: Part[] = [];
+  const positions: number[][] = [];
+  for (const [shard, entry] of byShard) {
+    keyedShards.add(shard);
+    parts.push(place(shard, entry.args));
+    positions.push(entry.positions);
+  }
+  return { kind: "split", merge, parts, positions, groups: indices.length };
+}

@@ -1,0 +1,27 @@
+// Phase two's wire: a batch of commands to one shard's Durable Object, RESP both ways. Kept apart
+// from planning so routing can be tested without shards and a transport can add retries later.
+import { type Reply, ReplyReader, encodeCommands } from "../wire/resp";
+import type { Command } from "./command";
+
+export interface ShardTransport {
+  /** Runs `commands` on shard `shard` atomically; exactly one reply per command, in order. */
+  execute(shard: number, commands: readonly Command[]): Promise<Reply[]>;
+}
+
+/** Shard i is the Durable Object named `shard-i`. No retries: a batch may hold non-idempotent writes. */
+export function durableObjectTransport(namespace: Env["SHARD"]): ShardTransport {
+  return {
+    async execute(shard, commands) {
+      const stub = namespace.get(namespace.idFromName(`shard-${shard}`));
+      const batch = encodeCommands(commands);
+      const out = new Uint8Array(await stub.execute(batch.buffer as ArrayBuffer));
+      const reader = new ReplyReader(out);
+      const replies: Reply[] = [];
+      while (!reader.done) replies.push(reader.next());
+      if (replies.length !== commands.length) {
+        throw new Error(`shard ${shard} answered ${replies.length} replies to ${commands.length} commands`);
+      }
+      return replies;
+    },
+  };
+}
