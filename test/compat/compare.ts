@@ -1,0 +1,66 @@
+// Comparing one command's replies from redis-server and edgeslot: exact bytes unless differences.ts says otherwise.
+import { encodeReply, ReplyError, Status, type Reply } from "../../worker/wire/resp";
+import type { CompareRule } from "./differences";
+
+/** A printable form of a reply for failure messages (long bulks are shortened). */
+export function renderReply(reply: Reply, limit = 80): string {
+  if (reply === null) return "(nil)";
+  if (reply === undefined) return "(missing)";
+  if (reply instanceof Uint8Array) return quote(reply, limit);
+  if (typeof reply === "number" || typeof reply === "bigint") return `(integer) ${reply}`;
+  if (reply instanceof Status) return `+${reply.text}`;
+  if (reply instanceof ReplyError) return `(error) ${reply.message}`;
+  return `[${reply.map((item) => renderReply(item, limit)).join(", ")}]`;
+}
+
+/** Quotes bytes like redis-cli does: printable ASCII as is, everything else as \xNN. */
+export function quote(bytes: Uint8Array | string, limit = 80): string {
+  const data = typeof bytes === "string" ? Buffer.from(bytes, "latin1") : bytes;
+  let out = "";
+  for (const byte of data.subarray(0, limit)) {
+    if (byte === 0x22 || byte === 0x5c) out += "\\" + String.fromCharCode(byte);
+    else if (byte >= 0x20 && byte < 0x7f) out += String.fromCharCode(byte);
+    else out += "\\x" + byte.toString(16).padStart(2, "0");
+  }
+  return `"${out}${data.length > limit ? `…(${data.length} bytes)` : ""}"`;
+}
+
+export function renderCommand(args: readonly string[]): string {
+  return args.map((arg) => (/^[\x21-\x7e]*$/.test(arg) && arg !== "" && arg.length <= 60 ? arg : quote(arg, 60))).join(" ");
+}
+
+function sameBytes(a: Reply, b: Reply): boolean {
+  return Buffer.from(encodeReply(a)).equals(Buffer.from(encodeReply(b)));
+}
+
+/**
+ * Over HTTP, status and bulk replies are both JSON strings: the oracle's statuses become bulk bytes
+ * so the two compare on what a client can see.
+ */
+export function asJsonView(reply: Reply): Reply {
+  if (reply instanceof Status) return new TextEncoder().encode(reply.text);
+  if (Array.isArray(reply)) return reply.map(asJsonView);
+  return reply;
+}
+
+/** True when the replies match under the rule (or exactly, with no rule). */
+export function repliesMatch(expected: Reply, actual: Reply, rule: CompareRule | undefined): boolean {
+  if (actual === undefined) return false;
+  if (rule?.kind === "unordered" && Array.isArray(expected) && Array.isArray(actual)) {
+    const sort = (items: Reply[]) => items.map((item) => Buffer.from(encodeReply(item)).toString("latin1")).sort();
+    const a = sort(expected);
+    const b = sort(actual);
+    return a.length === b.length && a.every((item, i) => item === b[i]);
+  }
+  if (rule?.kind === "clock-tolerance" && isInteger(expected) && isInteger(actual)) {
+    const e = Number(expected);
+    const a = Number(actual);
+    if (e < 0 || a < 0) return e === a;
+    return Math.abs(e - a) <= rule.tolerance;
+  }
+  return sameBytes(expected, actual);
+}
+
+function isInteger(reply: Reply): reply is number | bigint {
+  return typeof reply === "number" || typeof reply === "bigint";
+}

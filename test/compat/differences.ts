@@ -1,0 +1,99 @@
+// The one list of known differences between edgeslot and redis-server 7.0, each with its reason.
+// The differential harness normalises or skips only what is listed here; the README renders this list.
+
+/** Where a difference shows: the WASM core on its own, or the sharded gateway over HTTP. */
+export type Level = "core" | "gateway";
+
+/** How the harness compares a command's replies when a difference applies. */
+export type CompareRule =
+  /** Array replies are compared as sorted multisets. */
+  | { kind: "unordered" }
+  /** A non-nil reply must name a key that exists on the oracle at that moment; nil only when both are empty. */
+  | { kind: "member-of-keyspace" }
+  /** The iteration is run to completion on both sides and the sets of keys it returned are compared. */
+  | { kind: "scan-union" }
+  /** Integers within `tolerance` of each other match; negative (-1/-2 style) answers must be equal. */
+  | { kind: "clock-tolerance"; tolerance: number }
+  /** When the command's keys live on more than one shard, edgeslot answers `error` and the oracle is not asked. */
+  | { kind: "error-when-keys-span-shards"; error: string };
+
+export interface Difference {
+  id: string;
+  /** Upper-case command names this applies to. */
+  commands: readonly string[];
+  levels: readonly Level[];
+  /** `deliberate`: edgeslot chose to differ. `unspecified`: Redis leaves it open (order, clocks, randomness). */
+  kind: "deliberate" | "unspecified";
+  summary: string;
+  reason: string;
+  rule: CompareRule;
+}
+
+export const CROSSSLOT_ERROR = "CROSSSLOT Keys in request don't hash to the same slot";
+
+export const DIFFERENCES: readonly Difference[] = [
+  {
+    id: "cross-shard-atomic-multikey",
+    commands: ["MSETNX", "RENAME", "RENAMENX"],
+    levels: ["gateway"],
+    kind: "deliberate",
+    summary: "MSETNX, RENAME and RENAMENX whose keys live on different shards answer CROSSSLOT.",
+    reason:
+      "Each must be atomic across all its keys; until the cross-shard two-phase protocol lands, edgeslot " +
+      "refuses rather than half-apply. Keys on the same shard (e.g. sharing a {hash tag}) work as in Redis.",
+    rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
+  },
+  {
+    id: "keys-order",
+    commands: ["KEYS"],
+    levels: ["core", "gateway"],
+    kind: "unspecified",
+    summary: "KEYS returns the matching keys in a different order.",
+    reason: "Redis documents no order (it is its hash table's); edgeslot's table and its shard fan-out order differ.",
+    rule: { kind: "unordered" },
+  },
+  {
+    id: "scan-cursor",
+    commands: ["SCAN"],
+    levels: ["core", "gateway"],
+    kind: "unspecified",
+    summary: "SCAN cursors and page contents differ; a full iteration returns the same keys.",
+    reason:
+      "Cursors are opaque in Redis too; edgeslot's encode the shard and a position in its own table. Only SCAN's " +
+      "guarantee (every key present throughout is returned) is comparable.",
+    rule: { kind: "scan-union" },
+  },
+  {
+    id: "randomkey-choice",
+    commands: ["RANDOMKEY"],
+    levels: ["core", "gateway"],
+    kind: "unspecified",
+    summary: "RANDOMKEY picks a different key.",
+    reason: "It is random in both; the harness checks the key exists.",
+    rule: { kind: "member-of-keyspace" },
+  },
+  {
+    id: "ttl-seconds-clock",
+    commands: ["TTL", "EXPIRETIME"],
+    levels: ["core", "gateway"],
+    kind: "unspecified",
+    summary: "Second-resolution TTLs may differ by one.",
+    reason: "The two servers read their own clocks a few milliseconds apart, which can cross a second boundary.",
+    rule: { kind: "clock-tolerance", tolerance: 1 },
+  },
+  {
+    id: "ttl-milliseconds-clock",
+    commands: ["PTTL", "PEXPIRETIME"],
+    levels: ["core", "gateway"],
+    kind: "unspecified",
+    summary: "Millisecond TTLs differ by the time between the two servers executing the command.",
+    reason: "The two servers read their own clocks; relative expiries are taken from each one's clock.",
+    rule: { kind: "clock-tolerance", tolerance: 1500 },
+  },
+];
+
+/** The rule for a command at a level, if a listed difference covers it. */
+export function ruleFor(command: string, level: Level): CompareRule | undefined {
+  const name = command.toUpperCase();
+  return DIFFERENCES.find((d) => d.levels.includes(level) && d.commands.includes(name))?.rule;
+}

@@ -1,0 +1,168 @@
+// Runs one command stream against redis-server (the oracle) and edgeslot, and collects every unexplained difference.
+import { ReplyError, type Reply } from "../../worker/wire/resp";
+import { asJsonView, renderCommand, renderReply, repliesMatch } from "./compare";
+import { ruleFor, type Level } from "./differences";
+import type { StreamCommand } from "./stream-values";
+
+/** Either side of the comparison. Arguments are binary strings; each side encodes them as its transport does. */
+export interface Side {
+  send(commands: readonly (readonly (string | Uint8Array)[])[]): Promise<Reply[]>;
+}
+
+export interface StreamRun {
+  level: Level;
+  seed: number;
+  oracle: Side;
+  target: Side;
+  commands: readonly StreamCommand[];
+  /** Commands per round trip (one RESP batch / one `/pipeline`). */
+  batchSize: number;
+  /** Gateway level: the shard that owns a key argument. */
+  shardOf?: (key: string) => number;
+  /** Stop collecting after this many mismatches. */
+  maxMismatches?: number;
+}
+
+export interface Mismatch {
+  index: number;
+  command: string;
+  expected: string;
+  actual: string;
+  /** The commands before it on the same stream since the last resync, newest last. */
+  history: string[];
+}
+
+const HISTORY = 25;
+
+/**
+ * Executes the stream in batches on both sides and compares reply by reply. SCAN and RANDOMKEY end a
+ * batch (their comparison needs extra round trips). After a mismatch both sides are flushed so one bug
+ * doesn't cascade into hundreds of reports.
+ */
+export async function runStream(run: StreamRun): Promise<Mismatch[]> {
+  const mismatches: Mismatch[] = [];
+  const limit = run.maxMismatches ?? 20;
+  let history: string[] = [];
+  let batch: { index: number; command: StreamCommand }[] = [];
+  const report = (index: number, command: StreamCommand, expected: string, actual: string) => {
+    mismatches.push({ index, command: renderCommand(command), expected, actual, history: history.slice(-HISTORY) });
+  };
+  const resync = async () => {
+    await Promise.all([run.oracle.send([["FLUSHDB"]]), run.target.send([["FLUSHDB"]])]);
+    history = [];
+  };
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const current = batch;
+    batch = [];
+    const planned = current.map(({ command }) => planCommand(run, command));
+    const [expected, actual] = await Promise.all([
+      run.oracle.send(planned.map((p) => p.oracleCommand)),
+      run.target.send(current.map(({ command }) => command)),
+    ]);
+    let diverged = false;
+    current.forEach(({ index, command }, i) => {
+      if (diverged) return;
+      const plan = planned[i]!;
+      const want = plan.expected ?? view(run.level, expected[i]!);
+      const got = actual[i]!;
+      if (!repliesMatch(want, got, ruleFor(command[0]!, run.level))) {
+        report(index, command, renderReply(want), renderReply(got));
+        diverged = true;
+      } else history.push(renderCommand(command));
+    });
+    if (diverged) await resync();
+  };
+
+  for (let index = 0; index < run.commands.length && mismatches.length < limit; index++) {
+    const command = run.commands[index]!;
+    const name = command[0]!.toUpperCase();
+    if (name === "SCAN" && command[1] === "0") {
+      await flush();
+      const [expected, actual] = await Promise.all([scanAll(run.oracle, command), scanAll(run.target, command)]);
+      if (expected !== actual) {
+        report(index, command, expected, actual);
+        await resync();
+      } else history.push(renderCommand(command));
+    } else if (name === "RANDOMKEY" && command.length === 1) {
+      await flush();
+      const problem = await checkRandomKey(run);
+      if (problem) {
+        report(index, command, problem.expected, problem.actual);
+        await resync();
+      } else history.push(renderCommand(command));
+    } else {
+      batch.push({ index, command });
+      if (batch.length >= run.batchSize) await flush();
+    }
+  }
+  await flush();
+  return mismatches;
+}
+
+function view(level: Level, reply: Reply): Reply {
+  return level === "gateway" ? asJsonView(reply) : reply;
+}
+
+/** What the oracle runs for a command, and the reply to expect when a listed difference decides it instead. */
+function planCommand(run: StreamRun, command: StreamCommand): { oracleCommand: StreamCommand; expected?: Reply } {
+  const rule = ruleFor(command[0]!, run.level);
+  if (rule?.kind === "error-when-keys-span-shards" && run.shardOf) {
+    const keys = atomicKeys(command);
+    if (keys && new Set(keys.map(run.shardOf)).size > 1) return { oracleCommand: ["PING"], expected: new ReplyError(rule.error) };
+  }
+  return { oracleCommand: command };
+}
+
+/** The keys of a well-formed MSETNX / RENAME / RENAMENX (malformed ones get Redis's arity error instead). */
+function atomicKeys(command: StreamCommand): string[] | null {
+  const name = command[0]!.toUpperCase();
+  if ((name === "RENAME" || name === "RENAMENX") && command.length === 3) return [command[1]!, command[2]!];
+  if (name === "MSETNX" && command.length >= 3 && command.length % 2 === 1) return command.filter((_, i) => i % 2 === 1);
+  return null;
+}
+
+/** Iterates a SCAN to completion; returns its error, or its distinct keys sorted, as one printable string. */
+async function scanAll(side: Side, command: StreamCommand): Promise<string> {
+  const keys = new Set<string>();
+  let cursor: string = "0";
+  for (let round = 0; round < 100_000; round++) {
+    const [reply] = await side.send([["SCAN", cursor, ...command.slice(2)]]);
+    if (reply instanceof ReplyError) return renderReply(reply);
+    if (!Array.isArray(reply) || reply.length !== 2 || !(reply[0] instanceof Uint8Array) || !Array.isArray(reply[1])) {
+      return `malformed SCAN reply ${renderReply(reply ?? null)}`;
+    }
+    for (const key of reply[1]) keys.add(renderReply(key, 1_000));
+    cursor = Buffer.from(reply[0]).toString("latin1");
+    if (cursor === "0") return `keys {${[...keys].sort().join(", ")}}`;
+  }
+  return "SCAN did not finish in 100000 rounds";
+}
+
+/** RANDOMKEY: nil on both (empty) or a key that the oracle holds too. */
+async function checkRandomKey(run: StreamRun): Promise<{ expected: string; actual: string } | null> {
+  const [[expected], [actual]] = await Promise.all([run.oracle.send([["RANDOMKEY"]]), run.target.send([["RANDOMKEY"]])]);
+  if (expected === null && actual === null) return null;
+  if (!(actual instanceof Uint8Array)) {
+    return { expected: expected === null ? "(nil)" : "a key the oracle holds", actual: renderReply(actual ?? null) };
+  }
+  const [exists] = await run.oracle.send([["EXISTS", actual]]);
+  return exists === 1 ? null : { expected: "a key the oracle holds", actual: `${renderReply(actual)} (absent on redis-server)` };
+}
+
+/** A failure message naming the seed, each mismatch and the commands that led to it. */
+export function describeMismatches(level: Level, seed: number, mismatches: readonly Mismatch[]): string {
+  const lines = [`${mismatches.length} unexplained difference(s) at the ${level} level; replay with EDGESLOT_DIFF_SEED=${seed}`];
+  for (const m of mismatches) {
+    lines.push(
+      "",
+      `#${m.index}: ${m.command}`,
+      `  redis-server: ${m.expected}`,
+      `  edgeslot:     ${m.actual}`,
+      `  after (since last FLUSHDB, newest last):`,
+      ...m.history.map((h) => `    ${h}`),
+    );
+  }
+  return lines.join("\n");
+}
