@@ -1,7 +1,7 @@
 // The gateway's WebAssembly module: key → slot over bytes the host writes into one scratch region.
 import { keySlotAt } from "./crc16";
 
-const scratchPtr: usize = (__heap_base + 15) & ~15;
+const scratchPtr: usize = (<usize>memory.size()) << 16; // above every start-up allocation (the stub heap holds the CRC table)
 
 /** Makes room for `size` bytes at the scratch region and returns its address. */
 export function scratch(size: i32): usize {
