@@ -1,3 +1,5 @@
+// Recorded from redis-server 7.0.15 with `COMMAND INFO` (name, arity, flags, first/last key, step).
+export const REDIS_COMMAND_INFO = 
 [
 {"name": "get", "arity": 2, "flags": ["readonly", "fast"], "firstKey": 1, "lastKey": 1, "step": 1},
 {"name": "set", "arity": -3, "flags": ["write", "denyoom"], "firstKey": 1, "lastKey": 1, "step": 1},
@@ -53,3 +55,4 @@
 {"name": "cluster|getkeysinslot", "arity": 4, "flags": ["stale"], "firstKey": 0, "lastKey": 0, "step": 0},
 {"name": "cluster|shards", "arity": 2, "flags": ["stale"], "firstKey": 0, "lastKey": 0, "step": 0}
 ]
+;

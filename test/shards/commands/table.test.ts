@@ -1,0 +1,100 @@
+/// <reference types="vite/client" />
+// Command-table invariants: well-formed entries, Redis 7.0's own arity/flags/key positions, and the
+// README list generated from the table.
+import { describe, expect, it } from "vitest";
+import readme from "../../../README.md?raw";
+import { COMMANDS, type CommandSpec } from "../../../shards/commands";
+import { BLOCK_END, BLOCK_START, renderCommandList } from "../../../shards/commands/docs";
+import { REDIS_COMMAND_INFO as redis } from "./redis-command-info";
+
+const table = COMMANDS as readonly CommandSpec[];
+
+describe("command table", () => {
+  it("has unique lower-case names", () => {
+    const names = table.map((spec) => spec.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(/^[a-z]+(\|[a-z]+)?$/);
+  });
+
+  it("has a container entry for every subcommand, and subcommands for every container", () => {
+    for (const spec of table) {
+      if (spec.name.includes("|")) {
+        const container = table.find((c) => c.name === spec.name.split("|")[0]);
+        expect(container?.split.kind, spec.name).toBe("container");
+      }
+      if (spec.split.kind === "container") expect(table.some((c) => c.name.startsWith(`${spec.name}|`))).toBe(true);
+    }
+  });
+
+  it("every entry is well-formed: arity, summary, flags", () => {
+    for (const spec of table) {
+      expect(Number.isInteger(spec.arity) && spec.arity !== 0, spec.name).toBe(true);
+      expect(spec.summary.length, spec.name).toBeGreaterThan(0);
+      expect(new Set(spec.flags).size, spec.name).toBe(spec.flags.length);
+      expect(spec.flags.includes("write") && spec.flags.includes("readonly"), spec.name).toBe(false);
+      // A subcommand's arity counts its container's name too.
+      if (spec.name.includes("|")) expect(Math.abs(spec.arity), spec.name).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it("key specs agree with arity: the key positions fit the minimum argument count", () => {
+    for (const spec of table) {
+      const minArgs = Math.abs(spec.arity);
+      if (spec.keys.kind === "range") {
+        expect(spec.keys.first, spec.name).toBeGreaterThanOrEqual(1);
+        expect(spec.keys.first, spec.name).toBeLessThan(minArgs);
+        expect(spec.keys.step, spec.name).toBeGreaterThanOrEqual(1);
+        // A fixed last key must exist whenever the arity allows the command.
+        if (spec.keys.last > 0) expect(spec.keys.last, spec.name).toBeLessThan(minArgs);
+        // An open key list needs a variadic arity.
+        if (spec.keys.last < 0) expect(spec.arity, spec.name).toBeLessThan(0);
+      }
+    }
+  });
+
+  it("routing kinds fit the key specs", () => {
+    for (const spec of table) {
+      const kind = spec.split.kind;
+      if (kind === "perKey") expect(spec.keys.kind, spec.name).toBe("range");
+      if (kind === "fanout" || kind === "cursor" || kind === "local" || kind === "slot" || kind === "container") {
+        expect(spec.keys.kind, spec.name).toBe("none");
+      }
+      if (spec.split.kind === "slot") expect(spec.split.slotAt).toBeLessThan(Math.abs(spec.arity));
+    }
+  });
+
+  it("every command with keys is flagged either write or readonly", () => {
+    for (const spec of table.filter((s) => s.keys.kind !== "none")) {
+      expect(spec.flags.includes("write") !== spec.flags.includes("readonly"), spec.name).toBe(true);
+    }
+  });
+
+  it("matches redis-server 7.0's COMMAND INFO: arity, flags (so every write is flagged) and key positions", () => {
+    // Recorded from redis-server 7.0.15 with `COMMAND INFO`; flags we do not model are ignored.
+    expect(table.map((s) => s.name).sort()).toEqual(redis.map((r) => r.name).sort());
+    for (const r of redis) {
+      const spec = table.find((s) => s.name === r.name)!;
+      expect(spec.arity, r.name).toBe(r.arity);
+      const modelled = ["write", "readonly", "denyoom", "fast", "admin", "noscript", "loading", "stale"];
+      expect([...spec.flags].sort(), r.name).toEqual(r.flags.filter((f) => modelled.includes(f)).sort());
+      const keys = spec.keys.kind === "range" ? [spec.keys.first, spec.keys.last, spec.keys.step] : [0, 0, 0];
+      expect(keys, r.name).toEqual([r.firstKey, r.lastKey, r.step]);
+    }
+  });
+});
+
+describe("README command list", () => {
+  it("is the list rendered from the table (run `npm run docs` after changing the table)", () => {
+    const start = readme.indexOf(BLOCK_START);
+    const end = readme.indexOf(BLOCK_END);
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(readme.slice(start + BLOCK_START.length, end).trim()).toBe(renderCommandList().trim());
+  });
+
+  it("names every command and subcommand in the table", () => {
+    const list = renderCommandList();
+    for (const spec of table.filter((s) => s.split.kind !== "container")) {
+      expect(list).toContain(`\`${spec.name.toUpperCase().replace("|", " ")}\``);
+    }
+  });
+});
