@@ -1,2 +1,84 @@
-// Placeholder entry of the shard core; replaced by the keyspace engine.
+// The shard core's exports: executes RESP batches over the keyspace held in this module's linear memory.
+// The ABI is documented in wasm/README.md; its export list is snapshotted by test/wasm/abi.test.ts.
+import { setLimit, usedBytes } from "./alloc";
+import { dispatch } from "./commands";
+import { initKeyspace, KEYSPACE, setNow, volatileCount as volatileKeys } from "./db";
+import { seedRandom } from "./keys";
+import { ascii, crlf, EFFECTS, outLen, outPtr, REPLY, resetOut, advance, reserve } from "./out";
+import { argc, inputBase, inputRegion, parseCommand, protocolByte, protocolError } from "./request";
+import { tCount } from "./table";
+
 export { keySlotAt } from "./crc16";
+
+const FLAG_INTERNAL = 1;
+
+/** Returns the input region, grown to at least `size` bytes (0 if memory cannot grow). */
+export function scratch(size: i32): usize {
+  return inputRegion(<u32>size);
+}
+
+/** Executes every command in the first `len` bytes of the input region; returns the replies written. */
+export function execute(len: i32, nowMs: f64, flags: i32): i32 {
+  initKeyspace();
+  resetOut(REPLY);
+  resetOut(EFFECTS);
+  setNow(nowMs);
+  const internal = (flags & FLAG_INTERNAL) != 0;
+  let pos = inputBase();
+  const end = pos + <usize>len;
+  let count = 0;
+  while (pos < end) {
+    const next = parseCommand(pos, end);
+    if (next == 0) {
+      // Redis closes the connection on a protocol error; here the batch ends with the error.
+      const d = reserve(REPLY, 1);
+      store<u8>(d, 0x2d);
+      advance(REPLY, 1);
+      ascii(REPLY, protocolError);
+      if (protocolByte >= 0) {
+        const b = reserve(REPLY, 2);
+        store<u8>(b, protocolByte == 13 || protocolByte == 10 ? 32 : <u8>protocolByte);
+        store<u8>(b + 1, 0x27);
+        advance(REPLY, 2);
+      }
+      crlf(REPLY);
+      count++;
+      break;
+    }
+    pos = next;
+    if (argc == 0) continue;
+    dispatch(internal);
+    count++;
+  }
+  return count;
+}
+
+export function replyPtr(): usize {
+  return outPtr(REPLY);
+}
+export function replyLen(): i32 {
+  return <i32>outLen(REPLY);
+}
+export function effectsPtr(): usize {
+  return outPtr(EFFECTS);
+}
+export function effectsLen(): i32 {
+  return <i32>outLen(EFFECTS);
+}
+export function usedMemory(): f64 {
+  initKeyspace();
+  return usedBytes;
+}
+export function keyCount(): i32 {
+  initKeyspace();
+  return <i32>tCount(KEYSPACE);
+}
+export function volatileCount(): i32 {
+  return volatileKeys;
+}
+export function setMaxMemory(bytes: f64): void {
+  setLimit(bytes);
+}
+export function seed(value: f64): void {
+  seedRandom(value);
+}

@@ -1,0 +1,227 @@
+// The keyspace: lookups with lazy expiry, installing and deleting entries, and the bookkeeping
+// (volatile and dirty counts, the graveyard of stored keys deleted since the last checkpoint).
+import { alloc, allocData, free } from "./alloc";
+import { arrayHeader, bulk, bulkAscii, EFFECTS, writeI64 } from "./out";
+import {
+  eExpire, eFlags, eKey, eKeyLen, eSize, eValLen, F_DIRTY, F_STORED, F_TTL, hashKey, HDR,
+  tFind, tInsert, tMakeRoom, tMask, tRemove, tReset, tSlots,
+} from "./table";
+
+export const KEYSPACE: usize = memory.data(12);
+/** Keys with a checkpoint row that were deleted since the last checkpoint (entries with no value). */
+export const GRAVEYARD: usize = memory.data(12);
+
+/** The batch's clock (ms since the epoch), injected by the host. */
+export let now: i64 = 0;
+export let volatileCount: i32 = 0;
+export let dirtyCount: i32 = 0;
+/** A FLUSHALL happened since the last checkpoint: the next one tells the host to drop every row. */
+export let flushPending: bool = false;
+
+/** Set by lookup: the slot of the entry found (0 if none) and the key's hash. */
+export let foundSlot: usize = 0;
+export let foundHash: u32 = 0;
+
+export const T_STRING: u8 = 0;
+
+export function setNow(ms: f64): void {
+  now = <i64>ms;
+}
+
+export function initKeyspace(): void {
+  if (tSlots(KEYSPACE) == 0) {
+    tReset(KEYSPACE);
+    tReset(GRAVEYARD);
+  }
+}
+
+/** The live entry for a key (0 when absent or expired; an expired key is deleted and logged as DEL). */
+export function lookup(kp: usize, kl: u32): usize {
+  const h = hashKey(kp, kl);
+  foundHash = h;
+  const s = tFind(KEYSPACE, kp, kl, h);
+  foundSlot = s;
+  if (s == 0) return 0;
+  const e = <usize>load<u32>(s, 4);
+  // Redis: a key is expired once now > when.
+  if (eFlags(e) & F_TTL && load<i64>(e, HDR) < now) {
+    delDel(kp, kl);
+    deleteAt(s);
+    foundSlot = 0;
+    return 0;
+  }
+  return e;
+}
+
+/** The `DEL key` effect with the command name written as bytes. */
+export function delDel(kp: usize, kl: u32): void {
+  writeCommandHead(2, DEL_NAME, 3);
+  bulk(EFFECTS, kp, kl);
+}
+
+const DEL_NAME = memory.data<u8>([0x44, 0x45, 0x4c]);
+
+/** Writes `*n` and the command name (bytes at name) into the effects. */
+export function writeCommandHead(n: i32, name: usize, nameLen: u32): void {
+  arrayHeader(EFFECTS, n);
+  bulk(EFFECTS, name, nameLen);
+}
+
+/** Starts an effect `*n` with an ASCII command name; arguments follow with effectArg/effectInt. */
+export function effect(n: i32, name: string): void {
+  arrayHeader(EFFECTS, n);
+  bulkAscii(EFFECTS, name);
+}
+
+export function effectArg(p: usize, len: u32): void {
+  bulk(EFFECTS, p, len);
+}
+
+const digits = memory.data(24);
+
+export function effectInt(v: i64): void {
+  bulk(EFFECTS, digits, writeI64(digits, v));
+}
+
+function markStoredDeletion(e: usize): void {
+  const kl = eKeyLen(e);
+  const kp = eKey(e);
+  const h = hashKey(kp, kl);
+  if (tFind(GRAVEYARD, kp, kl, h) != 0) return;
+  const g = alloc(HDR + kl);
+  if (g == 0 || !tMakeRoom(GRAVEYARD)) unreachable();
+  store<u32>(g, kl);
+  store<u32>(g, 0, 4);
+  store<u32>(g, 0, 8);
+  memory.copy(g + HDR, kp, kl);
+  tInsert(GRAVEYARD, h, g);
+}
+
+/** Deletes the entry in slot s, keeping every count exact. */
+export function deleteAt(s: usize): void {
+  const e = <usize>load<u32>(s, 4);
+  const f = eFlags(e);
+  if (f & F_TTL) volatileCount--;
+  if (f & F_DIRTY) dirtyCount--;
+  if (f & F_STORED) markStoredDeletion(e);
+  tRemove(KEYSPACE, s);
+  free(e, eSize(e));
+}
+
+/**
+ * Allocates an entry for key (kp, kl) with room for a vl-byte value, and an expiry when expireAt >= 0.
+ * Counts against maxmemory when `data` is set; returns 0 when refused. The value is the caller's to fill.
+ */
+export function newEntry(kp: usize, kl: u32, vl: u32, type: u8, expireAt: i64, data: bool): usize {
+  const ttl = expireAt >= 0;
+  const size = HDR + (ttl ? 8 : 0) + <usize>kl + <usize>vl;
+  const e = data ? allocData(size) : alloc(size);
+  if (e == 0) return 0;
+  store<u32>(e, kl);
+  store<u32>(e, vl, 4);
+  store<u8>(e, type, 8);
+  store<u8>(e, ttl ? F_TTL | F_DIRTY : F_DIRTY, 9);
+  store<u16>(e, 0, 10);
+  if (ttl) store<i64>(e, expireAt, HDR);
+  memory.copy(eKey(e), kp, kl);
+  return e;
+}
+
+/**
+ * Puts a new entry in place of the key last looked up (foundSlot/foundHash): replaces the old entry
+ * or inserts. Returns false (and frees e) when the table cannot grow.
+ */
+export function install(e: usize): bool {
+  const f = eFlags(e);
+  if (foundSlot != 0) {
+    const old = <usize>load<u32>(foundSlot, 4);
+    const oldFlags = eFlags(old);
+    if (oldFlags & F_TTL) volatileCount--;
+    if (!(oldFlags & F_DIRTY)) dirtyCount++;
+    store<u8>(e, f | (oldFlags & F_STORED), 9);
+    store<u32>(foundSlot, <u32>e, 4);
+    free(old, eSize(old));
+  } else {
+    if (!tMakeRoom(KEYSPACE)) {
+      free(e, eSize(e));
+      return false;
+    }
+    dirtyCount++;
+    if (load<u32>(GRAVEYARD, 8) != 0) {
+      const kp = eKey(e);
+      const kl = eKeyLen(e);
+      const g = tFind(GRAVEYARD, kp, kl, foundHash);
+      if (g != 0) {
+        const ge = <usize>load<u32>(g, 4);
+        tRemove(GRAVEYARD, g);
+        free(ge, HDR + kl);
+        store<u8>(e, f | F_STORED, 9);
+      }
+    }
+    tInsert(KEYSPACE, foundHash, e);
+    foundSlot = tFind(KEYSPACE, eKey(e), eKeyLen(e), foundHash);
+  }
+  if (f & F_TTL) volatileCount++;
+  return true;
+}
+
+export function markDirty(e: usize): void {
+  const f = eFlags(e);
+  if (!(f & F_DIRTY)) {
+    store<u8>(e, f | F_DIRTY, 9);
+    dirtyCount++;
+  }
+}
+
+/** Sets (expireAt >= 0) or removes (expireAt < 0) the expiry of the entry in foundSlot, reallocating when the header changes size. */
+export function setExpire(e: usize, expireAt: i64): usize {
+  const f = eFlags(e);
+  const has = (f & F_TTL) != 0;
+  const want = expireAt >= 0;
+  if (has && want) {
+    store<i64>(e, expireAt, HDR);
+    markDirty(e);
+    return e;
+  }
+  if (!has && !want) return e;
+  const kl = eKeyLen(e);
+  const vl = eValLen(e);
+  const n = newEntry(eKey(e), kl, vl, load<u8>(e, 8), expireAt, false);
+  if (n == 0) unreachable();
+  memory.copy(eKey(n) + kl, eKey(e) + kl, vl);
+  install(n);
+  return n;
+}
+
+/** Empties the keyspace (FLUSHALL/FLUSHDB) and returns every byte it held. */
+export function flushAll(): void {
+  freeEntries(KEYSPACE);
+  freeEntries(GRAVEYARD);
+  tReset(KEYSPACE);
+  tReset(GRAVEYARD);
+  volatileCount = 0;
+  dirtyCount = 0;
+  flushPending = true;
+}
+
+function freeEntries(t: usize): void {
+  const slots = tSlots(t);
+  const cap = tMask(t) + 1;
+  for (let i: u32 = 0; i < cap; i++) {
+    const e = <usize>load<u32>(slots + ((<usize>i) << 3), 4);
+    if (e != 0) free(e, eSize(e));
+  }
+}
+
+export function clearFlushPending(): void {
+  flushPending = false;
+}
+
+/** The expiry of entry e, or -1. */
+export function expireOf(e: usize): i64 {
+  return eExpire(e);
+}
+
+export function decDirty(): void {
+  dirtyCount--;
+}

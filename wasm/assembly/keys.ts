@@ -1,0 +1,287 @@
+// Keyspace commands (Redis db.c): DEL, EXISTS, TYPE, RENAME, TOUCH, KEYS, SCAN, RANDOMKEY, DBSIZE, FLUSH*.
+import { alloc, free } from "./alloc";
+import {
+  deleteAt, effect, effectArg, flushAll, foundSlot, install, KEYSPACE, lookup, newEntry, now, T_STRING,
+} from "./db";
+import { ERR_INVALID_CURSOR, ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ERR_SYNTAX } from "./errors";
+import { globMatch } from "./glob";
+import { argIs, parseCursor, parseI64, parsedInt } from "./numbers";
+import { arrayHeader, bulk, closeArray, deferArray, error, integer, nil, ok, REPLY, status, writeI64 } from "./out";
+import { argc, argLen, argPtr } from "./request";
+import { eExpire, eFlags, eKey, eKeyLen, eType, eVal, eValLen, F_TTL, HDR, tCount, tFind, hashKey, tMask, tSlots } from "./table";
+
+export function typeName(e: usize): string {
+  if (e == 0) return "none";
+  const t = eType(e);
+  return t == T_STRING ? "string" : "none";
+}
+
+function isExpired(e: usize): bool {
+  return (eFlags(e) & F_TTL) != 0 && load<i64>(e, HDR) < now;
+}
+
+function delGeneric(): void {
+  let n: i64 = 0;
+  for (let i = 1; i < argc; i++) {
+    const kp = argPtr(i);
+    const kl = argLen(i);
+    if (lookup(kp, kl) != 0) {
+      deleteAt(foundSlot);
+      effect(2, "DEL");
+      effectArg(kp, kl);
+      n++;
+    }
+  }
+  integer(REPLY, n);
+}
+
+export function cmdDel(): void {
+  delGeneric();
+}
+
+export function cmdUnlink(): void {
+  delGeneric();
+}
+
+export function cmdExists(): void {
+  let n: i64 = 0;
+  for (let i = 1; i < argc; i++) if (lookup(argPtr(i), argLen(i)) != 0) n++;
+  integer(REPLY, n);
+}
+
+export function cmdTouch(): void {
+  cmdExists();
+}
+
+export function cmdType(): void {
+  status(REPLY, typeName(lookup(argPtr(1), argLen(1))));
+}
+
+function renameGeneric(nx: bool): void {
+  const sp = argPtr(1);
+  const sl = argLen(1);
+  const dp = argPtr(2);
+  const dl = argLen(2);
+  const e = lookup(sp, sl);
+  if (e == 0) {
+    error(REPLY, ERR_NO_SUCH_KEY);
+    return;
+  }
+  if (sl == dl && memory.compare(sp, dp, sl) == 0) {
+    if (nx) integer(REPLY, 0);
+    else ok(REPLY);
+    return;
+  }
+  const d = lookup(dp, dl);
+  if (d != 0 && nx) {
+    integer(REPLY, 0);
+    return;
+  }
+  // The source entry is still live (the destination lookup cannot remove it): copy it under the new name.
+  const src = <usize>load<u32>(tFind(KEYSPACE, sp, sl, hashKey(sp, sl)), 4);
+  const vl = eValLen(src);
+  const n = newEntry(dp, dl, vl, eType(src), eExpire(src), false);
+  if (n == 0) unreachable();
+  memory.copy(eKey(n) + dl, eVal(src), vl);
+  deleteAt(tFind(KEYSPACE, sp, sl, hashKey(sp, sl)));
+  lookup(dp, dl);
+  if (!install(n)) unreachable();
+  if (nx) integer(REPLY, 1);
+  else ok(REPLY);
+  effect(3, "RENAME");
+  effectArg(sp, sl);
+  effectArg(dp, dl);
+}
+
+export function cmdRename(): void {
+  renameGeneric(false);
+}
+
+export function cmdRenamenx(): void {
+  renameGeneric(true);
+}
+
+export function cmdKeys(): void {
+  const pp = argPtr(1);
+  const pl = <i32>argLen(1);
+  const all = pl == 1 && load<u8>(pp) == 0x2a;
+  const mark = deferArray(REPLY);
+  let n: i64 = 0;
+  const slots = tSlots(KEYSPACE);
+  const cap = tMask(KEYSPACE) + 1;
+  for (let i: u32 = 0; i < cap; i++) {
+    const e = <usize>load<u32>(slots + ((<usize>i) << 3), 4);
+    if (e == 0) continue;
+    const kp = eKey(e);
+    const kl = eKeyLen(e);
+    if ((all || globMatch(pp, pl, kp, <i32>kl)) && !isExpired(e)) {
+      // The slots may move when the reply grows, but no key is deleted here.
+      bulk(REPLY, kp, kl);
+      n++;
+    }
+  }
+  closeArray(REPLY, mark, n);
+}
+
+function rev(v: u64): u64 {
+  // Bit reversal of a 64-bit cursor (Redis's dictScan order survives table growth).
+  v = ((v >> 1) & 0x5555555555555555) | ((v & 0x5555555555555555) << 1);
+  v = ((v >> 2) & 0x3333333333333333) | ((v & 0x3333333333333333) << 2);
+  v = ((v >> 4) & 0x0f0f0f0f0f0f0f0f) | ((v & 0x0f0f0f0f0f0f0f0f) << 4);
+  v = ((v >> 8) & 0x00ff00ff00ff00ff) | ((v & 0x00ff00ff00ff00ff) << 8);
+  v = ((v >> 16) & 0x0000ffff0000ffff) | ((v & 0x0000ffff0000ffff) << 16);
+  return (v >> 32) | (v << 32);
+}
+
+const cursorBuf = memory.data(24);
+
+export function cmdScan(): void {
+  if (!parseCursor(argPtr(1), argLen(1))) {
+    error(REPLY, ERR_INVALID_CURSOR);
+    return;
+  }
+  let v = <u64>parsedInt;
+  let count: i64 = 10;
+  let pp: usize = 0;
+  let pl: i32 = -1;
+  let tp: usize = 0;
+  let tl: i32 = -1;
+  let i = 2;
+  while (i < argc) {
+    const left = argc - i;
+    if (argIs(argPtr(i), argLen(i), "count") && left >= 2) {
+      if (!parseI64(argPtr(i + 1), argLen(i + 1))) {
+        error(REPLY, ERR_NOT_INTEGER);
+        return;
+      }
+      count = parsedInt;
+      if (count < 1) {
+        error(REPLY, ERR_SYNTAX);
+        return;
+      }
+    } else if (argIs(argPtr(i), argLen(i), "match") && left >= 2) {
+      pp = argPtr(i + 1);
+      pl = <i32>argLen(i + 1);
+      if (pl == 1 && load<u8>(pp) == 0x2a) pl = -1;
+    } else if (argIs(argPtr(i), argLen(i), "type") && left >= 2) {
+      tp = argPtr(i + 1);
+      tl = <i32>argLen(i + 1);
+    } else {
+      error(REPLY, ERR_SYNTAX);
+      return;
+    }
+    i += 2;
+  }
+  // Phase 1: collect the entries of whole home buckets, in reverse-binary bucket order.
+  let capList: u32 = 64;
+  let list = alloc(capList << 2);
+  if (list == 0) unreachable();
+  let found: u32 = 0;
+  const slots = tSlots(KEYSPACE);
+  const mask = <u64>tMask(KEYSPACE);
+  let budget = count * 10;
+  if (tCount(KEYSPACE) != 0) {
+    do {
+      const b = <u32>(v & mask);
+      let j = b;
+      while (true) {
+        const s = slots + ((<usize>j) << 3);
+        const e = load<u32>(s, 4);
+        if (e == 0) break;
+        if ((load<u32>(s) & <u32>mask) == b) {
+          if (found == capList) {
+            const bigger = alloc(capList << 3);
+            if (bigger == 0) unreachable();
+            memory.copy(bigger, list, capList << 2);
+            free(list, capList << 2);
+            list = bigger;
+            capList <<= 1;
+          }
+          store<u32>(list + (found << 2), e);
+          found++;
+        }
+        j = (j + 1) & <u32>mask;
+      }
+      v |= ~mask;
+      v = rev(v);
+      v++;
+      v = rev(v);
+    } while (v != 0 && --budget > 0 && <i64>found < count);
+  } else v = 0;
+  // Phase 2: filter by pattern, then type, then expiry (an expired key is deleted and logged).
+  arrayHeader(REPLY, 2);
+  bulk(REPLY, cursorBuf, writeI64Unsigned(cursorBuf, v));
+  const mark = deferArray(REPLY);
+  let n: i64 = 0;
+  for (let k: u32 = 0; k < found; k++) {
+    const e = <usize>load<u32>(list + (k << 2));
+    const kp = eKey(e);
+    const kl = eKeyLen(e);
+    if (pl >= 0 && !globMatch(pp, pl, kp, <i32>kl)) continue;
+    if (tl >= 0 && !argIs(tp, tl, typeName(e))) continue;
+    if (isExpired(e)) {
+      lookup(kp, kl);
+      continue;
+    }
+    bulk(REPLY, kp, kl);
+    n++;
+  }
+  closeArray(REPLY, mark, n);
+  free(list, capList << 2);
+}
+
+function writeI64Unsigned(d: usize, v: u64): u32 {
+  if (v <= <u64>i64.MAX_VALUE) return writeI64(d, <i64>v);
+  const high = v / 10;
+  const n = writeI64(d, <i64>high);
+  store<u8>(d + n, <u8>(0x30 + <u32>(v % 10)));
+  return n + 1;
+}
+
+let rngState: u64 = 0x853c49e6748fea9b;
+
+export function seedRandom(value: f64): void {
+  rngState = <u64>value ^ 0x853c49e6748fea9b;
+  if (rngState == 0) rngState = 1;
+}
+
+function nextRandom(): u64 {
+  // xorshift64*: RANDOMKEY only needs a cheap, seedable spread.
+  let x = rngState;
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  rngState = x;
+  return x * 0x2545f4914f6cdd1d;
+}
+
+export function cmdRandomkey(): void {
+  while (tCount(KEYSPACE) != 0) {
+    const slots = tSlots(KEYSPACE);
+    const mask = tMask(KEYSPACE);
+    let j = <u32>(nextRandom() >> 32) & mask;
+    let e: usize = 0;
+    while ((e = <usize>load<u32>(slots + ((<usize>j) << 3), 4)) == 0) j = (j + 1) & mask;
+    if (isExpired(e)) {
+      lookup(eKey(e), eKeyLen(e));
+      continue;
+    }
+    bulk(REPLY, eKey(e), eKeyLen(e));
+    return;
+  }
+  nil(REPLY);
+}
+
+export function cmdDbsize(): void {
+  integer(REPLY, tCount(KEYSPACE));
+}
+
+export function cmdFlushall(): void {
+  if (argc > 2 || (argc == 2 && !argIs(argPtr(1), argLen(1), "sync") && !argIs(argPtr(1), argLen(1), "async"))) {
+    error(REPLY, ERR_SYNTAX);
+    return;
+  }
+  flushAll();
+  ok(REPLY);
+  effect(1, "FLUSHALL");
+}

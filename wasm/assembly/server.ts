@@ -1,0 +1,142 @@
+// Connection and server commands executed per shard: PING, ECHO, TIME, INFO, CLUSTER COUNT/GETKEYSINSLOT.
+import { usedBytes, maxMemory } from "./alloc";
+import { KEYSPACE, now, volatileCount } from "./db";
+import { ERR_INVALID_SLOT, ERR_INVALID_SLOT_OR_COUNT, ERR_NOT_INTEGER, ERR_UNKNOWN_SUB_PREFIX } from "./errors";
+import { keySlotAt } from "./crc16";
+import { argIs, parseI64, parsedInt } from "./numbers";
+import {
+  advance, arrayHeader, ascii, bulk, closeArray, crlf, deferArray, error, integer, REPLY, reserve, sanitized, status, writeI64,
+} from "./out";
+import { argc, argLen, argPtr } from "./request";
+import { replyArityError } from "./strings";
+import { eKey, eKeyLen, tCount, tMask, tSlots } from "./table";
+
+export function cmdPing(): void {
+  if (argc > 2) replyArityError("ping");
+  else if (argc == 2) bulk(REPLY, argPtr(1), argLen(1));
+  else status(REPLY, "PONG");
+}
+
+export function cmdEcho(): void {
+  bulk(REPLY, argPtr(1), argLen(1));
+}
+
+const numBuf = memory.data(24);
+
+export function cmdTime(): void {
+  arrayHeader(REPLY, 2);
+  bulk(REPLY, numBuf, writeI64(numBuf, now / 1000));
+  bulk(REPLY, numBuf, writeI64(numBuf, (now % 1000) * 1000));
+}
+
+const infoBuf = memory.data(512);
+let infoLen: u32 = 0;
+
+function infoText(s: string): void {
+  for (let i = 0; i < s.length; i++) store<u8>(infoBuf + infoLen++, <u8>s.charCodeAt(i));
+}
+
+function infoNumber(v: i64): void {
+  infoLen += writeI64(infoBuf + infoLen, v);
+}
+
+/** INFO [section ...]: this shard's `# Memory` and `# Keyspace` (the gateway sums shards). */
+export function cmdInfo(): void {
+  let memorySection = argc == 1;
+  let keyspaceSection = argc == 1;
+  for (let i = 1; i < argc; i++) {
+    const p = argPtr(i);
+    const l = argLen(i);
+    if (argIs(p, l, "all") || argIs(p, l, "default") || argIs(p, l, "everything")) {
+      memorySection = true;
+      keyspaceSection = true;
+    } else if (argIs(p, l, "memory")) memorySection = true;
+    else if (argIs(p, l, "keyspace")) keyspaceSection = true;
+  }
+  infoLen = 0;
+  if (memorySection) {
+    infoText("# Memory\r\nused_memory:");
+    infoNumber(<i64>usedBytes);
+    infoText("\r\nmaxmemory:");
+    infoNumber(<i64>maxMemory);
+    infoText("\r\nmaxmemory_policy:noeviction\r\n");
+  }
+  if (keyspaceSection) {
+    if (memorySection) infoText("\r\n");
+    infoText("# Keyspace\r\n");
+    const keys = tCount(KEYSPACE);
+    if (keys != 0) {
+      infoText("db0:keys=");
+      infoNumber(keys);
+      infoText(",expires=");
+      infoNumber(volatileCount);
+      infoText(",avg_ttl=0\r\n");
+    }
+  }
+  bulk(REPLY, infoBuf, infoLen);
+}
+
+export function cmdCluster(): void {
+  const sp = argPtr(1);
+  const sl = argLen(1);
+  if (argIs(sp, sl, "countkeysinslot")) {
+    if (argc != 3) {
+      replyArityError("cluster|countkeysinslot");
+      return;
+    }
+    if (!parseI64(argPtr(2), argLen(2))) {
+      error(REPLY, ERR_NOT_INTEGER);
+      return;
+    }
+    const slot = parsedInt;
+    if (slot < 0 || slot >= 16384) {
+      error(REPLY, ERR_INVALID_SLOT);
+      return;
+    }
+    integer(REPLY, keysInSlot(<i32>slot, i64.MAX_VALUE, false));
+  } else if (argIs(sp, sl, "getkeysinslot")) {
+    if (argc != 4) {
+      replyArityError("cluster|getkeysinslot");
+      return;
+    }
+    if (!parseI64(argPtr(2), argLen(2))) {
+      error(REPLY, ERR_NOT_INTEGER);
+      return;
+    }
+    const slot = parsedInt;
+    if (!parseI64(argPtr(3), argLen(3))) {
+      error(REPLY, ERR_NOT_INTEGER);
+      return;
+    }
+    const count = parsedInt;
+    if (slot < 0 || slot >= 16384 || count < 0) {
+      error(REPLY, ERR_INVALID_SLOT_OR_COUNT);
+      return;
+    }
+    const mark = deferArray(REPLY);
+    closeArray(REPLY, mark, keysInSlot(<i32>slot, count, true));
+  } else {
+    const d = reserve(REPLY, 1);
+    store<u8>(d, 0x2d);
+    advance(REPLY, 1);
+    ascii(REPLY, ERR_UNKNOWN_SUB_PREFIX);
+    sanitized(REPLY, sp, min<u32>(sl, 128));
+    ascii(REPLY, "'. Try CLUSTER HELP.");
+    crlf(REPLY);
+  }
+}
+
+/** Counts (and with emit, replies with up to max of) the keys hashing to slot; O(keys) for now. */
+function keysInSlot(slot: i32, max: i64, emit: bool): i64 {
+  let n: i64 = 0;
+  const slots = tSlots(KEYSPACE);
+  const cap = tMask(KEYSPACE) + 1;
+  for (let i: u32 = 0; i < cap && n < max; i++) {
+    const e = <usize>load<u32>(slots + ((<usize>i) << 3), 4);
+    if (e == 0) continue;
+    if (keySlotAt(eKey(e), eKeyLen(e)) != slot) continue;
+    if (emit) bulk(REPLY, eKey(e), eKeyLen(e));
+    n++;
+  }
+  return n;
+}

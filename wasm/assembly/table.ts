@@ -1,0 +1,185 @@
+// Open-addressing hash tables of 8-byte (hash, entry pointer) slots: linear probing, backward-shift
+// deletion (no tombstones, entries never move before their home bucket), doubling on 3/4 load.
+import { alloc, free } from "./alloc";
+
+// A table descriptor is three u32: slots pointer, mask (capacity - 1), count.
+export const MIN_CAPACITY: u32 = 16;
+
+// @ts-ignore: decorator
+@inline export function tSlots(t: usize): usize {
+  return <usize>load<u32>(t);
+}
+// @ts-ignore: decorator
+@inline export function tMask(t: usize): u32 {
+  return load<u32>(t, 4);
+}
+// @ts-ignore: decorator
+@inline export function tCount(t: usize): u32 {
+  return load<u32>(t, 8);
+}
+
+/** (Re)initialises a table empty at the minimum capacity, releasing its old slots. */
+export function tReset(t: usize): void {
+  const old = tSlots(t);
+  if (old != 0) free(old, (<usize>tMask(t) + 1) << 3);
+  const slots = alloc(<usize>MIN_CAPACITY << 3);
+  if (slots == 0) unreachable();
+  memory.fill(slots, 0, <usize>MIN_CAPACITY << 3);
+  store<u32>(t, <u32>slots);
+  store<u32>(t, MIN_CAPACITY - 1, 4);
+  store<u32>(t, 0, 8);
+}
+
+/** The key hash: 8 bytes at a time with a multiply-rotate mix, finalised with murmur's fmix64. */
+export function hashKey(p: usize, len: u32): u32 {
+  let h: u64 = 0x9e3779b97f4a7c15 ^ (<u64>len * 0xff51afd7ed558ccd);
+  let i: u32 = 0;
+  while (i + 8 <= len) {
+    h ^= load<u64>(p + i) * 0x87c37b91114253d5;
+    h = rotl<u64>(h, 31) * 0x4cf5ad432745937f;
+    i += 8;
+  }
+  if (i < len) {
+    let t: u64 = 0;
+    let s: u64 = 0;
+    while (i < len) {
+      t |= (<u64>load<u8>(p + i)) << s;
+      s += 8;
+      i++;
+    }
+    h ^= t * 0x87c37b91114253d5;
+    h = rotl<u64>(h, 31) * 0x4cf5ad432745937f;
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccd;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53;
+  h ^= h >> 33;
+  return <u32>h;
+}
+
+// @ts-ignore: decorator
+@inline export function keysEqual(a: usize, b: usize, len: u32): bool {
+  let i: u32 = 0;
+  while (i + 8 <= len) {
+    if (load<u64>(a + i) != load<u64>(b + i)) return false;
+    i += 8;
+  }
+  while (i < len) {
+    if (load<u8>(a + i) != load<u8>(b + i)) return false;
+    i++;
+  }
+  return true;
+}
+
+/** Entry layout shared by every table: [u32 klen][u32 vlen][u8 type][u8 flags][u16 spare][i64 expireAt ms if flags&1][key][value]. */
+export const HDR: usize = 12;
+export const F_TTL: u8 = 1;
+export const F_DIRTY: u8 = 2;
+/** The key has a checkpoint row in storage, so its deletion must be reported. */
+export const F_STORED: u8 = 4;
+
+// @ts-ignore: decorator
+@inline export function eKeyLen(e: usize): u32 {
+  return load<u32>(e);
+}
+// @ts-ignore: decorator
+@inline export function eValLen(e: usize): u32 {
+  return load<u32>(e, 4);
+}
+// @ts-ignore: decorator
+@inline export function eType(e: usize): u8 {
+  return load<u8>(e, 8);
+}
+// @ts-ignore: decorator
+@inline export function eFlags(e: usize): u8 {
+  return load<u8>(e, 9);
+}
+// @ts-ignore: decorator
+@inline export function eKey(e: usize): usize {
+  return e + HDR + ((<usize>(load<u8>(e, 9) & F_TTL)) << 3);
+}
+// @ts-ignore: decorator
+@inline export function eVal(e: usize): usize {
+  return eKey(e) + load<u32>(e);
+}
+// @ts-ignore: decorator
+@inline export function eExpire(e: usize): i64 {
+  return load<u8>(e, 9) & F_TTL ? load<i64>(e, HDR) : -1;
+}
+// @ts-ignore: decorator
+@inline export function eSize(e: usize): usize {
+  return HDR + ((<usize>(load<u8>(e, 9) & F_TTL)) << 3) + load<u32>(e) + load<u32>(e, 4);
+}
+
+/** The slot address holding key (kp, kl) with hash h, or 0. */
+export function tFind(t: usize, kp: usize, kl: u32, h: u32): usize {
+  const slots = tSlots(t);
+  const mask = tMask(t);
+  let i = h & mask;
+  while (true) {
+    const s = slots + ((<usize>i) << 3);
+    const e = <usize>load<u32>(s, 4);
+    if (e == 0) return 0;
+    if (load<u32>(s) == h && load<u32>(e) == kl && keysEqual(eKey(e), kp, kl)) return s;
+    i = (i + 1) & mask;
+  }
+}
+
+function placeRaw(slots: usize, mask: u32, h: u32, e: usize): void {
+  let i = h & mask;
+  while (load<u32>(slots + ((<usize>i) << 3), 4) != 0) i = (i + 1) & mask;
+  const s = slots + ((<usize>i) << 3);
+  store<u32>(s, h);
+  store<u32>(s, <u32>e, 4);
+}
+
+/** Grows the table when one more entry would pass 3/4 load; false when memory refuses and the table is nearly full. */
+export function tMakeRoom(t: usize): bool {
+  const cap = tMask(t) + 1;
+  const count = tCount(t);
+  if ((count + 1) * 4 <= cap * 3) return true;
+  const ncap = cap << 1;
+  const nslots = alloc(<usize>ncap << 3);
+  if (nslots == 0) return (count + 1) * 16 <= cap * 15;
+  memory.fill(nslots, 0, <usize>ncap << 3);
+  const slots = tSlots(t);
+  const nmask = ncap - 1;
+  for (let i: u32 = 0; i < cap; i++) {
+    const s = slots + ((<usize>i) << 3);
+    const e = <usize>load<u32>(s, 4);
+    if (e != 0) placeRaw(nslots, nmask, load<u32>(s), e);
+  }
+  free(slots, <usize>cap << 3);
+  store<u32>(t, <u32>nslots);
+  store<u32>(t, nmask, 4);
+  return true;
+}
+
+/** Inserts an entry known to be absent; the caller has called tMakeRoom. */
+export function tInsert(t: usize, h: u32, e: usize): void {
+  placeRaw(tSlots(t), tMask(t), h, e);
+  store<u32>(t, tCount(t) + 1, 8);
+}
+
+/** Removes the slot's entry (not freed) and shifts the rest of its probe run back. */
+export function tRemove(t: usize, s: usize): void {
+  const slots = tSlots(t);
+  const mask = tMask(t);
+  let hole = <u32>((s - slots) >> 3);
+  let i = hole;
+  while (true) {
+    i = (i + 1) & mask;
+    const si = slots + ((<usize>i) << 3);
+    const e = load<u32>(si, 4);
+    if (e == 0) break;
+    const home = load<u32>(si) & mask;
+    // The entry may fill the hole only if the hole lies on its probe path (cyclically home..i).
+    if (((i - home) & mask) >= ((i - hole) & mask)) {
+      store<u64>(slots + ((<usize>hole) << 3), load<u64>(si));
+      hole = i;
+    }
+  }
+  store<u64>(slots + ((<usize>hole) << 3), 0);
+  store<u32>(t, tCount(t) - 1, 8);
+}

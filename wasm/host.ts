@@ -1,0 +1,101 @@
+// The only JavaScript that touches core.wasm's memory: instantiates the core and runs RESP batches through it.
+
+interface CoreExports {
+  memory: WebAssembly.Memory;
+  scratch(size: number): number;
+  execute(len: number, nowMs: number, flags: number): number;
+  replyPtr(): number;
+  replyLen(): number;
+  effectsPtr(): number;
+  effectsLen(): number;
+  usedMemory(): number;
+  keyCount(): number;
+  volatileCount(): number;
+  setMaxMemory(bytes: number): void;
+  seed(value: number): void;
+}
+
+const FLAG_INTERNAL = 1;
+
+export interface CoreOptions {
+  /** Writes that would take used memory past this answer Redis's OOM error (0 or absent: unlimited). */
+  maxMemory?: number;
+  /** Seeds RANDOMKEY's generator. */
+  seed?: number;
+}
+
+export interface BatchResult {
+  replies: Uint8Array;
+  effects: Uint8Array;
+  count: number;
+}
+
+/** Raised when the core traps: its memory can no longer be trusted and must be rebuilt from storage. */
+export class CoreTrapError extends Error {
+  constructor(cause: unknown) {
+    super(`wasm core trapped: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "CoreTrapError";
+  }
+}
+
+export class Core {
+  private readonly exports: CoreExports;
+  private broken: CoreTrapError | null = null;
+
+  constructor(module: WebAssembly.Module, options: CoreOptions = {}) {
+    const imports = {
+      env: {
+        abort(_message: number, _file: number, line: number, column: number): never {
+          throw new Error(`abort at ${line}:${column}`);
+        },
+      },
+    };
+    // Synchronous instantiation: workerd forbids compiling WebAssembly from bytes at run time.
+    const instance = new WebAssembly.Instance(module, imports);
+    this.exports = instance.exports as unknown as CoreExports;
+    if (options.maxMemory) this.exports.setMaxMemory(options.maxMemory);
+    if (options.seed !== undefined) this.exports.seed(options.seed);
+  }
+
+  /** Runs a RESP batch; replies and effects are copies the caller may keep. */
+  execute(batch: Uint8Array, nowMs: number, internal = false): BatchResult {
+    return this.guard(() => {
+      const x = this.exports;
+      const at = x.scratch(batch.length);
+      if (at === 0 && batch.length > 0) throw new Error("cannot grow memory for the input batch");
+      // Views are taken after every call that may grow memory (growth detaches them).
+      new Uint8Array(x.memory.buffer, at, batch.length).set(batch);
+      const count = x.execute(batch.length, nowMs, internal ? FLAG_INTERNAL : 0);
+      const buffer = x.memory.buffer;
+      const replies = new Uint8Array(buffer, x.replyPtr(), x.replyLen()).slice();
+      const effects = new Uint8Array(buffer, x.effectsPtr(), x.effectsLen()).slice();
+      return { replies, effects, count };
+    });
+  }
+
+  usedMemory(): number {
+    return this.guard(() => this.exports.usedMemory());
+  }
+
+  keyCount(): number {
+    return this.guard(() => this.exports.keyCount());
+  }
+
+  volatileCount(): number {
+    return this.guard(() => this.exports.volatileCount());
+  }
+
+  setMaxMemory(bytes: number): void {
+    this.guard(() => this.exports.setMaxMemory(bytes));
+  }
+
+  private guard<T>(run: () => T): T {
+    if (this.broken) throw this.broken;
+    try {
+      return run();
+    } catch (error) {
+      this.broken = new CoreTrapError(error);
+      throw this.broken;
+    }
+  }
+}
