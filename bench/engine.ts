@@ -1,0 +1,58 @@
+// Engine ops/s and bytes per key: the core alone and inside a shard Durable Object, each as a ratio
+// of redis-benchmark and redis-server's used_memory measured in the same run.
+import { ENGINE_OPS, runCoreEngine, type EnginePhases } from "./engine-core";
+import { measureRedis } from "./redis-baseline";
+import { rate, ratio, table, type Section, type Target } from "./report";
+import type { BenchContext, Suite } from "./suite";
+
+const BATCH = 1000;
+/** Issue 8's goals: ≥ 3× redis-server's ops/s for SET/GET/INCR, ≤ 0.55× its bytes per key. */
+const OPS_GOAL = 3;
+const MEMORY_GOAL = 0.55;
+
+export const engineSuite: Suite = { id: "engine", run: runEngine };
+
+async function runEngine(context: BenchContext): Promise<Section> {
+  const keys = context.quick ? 100_000 : 1_000_000;
+  const redis = await measureRedis(keys, context);
+  const core = runCoreEngine(keys, BATCH, context.log);
+  const engines: { label: string; phases: EnginePhases; targeted: boolean }[] = [
+    { label: "core alone (Node 22, no persistence)", phases: core, targeted: false },
+  ];
+
+  const headers = ["op", `redis-benchmark -P 64 (baseline)`, ...engines.flatMap((e) => [e.label, "ratio"])];
+  const rows = ENGINE_OPS.map((op) => [
+    op,
+    rate(redis.opsPerSecond[op]),
+    ...engines.flatMap((e) => [rate(e.phases.opsPerSecond[op]), ratio(e.phases.opsPerSecond[op] / redis.opsPerSecond[op])]),
+  ]);
+  const memoryRatio = core.bytesPerKey / redis.bytesPerKey;
+  const targets: Target[] = [];
+  for (const engine of engines.filter((e) => e.targeted)) {
+    for (const op of ENGINE_OPS) {
+      targets.push({ what: `${op} ops/s, ${engine.label}, vs redis-benchmark`, ratio: engine.phases.opsPerSecond[op] / redis.opsPerSecond[op], goal: OPS_GOAL, higherIsBetter: true });
+    }
+  }
+  targets.push({ what: `bytes per key, core vs redis-server used_memory (${keys.toLocaleString("en")} keys)`, ratio: memoryRatio, goal: MEMORY_GOAL, higherIsBetter: false });
+
+  return {
+    title: `Engine: batches of ${BATCH} commands over ${keys.toLocaleString("en")} keys (16-byte keys and values)`,
+    lines: [
+      ...table(headers, rows),
+      "",
+      ...table(
+        ["bytes per key", "redis-server used_memory delta (baseline)", "core usedMemory()", "ratio"],
+        [[`${keys.toLocaleString("en")} × \`SET key:<12 digits> val:<12 digits>\``, redis.bytesPerKey.toFixed(1), core.bytesPerKey.toFixed(1), ratio(memoryRatio)]],
+      ),
+      "",
+      `- Baseline: \`${redis.command}\` (50 clients, keys \`key:<12 digits>\` / \`counter:<12 digits>\`) against a throwaway ` +
+        "redis-server 7.0 (no persistence) on loopback; load generator and server share the machine's cores.",
+      `- Engines: SET writes ${keys.toLocaleString("en")} new keys \`key:<12 digits>\` (the keyspace grows from 0), GET reads seeded-random ` +
+        "existing keys, INCR seeded-random counters `ctr:<12 digits>`; one RESP batch per call, batches encoded before the clock starts; " +
+        "every batch's replies are checked (sizes; the first batch value by value).",
+      "- Bytes per key: redis-server's `INFO memory` used_memory after loading the same keys minus before; the core's `usedMemory()` " +
+        "(every byte its allocator holds: entries, table, buffers) after the SET phase, divided by the keys.",
+    ],
+    targets,
+  };
+}

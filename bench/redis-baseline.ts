@@ -1,0 +1,55 @@
+// The baseline every engine figure is a ratio of: redis-benchmark -P 64 ops/s and redis-server's
+// used_memory per key, both measured in this run on this machine.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import type { BenchContext } from "./suite";
+import { ensureRedisInstalled, RedisServer } from "./redis-server";
+import { encodeBatch, type EngineOp } from "./workload";
+
+const run = promisify(execFile);
+const LOAD_CHUNK = 10_000;
+
+export interface RedisBaseline {
+  opsPerSecond: Record<EngineOp, number>;
+  /** used_memory after loading the keys minus before, divided by the keys. */
+  bytesPerKey: number;
+  command: string;
+}
+
+export async function measureRedis(keys: number, { log }: BenchContext): Promise<RedisBaseline> {
+  const paths = ensureRedisInstalled(log);
+  const server = await RedisServer.start(paths.server);
+  try {
+    // Memory first, on an empty server, with exactly the keys the engine holds: SET key:i val:i.
+    const before = await server.usedMemory();
+    for (let start = 0; start < keys; start += LOAD_CHUNK) {
+      const count = Math.min(LOAD_CHUNK, keys - start);
+      const indexes = Uint32Array.from({ length: count }, (_, i) => start + i);
+      const reply = await server.send(encodeBatch("SET", indexes), 5 * count);
+      if (reply.length !== 5 * count || reply.includes("-")) throw new Error(`redis-server refused a SET: ${reply.toString().slice(0, 100)}`);
+    }
+    const after = await server.usedMemory();
+    const dbsize = await server.command("DBSIZE");
+    if (dbsize !== `:${keys}\r\n`) throw new Error(`redis-server holds ${dbsize.trim()} keys, want ${keys}`);
+    log(`redis: ${((after - before) / keys).toFixed(1)} bytes/key over ${keys} keys`);
+    await server.command("FLUSHALL", "SYNC");
+
+    const args = ["-h", "127.0.0.1", "-p", String(server.port), "-P", "64", "-t", "set,get,incr", "-n", String(keys), "-r", String(keys), "-d", "16", "-q"];
+    const { stdout } = await run(paths.benchmark, args, { maxBuffer: 16 * 1024 * 1024 });
+    const opsPerSecond = {} as Record<EngineOp, number>;
+    for (const op of ["SET", "GET", "INCR"] as const) {
+      // -q prints progress lines ending in \r, then "SET: 1234567.89 requests per second, p50=…".
+      const match = new RegExp(`(?:^|[\\r\\n])${op}: ([\\d.]+) requests per second`).exec(stdout);
+      if (!match) throw new Error(`no ${op} figure in redis-benchmark output:\n${stdout}`);
+      opsPerSecond[op] = Number(match[1]);
+      log(`redis-benchmark ${op}: ${Number(match[1]).toFixed(0)} ops/s`);
+    }
+    return {
+      opsPerSecond,
+      bytesPerKey: (after - before) / keys,
+      command: `redis-benchmark ${args.filter((_, i) => i > 3).join(" ")}`,
+    };
+  } finally {
+    server.stop();
+  }
+}

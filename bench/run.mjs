@@ -1,0 +1,22 @@
+// `npm run bench`: bundles the TypeScript bench suite with esbuild (installed with wrangler) and runs it on
+// the Node of `npm run` (22, from devDependencies). Options are environment variables, see bench/main.ts.
+import { build } from "esbuild";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+process.chdir(root);
+const outfile = join(root, "bench", ".build", "main.mjs");
+await build({
+  entryPoints: [join(root, "bench", "main.ts")],
+  outfile,
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node22",
+  // Packages stay imports (resolved from node_modules next to the output), only our sources are bundled.
+  packages: "external",
+  logLevel: "warning",
+});
+const { main } = await import(pathToFileURL(outfile).href);
+process.exitCode = await main();
