@@ -116,7 +116,7 @@ export function bulk(o: usize, ptr: usize, len: u32): void {
 
 export function nil(o: usize): void {
   const d = reserve(o, 5);
-  store<u32>(d, 0x312d2024); // "$-1\r"
+  store<u32>(d, 0x0d312d24); // "$-1\r"
   store<u8>(d + 4, 0x0a);
   advance(o, 5);
 }

@@ -9,9 +9,9 @@ import {
 } from "./errors";
 import { argIs, parseI64, parsedInt } from "./numbers";
 import {
-  arrayHeader, ascii, bulk, crlf, error, integer, nil, ok, outLen, REPLY, reserve, advance, truncate, writeI64,
+  arrayHeader, ascii, bulk, crlf, EFFECTS, error, integer, nil, ok, outLen, raw, REPLY, reserve, advance, truncate, writeI64,
 } from "./out";
-import { argc, argLen, argPtr, argvSlot } from "./request";
+import { argc, argLen, argPtr, argvSlot, cmdEnd, cmdStart } from "./request";
 import { eExpire, eKey, eKeyLen, eSize, eType, eVal, eValLen } from "./table";
 
 export const MAX_STRING: i64 = 512 * 1024 * 1024;
@@ -160,6 +160,9 @@ function setGeneric(flags: i32, expireAt: i64, okReply: bool): void {
     effectArg(vp, vl);
     effectArg(PXAT, 4);
     effectInt(exp);
+  } else if (flags == 0 && argc == 3 && okReply) {
+    // A plain `SET k v` is already deterministic: copy its bytes.
+    raw(EFFECTS, cmdStart, <u32>(cmdEnd - cmdStart));
   } else {
     effect(3, "SET");
     effectArg(kp, kl);
@@ -384,9 +387,8 @@ function incrBy(incr: i64): void {
     return;
   }
   integer(REPLY, result);
-  effect(3, "INCRBY");
-  effectArg(kp, kl);
-  effectInt(incr);
+  // INCR/DECR/INCRBY/DECRBY are deterministic: log the command's own bytes.
+  raw(EFFECTS, cmdStart, <u32>(cmdEnd - cmdStart));
 }
 
 export function cmdIncr(): void {
