@@ -6,6 +6,9 @@ import { join } from "node:path";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 process.chdir(root);
+// As in `npm start`: offline, wrangler would try to fetch Request.cf and send metrics (TOOLCHAIN.md).
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+process.env.WRANGLER_SEND_METRICS ??= "false";
 const outfile = join(root, "bench", ".build", "main.mjs");
 await build({
   entryPoints: [join(root, "bench", "main.ts")],

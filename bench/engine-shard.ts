@@ -1,0 +1,105 @@
+// Engine ops/s inside the real Shard Durable Object with persistence on: workerd (via wrangler's
+// startWorker, state on disk as with `npm start`) runs bench/shard-driver.ts, which sends one RPC per batch.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { unstable_readConfig, unstable_startWorker } from "wrangler";
+import { checkReplies, ENGINE_OPS } from "./engine-core";
+import type { DriverRun } from "./shard-driver";
+import { seededRandom } from "./slot-sample";
+import { batchIndexes, encodeBatch, expectedReplyBytes, type EngineOp } from "./workload";
+
+/** Batches per request to the driver: ~6 MB bodies, so no phase is ever held in memory at once. */
+const BATCHES_PER_REQUEST = 100;
+
+export interface ShardEngineResult {
+  opsPerSecond: Record<EngineOp, number>;
+  /** The same batches answered by a no-op Durable Object: the local runtime's RPC ceiling. */
+  floorOpsPerSecond: Record<EngineOp, number>;
+  /** Shard time minus the RPC floor's time for as many batches: what the shard itself spends. */
+  insideOpsPerSecond: Record<EngineOp, number>;
+}
+
+export async function runShardEngine(keys: number, batchSize: number, log: (line: string) => void): Promise<ShardEngineResult> {
+  const stateDir = mkdtempSync(join(tmpdir(), "edgeslot-bench-state-"));
+  const worker = await unstable_startWorker({
+    config: writeDriverConfig(),
+    dev: { persist: stateDir, server: { hostname: "127.0.0.1", port: 0 }, inspector: false, logLevel: "warn" },
+  });
+  try {
+    await worker.ready;
+    const run = async (query: Record<string, string | number>, body: Uint8Array): Promise<DriverRun> => {
+      const params = new URLSearchParams(Object.entries(query).map(([name, value]) => [name, String(value)]));
+      const response = await worker.fetch(`http://bench.local/run?${params}`, { method: "POST", body });
+      if (!response.ok) throw new Error(`shard driver answered ${response.status}: ${await response.text()}`);
+      return (await response.json()) as DriverRun;
+    };
+    const opsPerSecond = {} as Record<EngineOp, number>;
+    const floorOpsPerSecond = {} as Record<EngineOp, number>;
+    const insideOpsPerSecond = {} as Record<EngineOp, number>;
+    const batches = keys / batchSize;
+    for (const op of ENGINE_OPS) {
+      const random = seededRandom(op.length * 7919);
+      // INCR gets its own shard, as in the core bench: its counters plus SET's keys would pass maxmemory.
+      const name = op === "INCR" ? "shard-incr" : "shard-0";
+      const replyBytes = expectedReplyBytes(op, batchSize) ?? 0;
+      let ms = 0;
+      let floorRequest: { body: Uint8Array; batches: number } | null = null;
+      for (let first = 0; first < batches; first += BATCHES_PER_REQUEST) {
+        const count = Math.min(BATCHES_PER_REQUEST, batches - first);
+        const indexes = new Uint32Array(count * batchSize);
+        for (let b = 0; b < count; b++) indexes.set(batchIndexes(op, first + b, batchSize, keys, random), b * batchSize);
+        const body = encodeBatch(op, indexes);
+        const result = await run({ target: "shard", name, batches: count, replyBytes }, body);
+        if (result.badBatches > 0) throw new Error(`${op}: ${result.badBatches} batches had wrong or error replies`);
+        if (first === 0) {
+          checkReplies(op, 0, indexes.subarray(0, batchSize), batchSize, Buffer.from(result.firstReply, "base64"));
+          floorRequest = { body, batches: count };
+        }
+        ms += result.ms;
+      }
+      opsPerSecond[op] = keys / (ms / 1000);
+      // The floor gets the first request's batches again and answers with replies of the real size
+      // (INCR's vary: about 8 bytes each).
+      const floor = floorRequest!;
+      const floorRun = await run({ target: "floor", batches: floor.batches, floorReplyBytes: replyBytes || 8 * batchSize }, floor.body);
+      const floorMsPerBatch = floorRun.ms / floor.batches;
+      floorOpsPerSecond[op] = batchSize / (floorMsPerBatch / 1000);
+      const insideMs = ms - floorMsPerBatch * batches;
+      insideOpsPerSecond[op] = insideMs > 0 ? keys / (insideMs / 1000) : Number.NaN;
+      log(
+        `shard ${op}: ${(opsPerSecond[op] / 1e6).toFixed(2)} M ops/s; RPC floor ${(floorOpsPerSecond[op] / 1e6).toFixed(2)} M/s; ` +
+          `inside ${(insideOpsPerSecond[op] / 1e6).toFixed(2)} M/s`,
+      );
+    }
+    return { opsPerSecond, floorOpsPerSecond, insideOpsPerSecond };
+  } finally {
+    await worker.dispose();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * wrangler.toml with the driver as main and the floor object added, written beside the bench's build
+ * output: the shard's runtime settings (compatibility, wasm rule, vars, bindings) stay the project's own.
+ */
+function writeDriverConfig(): string {
+  const project = unstable_readConfig({ config: "wrangler.toml" });
+  const dir = resolve("bench/.build");
+  mkdirSync(dir, { recursive: true });
+  const config = {
+    name: "edgeslot-bench",
+    main: resolve("bench/shard-driver.ts"),
+    compatibility_date: project.compatibility_date,
+    compatibility_flags: project.compatibility_flags,
+    rules: project.rules,
+    vars: project.vars,
+    durable_objects: {
+      bindings: [...project.durable_objects.bindings, { name: "RPC_FLOOR", class_name: "RpcFloor" }],
+    },
+    migrations: [...project.migrations, { tag: "bench-floor", new_sqlite_classes: ["RpcFloor"] }],
+  };
+  const path = join(dir, "wrangler.bench.json");
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+}
