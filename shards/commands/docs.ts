@@ -1,5 +1,5 @@
 // The README's supported-command list, rendered from the table so it cannot drift from the code.
-import { COMMANDS } from "./index";
+import { COMMANDS } from "./table";
 import type { CommandSpec } from "./types";
 
 export const BLOCK_START = "<!-- commands:start -->";

@@ -1,11 +1,9 @@
-// The command table: every family's entries in one list, and lookups by name. Re-exports only data.
+// The command table: every family's entries in one list, and lookups by name.
 import { CLUSTER } from "./cluster";
 import { KEYSPACE } from "./keyspace";
 import { SERVER } from "./server";
 import { STRINGS } from "./strings";
 import type { CommandSpec } from "./types";
-
-export type * from "./types";
 
 export const COMMANDS = [...STRINGS, ...KEYSPACE, ...SERVER, ...CLUSTER] as const satisfies readonly CommandSpec[];
 

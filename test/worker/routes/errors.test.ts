@@ -107,3 +107,11 @@ describe("methods and limits", () => {
     expect(await error(["MGET", "a", "k".repeat(11)], { vars: { EDGESLOT_MAX_KEY_BYTES: "10" } })).toMatch(/key too long/);
   });
 });
+
+describe("the last-resort error handler", () => {
+  it("answers a Redis-style 500 for a failure no route handles (here a broken configuration)", async () => {
+    const answer = await call(["PING"], { vars: { EDGESLOT_SHARDS: "zero" } });
+    expect(answer.status).toBe(500);
+    expect(answer.json).toEqual({ error: "ERR internal: EDGESLOT_SHARDS must be an integer from 1 to 16384, got 'zero'" });
+  });
+});

@@ -1,6 +1,6 @@
 // `POST /pipeline`: one entry per command in request order across shards, errors inline.
 import { describe, expect, it } from "vitest";
-import { keysOnShards, pipeline, result, useEmptyStore } from "../gateway";
+import { call, keysOnShards, pipeline, result, useEmptyStore } from "../gateway";
 
 useEmptyStore();
 
@@ -51,5 +51,14 @@ describe("pipeline", () => {
     const answer = await pipeline([...commands, ["DBSIZE"]]);
     expect(answer.json).toHaveLength(1001);
     expect(answer.json[1000]).toEqual({ result: 1000 });
+  });
+
+  it.each(["1", "3"])("with EDGESLOT_SHARDS=%s replies keep request order and fan-outs cover every shard", async (shards) => {
+    const vars = { vars: { EDGESLOT_SHARDS: shards } };
+    const keys = Array.from({ length: 20 }, (_, i) => `p${i}`);
+    const answer = await pipeline([...keys.map((k, i) => ["SET", k, String(i)]), ["MGET", ...keys], ["DBSIZE"], ["FLUSHDB"]], vars);
+    expect(answer.json.slice(20)).toEqual([{ result: keys.map((_, i) => String(i)) }, { result: 20 }, { result: "OK" }]);
+    const slots = (await call(["CLUSTER", "SLOTS"], vars)).json.result;
+    expect(slots).toHaveLength(Number(shards));
   });
 });

@@ -1,0 +1,3 @@
+// The command table as data: entry types, the families' entries, lookups.
+export type * from "./types";
+export { type CommandName, commandSpec, COMMANDS, isWrite, type LocalCommandName } from "./table";
