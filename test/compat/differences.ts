@@ -14,6 +14,11 @@ export type CompareRule =
   | { kind: "scan-union" }
   /** Integers within `tolerance` of each other match; negative (-1/-2 style) answers must be equal. */
   | { kind: "clock-tolerance"; tolerance: number }
+  /**
+   * The count may include keys whose expiry passed but that were not reclaimed yet: the live count
+   * (`KEYS *`) must match exactly, and each side's count must be at least its live count.
+   */
+  | { kind: "live-count-plus-unreclaimed" }
   /** When the command's keys live on more than one shard, edgeslot answers `error` and the oracle is not asked. */
   | { kind: "error-when-keys-span-shards"; error: string };
 
@@ -89,6 +94,17 @@ export const DIFFERENCES: readonly Difference[] = [
     summary: "Millisecond TTLs differ by the time between the two servers executing the command.",
     reason: "The two servers read their own clocks; relative expiries are taken from each one's clock.",
     rule: { kind: "clock-tolerance", tolerance: 1500 },
+  },
+  {
+    id: "dbsize-unreclaimed-expired",
+    commands: ["DBSIZE"],
+    levels: ["core", "gateway"],
+    kind: "unspecified",
+    summary: "DBSIZE may count a key whose expiry has passed until that key is reclaimed, at a different moment than Redis.",
+    reason:
+      "Redis counts such keys too until its active expiry cycle (10 times a second) or an access removes them; " +
+      "edgeslot reclaims on access and in its alarm-driven sweep. Keys that are visible (KEYS, EXISTS, GET) agree exactly.",
+    rule: { kind: "live-count-plus-unreclaimed" },
   },
 ];
 

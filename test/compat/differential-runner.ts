@@ -59,8 +59,14 @@ export async function runStream(run: StreamRun): Promise<Mismatch[]> {
     const planned = current.map(({ command }) => planCommand(run, command));
     const [expected, actual] = await Promise.all([
       run.oracle.send(planned.map((p) => p.oracleCommand)),
-      run.target.send(current.map(({ command }) => command)),
+      run.target.send(current.map(({ command }) => command)).catch((error: unknown) => error as Error),
     ]);
+    if (actual instanceof Error) {
+      const first = current[0]!;
+      report(first.index, [`<batch of ${current.length} commands starting with>`, ...first.command], "replies", `threw ${actual.message}`);
+      await resync();
+      return;
+    }
     let diverged = false;
     current.forEach(({ index, command }, i) => {
       if (diverged) return;
@@ -90,6 +96,13 @@ export async function runStream(run: StreamRun): Promise<Mismatch[]> {
       const problem = await checkRandomKey(run);
       if (problem) {
         report(index, command, problem.expected, problem.actual);
+        await resync();
+      } else history.push(renderCommand(command));
+    } else if (name === "DBSIZE" && command.length === 1 && ruleFor(name, run.level)?.kind === "live-count-plus-unreclaimed") {
+      await flush();
+      const [expected, actual] = await Promise.all([liveCount(run.oracle), liveCount(run.target)]);
+      if (expected.live !== actual.live || !actual.plausible || !expected.plausible) {
+        report(index, command, expected.text, actual.text);
         await resync();
       } else history.push(renderCommand(command));
     } else {
@@ -138,6 +151,14 @@ async function scanAll(side: Side, command: StreamCommand): Promise<string> {
     if (cursor === "0") return `keys {${[...keys].sort().join(", ")}}`;
   }
   return "SCAN did not finish in 100000 rounds";
+}
+
+/** DBSIZE next to the number of keys KEYS * can see (which skips expired ones). */
+async function liveCount(side: Side): Promise<{ live: number; plausible: boolean; text: string }> {
+  const [size, keys] = await side.send([["DBSIZE"], ["KEYS", "*"]]);
+  const live = Array.isArray(keys) ? keys.length : -1;
+  const plausible = typeof size === "number" && size >= live;
+  return { live, plausible, text: `DBSIZE ${renderReply(size ?? null)} with ${live} live keys (KEYS *)` };
 }
 
 /** RANDOMKEY: nil on both (empty) or a key that the oracle holds too. */

@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { freePort } from "./free-port";
 
 const REPO_ROOT = resolve(import.meta.dirname, "../..");
-const START_TIMEOUT_MS = 180_000;
+const START_TIMEOUT_MS = 150_000; // below the node project's 180 s hook timeout, so our message wins
 const LOG_TAIL = 8_000;
 
 export interface GatewayOptions {
@@ -71,14 +71,27 @@ export class GatewayProcess {
 
   /** SIGKILLs the whole process group: the closest local stand-in for a crash of the runtime. */
   async kill(): Promise<void> {
-    if (!this.exited) {
-      try {
-        process.kill(-this.child.pid!, "SIGKILL");
-      } catch {
-        // The group is already gone.
-      }
+    // Even after npm itself exited, wrangler or workerd may linger in the group.
+    try {
+      process.kill(-this.child.pid!, "SIGKILL");
+    } catch {
+      // The group is already gone.
     }
     await this.waitUntilClosed();
+  }
+
+  /** A clean stop, as Ctrl+C in a terminal: SIGINT to the group, SIGKILL only if it hangs. */
+  async terminate(): Promise<void> {
+    if (!this.exited) {
+      try {
+        process.kill(-this.child.pid!, "SIGINT");
+      } catch {
+        return this.waitUntilClosed();
+      }
+      const deadline = Date.now() + 20_000;
+      while (!this.exited && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await this.kill();
   }
 
   /** Stops the gateway and deletes its state directory. */
@@ -98,6 +111,11 @@ export class GatewayProcess {
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (;;) {
       if (this.exited) throw new Error(`npm start exited before serving:\n${this.log}`);
+      // wrangler stays up with a dead runtime (the port accepts and never answers): fail fast instead.
+      if (this.log.includes("failed to start")) {
+        await this.kill();
+        throw new Error(`the Workers runtime failed to start under npm start:\n${this.log}`);
+      }
       try {
         await fetch(this.url + "/", { signal: AbortSignal.timeout(2_000) });
         return;

@@ -1,0 +1,96 @@
+// Defines a family's differential suite at both levels: the core in-process, and the gateway over HTTP.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CoreTarget } from "./core-target";
+import { describeMismatches, runStream, type Side } from "./differential-runner";
+import { GatewayProcess } from "./gateway-process";
+import { GatewayTarget } from "./gateway-target";
+import { keySlot, shardOfSlot } from "./key-slot";
+import { Random, streamSeed } from "./random";
+import { MISSING_REDIS_MESSAGE, RedisServer, redisAvailability } from "./redis-server";
+import type { RespClient } from "./resp-client";
+import { generateStream, type Generator } from "./stream";
+
+export interface SuiteSize {
+  coreStreams: number;
+  coreLength: number;
+  gatewayStreams: number;
+  gatewayLength: number;
+}
+
+const GATEWAY_SHARDS = 4;
+
+/** redis-server as a Side: binary-string arguments encoded the way the other side will see them. */
+function redisSide(client: RespClient, encoding: "latin1" | "utf8"): Side {
+  return {
+    send: (commands) => client.send(commands.map((c) => c.map((a) => (typeof a === "string" ? Buffer.from(a, encoding) : a)))),
+  };
+}
+
+export function differentialSuite(family: string, mix: readonly (readonly [number, Generator])[], size: SuiteSize): void {
+  const availability = redisAvailability();
+  if (!availability.available) {
+    if (availability.required) it(`${family}: redis-server is installed`, () => expect.fail(MISSING_REDIS_MESSAGE));
+    else it.skip(`${family}: differential tests need redis-server (apt-get install -y redis-server)`, () => {});
+    return;
+  }
+  const baseSeed = streamSeed();
+  console.log(`${family} differential streams: EDGESLOT_DIFF_SEED=${baseSeed}`);
+  let redis: RedisServer;
+  let client: RespClient;
+  beforeAll(async () => {
+    redis = await RedisServer.start(availability.path);
+    client = await redis.connect();
+  });
+  afterAll(() => {
+    client?.close();
+    redis?.stop();
+  });
+
+  describe(`${family} against the WASM core`, () => {
+    for (let i = 0; i < size.coreStreams; i++) {
+      it(`stream ${i} (${size.coreLength} commands) matches redis-server`, async () => {
+        const random = new Random((baseSeed + i * 7919) >>> 0);
+        const commands = generateStream(random, size.coreLength, mix);
+        await client.call("FLUSHALL");
+        const mismatches = await runStream({
+          level: "core",
+          seed: baseSeed,
+          oracle: redisSide(client, "latin1"),
+          target: new CoreTarget(),
+          commands,
+          batchSize: 100,
+        });
+        if (mismatches.length) expect.fail(`stream ${i}: ` + describeMismatches("core", baseSeed, mismatches));
+      });
+    }
+  });
+
+  describe(`${family} through the gateway over HTTP (${GATEWAY_SHARDS} shards)`, () => {
+    let gateway: GatewayProcess;
+    beforeAll(async () => {
+      gateway = await GatewayProcess.start({ vars: { EDGESLOT_SHARDS: String(GATEWAY_SHARDS) } });
+    });
+    afterAll(async () => {
+      await gateway?.stop();
+    });
+    for (let i = 0; i < size.gatewayStreams; i++) {
+      it(`stream ${i} (${size.gatewayLength} commands) matches redis-server`, async () => {
+        const random = new Random((baseSeed + 1_000_003 + i * 7919) >>> 0);
+        const commands = generateStream(random, size.gatewayLength, mix);
+        const target = new GatewayTarget(gateway.url, gateway.token);
+        await client.call("FLUSHALL");
+        await target.send([["FLUSHALL"]]);
+        const mismatches = await runStream({
+          level: "gateway",
+          seed: baseSeed,
+          oracle: redisSide(client, "utf8"),
+          target,
+          commands,
+          batchSize: 25,
+          shardOf: (key) => shardOfSlot(keySlot(Buffer.from(key, "utf8")), GATEWAY_SHARDS),
+        });
+        if (mismatches.length) expect.fail(`stream ${i}: ` + describeMismatches("gateway", baseSeed, mismatches));
+      });
+    }
+  });
+}
