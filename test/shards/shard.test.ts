@@ -8,7 +8,8 @@ import type { Shard } from "../../shards/shard";
 import { decodeReplies, encodeCommands, ReplyError, Status, type Reply } from "../../worker/wire/resp";
 
 const text = (s: string) => new TextEncoder().encode(s);
-const shardStub = (name = "shard-test") => env.SHARD.get(env.SHARD.idFromName(name));
+// A fresh object per test: storage is isolated per test, but a live instance's memory is not.
+const shardStub = () => env.SHARD.get(env.SHARD.idFromName(`shard-test-${expect.getState().currentTestName}`));
 
 async function run(stub: DurableObjectStub<Shard>, ...commands: (string | Uint8Array)[][]): Promise<Reply[]> {
   return decodeReplies(new Uint8Array(await stub.execute(encodeCommands(commands).buffer as ArrayBuffer)));
