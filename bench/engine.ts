@@ -1,8 +1,8 @@
 // Engine ops/s and bytes per key: the core alone and inside a shard Durable Object, each as a ratio
 // of redis-benchmark and redis-server's used_memory measured in the same run.
-import { ENGINE_OPS, runCoreEngine } from "./engine-core";
-import { runShardEngine } from "./engine-shard";
-import { measureRedis } from "./redis-baseline";
+import { ENGINE_OPS, runCoreEngine, type EnginePhases } from "./engine-core";
+import { runShardEngine, type ShardEngineResult } from "./engine-shard";
+import { measureRedis, type RedisBaseline } from "./redis-baseline";
 import { rate, ratio, table, type Section, type Target } from "./report";
 import type { BenchContext, Suite } from "./suite";
 import type { EngineOp } from "./workload";
@@ -11,30 +11,52 @@ const BATCH = 1000;
 /** Issue 8's goals: ≥ 3× redis-server's ops/s for SET/GET/INCR, ≤ 0.55× its bytes per key. */
 const OPS_GOAL = 3;
 const MEMORY_GOAL = 0.55;
+/**
+ * Full runs measure every engine, the baseline included, in each of this many rounds and keep each
+ * one's best: other work on a shared machine only ever slows a run down.
+ */
+const ROUNDS = 2;
+
+interface Round {
+  redis: RedisBaseline;
+  core: EnginePhases;
+  shard: ShardEngineResult;
+}
 
 export const engineSuite: Suite = { id: "engine", run: runEngine };
 
 async function runEngine(context: BenchContext): Promise<Section> {
   const keys = context.quick ? 100_000 : 1_000_000;
-  const redis = await measureRedis(keys, context);
-  const core = runCoreEngine(keys, BATCH, context.log);
-  const shard = await runShardEngine(keys, BATCH, context.log);
+  const rounds = context.quick ? 1 : ROUNDS;
+  const measured: Round[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    context.log(`engine round ${round} of ${rounds}`);
+    const redis = await measureRedis(keys, context);
+    const core = runCoreEngine(keys, BATCH, context.log);
+    const shard = await runShardEngine(keys, BATCH, context.log);
+    measured.push({ redis, core, shard });
+  }
+  const best = (pick: (round: Round) => Record<EngineOp, number>) => bestOf(measured.map(pick));
+  const redis = { ...measured[0].redis, opsPerSecond: best((m) => m.redis.opsPerSecond) };
+  const core = measured[0].core;
   const engines: { label: string; opsPerSecond: Record<EngineOp, number>; targeted: boolean }[] = [
-    { label: "core alone (Node 22, no persistence)", opsPerSecond: core.opsPerSecond, targeted: false },
-    { label: "shard DO, persistence on, one RPC per batch", opsPerSecond: shard.opsPerSecond, targeted: true },
-    { label: "the same minus the local RPC floor", opsPerSecond: shard.insideOpsPerSecond, targeted: true },
-    { label: "RPC floor (no-op DO, same payloads)", opsPerSecond: shard.floorOpsPerSecond, targeted: false },
+    { label: "core alone (Node 22, no persistence)", opsPerSecond: best((m) => m.core.opsPerSecond), targeted: false },
+    { label: "shard DO, persistence on, one RPC per batch", opsPerSecond: best((m) => m.shard.opsPerSecond), targeted: true },
+    { label: "the same minus the local RPC floor", opsPerSecond: best((m) => m.shard.insideOpsPerSecond), targeted: true },
+    { label: "RPC floor: no-op DO, same payloads", opsPerSecond: best((m) => m.shard.floorOpsPerSecond), targeted: false },
+    { label: "log floor: no-op DO writing each batch as one SQLite row", opsPerSecond: best((m) => m.shard.logFloorOpsPerSecond), targeted: false },
   ];
 
   const headers = ["engine", ...ENGINE_OPS.map((op) => `${op} ops/s (ratio)`)];
   const rows = [
     ["`redis-benchmark -P 64` → redis-server (baseline)", ...ENGINE_OPS.map((op) => rate(redis.opsPerSecond[op]))],
-    ...engines.map((e) => [e.label, ...ENGINE_OPS.map((op) => `${rate(e.opsPerSecond[op])} (${ratio(e.opsPerSecond[op] / redis.opsPerSecond[op])})`)]),
+    ...engines.map((e) => [e.label, ...ENGINE_OPS.map((op) => cell(e.opsPerSecond[op], redis.opsPerSecond[op]))]),
   ];
   const memoryRatio = core.bytesPerKey / redis.bytesPerKey;
   const targets: Target[] = [];
   for (const engine of engines.filter((e) => e.targeted)) {
     for (const op of ENGINE_OPS) {
+      if (Number.isNaN(engine.opsPerSecond[op])) continue;
       targets.push({ what: `${op} ops/s, ${engine.label}, vs redis-benchmark`, ratio: engine.opsPerSecond[op] / redis.opsPerSecond[op], goal: OPS_GOAL, higherIsBetter: true });
     }
   }
@@ -50,6 +72,7 @@ async function runEngine(context: BenchContext): Promise<Section> {
         [[`${keys.toLocaleString("en")} × \`SET key:<12 digits> val:<12 digits>\``, redis.bytesPerKey.toFixed(1), core.bytesPerKey.toFixed(1), ratio(memoryRatio)]],
       ),
       "",
+      `- Each figure is the best of ${rounds} round(s); every round measures the baseline and every engine afresh (new server, core, shards).`,
       `- Baseline: \`${redis.command}\` (50 clients, keys \`key:<12 digits>\` / \`counter:<12 digits>\`) against a throwaway ` +
         "redis-server 7.0 (no persistence) on loopback; load generator and server share the machine's cores.",
       `- Engines: SET writes ${keys.toLocaleString("en")} new keys \`key:<12 digits>\` (the keyspace grows from 0), GET reads seeded-random ` +
@@ -62,10 +85,25 @@ async function runEngine(context: BenchContext): Promise<Section> {
         "(SET's keys plus ~63% of the counters would pass the shard's maxmemory).",
       "- RPC floor: the same batches sent to a no-op Durable Object that answers with replies of the same size: what the local runtime " +
         "spends per RPC before any engine work. \"Minus the RPC floor\" subtracts that per-batch time from the shard's: the time spent in the shard itself. " +
-        "Driving the RPC from Node through Miniflare's proxy instead cost ~4.7 ms per call here, which would cap any engine near 0.2 M ops/s.",
+        "The log floor also writes each batch as one SQLite row (a write batch's effects are about its size) with no checkpointing: " +
+        "the ceiling of logging alone (GET logs nothing). Driving the RPC from Node through Miniflare's proxy instead cost ~4.7 ms per call here, which would cap any engine near 0.2 M ops/s.",
       "- Bytes per key: redis-server's `INFO memory` used_memory after loading the same keys minus before; the core's `usedMemory()` " +
         "(every byte its allocator holds: entries, table, buffers) after the SET phase, divided by the keys.",
     ],
     targets,
   };
+}
+
+function cell(value: number, baseline: number): string {
+  return Number.isNaN(value) ? "—" : `${rate(value)} (${ratio(value / baseline)})`;
+}
+
+/** Per op, the highest figure among the rounds (NaN only where no round has one). */
+function bestOf(rounds: readonly Record<EngineOp, number>[]): Record<EngineOp, number> {
+  const best = {} as Record<EngineOp, number>;
+  for (const op of ENGINE_OPS) {
+    const values = rounds.map((round) => round[op]).filter((value) => !Number.isNaN(value));
+    best[op] = values.length > 0 ? Math.max(...values) : Number.NaN;
+  }
+  return best;
 }

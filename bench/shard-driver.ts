@@ -12,9 +12,19 @@ interface DriverEnv extends ShardEnv {
   RPC_FLOOR: DurableObjectNamespace<RpcFloor>;
 }
 
-/** Answers every batch with a reply of the requested size and does nothing else. */
+/**
+ * The floors a shard stands on: `execute` answers every batch with a reply of the requested size and
+ * does nothing else (the RPC floor); `append` also writes the batch as one SQLite row first, as a shard
+ * logs a write batch's effects (about the batch's size for SET and INCR), with no checkpointing.
+ */
 export class RpcFloor extends DurableObject {
   async execute(_batch: ArrayBuffer, replyBytes: number): Promise<ArrayBuffer> {
+    return new ArrayBuffer(replyBytes);
+  }
+
+  async append(batch: ArrayBuffer, replyBytes: number): Promise<ArrayBuffer> {
+    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS bench_log (seq INTEGER PRIMARY KEY, bytes BLOB)");
+    this.ctx.storage.sql.exec("INSERT INTO bench_log (bytes) VALUES (?)", batch);
     return new ArrayBuffer(replyBytes);
   }
 }
@@ -30,12 +40,13 @@ export interface DriverRun {
 
 export default {
   /**
-   * POST /run?target=shard|floor&name=S&batches=N&replyBytes=B&floorReplyBytes=F with N equal-sized RESP
+   * POST /run?target=shard|floor|logfloor&name=S&batches=N&replyBytes=B&floorReplyBytes=F with N equal-sized RESP
    * batches as the body. B = 0 leaves reply sizes unchecked; F is what the floor answers per batch.
    */
   async fetch(request: Request, env: DriverEnv): Promise<Response> {
     const url = new URL(request.url);
-    const toFloor = url.searchParams.get("target") === "floor";
+    const target = url.searchParams.get("target") ?? "shard";
+    const toFloor = target !== "shard";
     const batches = Number(url.searchParams.get("batches"));
     const replyBytes = Number(url.searchParams.get("replyBytes") ?? 0);
     const floorReplyBytes = Number(url.searchParams.get("floorReplyBytes") ?? replyBytes);
@@ -47,8 +58,10 @@ export default {
     const replies: ArrayBuffer[] = [];
     const start = performance.now();
     if (toFloor) {
-      const floor = env.RPC_FLOOR.get(env.RPC_FLOOR.idFromName("floor"));
-      for (const part of parts) replies.push(await floor.execute(part, floorReplyBytes));
+      const floor = env.RPC_FLOOR.get(env.RPC_FLOOR.idFromName(target));
+      for (const part of parts) {
+        replies.push(await (target === "logfloor" ? floor.append(part, floorReplyBytes) : floor.execute(part, floorReplyBytes)));
+      }
     } else {
       const shard = env.SHARD.get(env.SHARD.idFromName(url.searchParams.get("name") ?? "shard-0"));
       for (const part of parts) replies.push(await shard.execute(part));

@@ -4,7 +4,7 @@ import { nanos, rate, ratio, table, type Section } from "./report";
 import { keySlotOfBytes, keySlotOfString } from "./slot-ts";
 import { SLOT_CHECK_VALUES, sampleKeys } from "./slot-sample";
 import type { BenchContext, Suite } from "./suite";
-import { measureRate } from "./timing";
+import { measureRates, type RateCase } from "./timing";
 import { compileWasm } from "./wasm-module";
 
 interface SlotWasm {
@@ -54,52 +54,51 @@ async function runSlots({ quick, log }: BenchContext): Promise<Section> {
 
   const options = quick ? { sampleMs: 40, samples: 3 } : { sampleMs: 150, samples: 7 };
   const n = keys.length;
-  const measure = (label: string, run: (iterations: number) => number, opsPerIteration: number) => {
-    const value = measureRate(run, opsPerIteration, options);
-    log(`slots: ${label}: ${rate(value)}`);
-    return value;
-  };
-
-  const inMemoryWasm = measure(
-    "wasm, key in scratch",
-    (iterations) => {
-      let acc = 0;
-      for (let it = 0; it < iterations; it++) {
-        for (let k = 0; k < n; k++) {
-          const bytes = keyBytes[k];
-          scratch.set(bytes);
-          for (let r = 0; r < REPEAT; r++) acc += exports.keySlot(bytes.length);
-        }
-      }
-      return acc;
-    },
-    n * REPEAT,
-  );
-  const inMemoryTs = measure(
-    "ts, key in a Uint8Array",
-    (iterations) => {
-      let acc = 0;
-      for (let it = 0; it < iterations; it++) {
-        for (let k = 0; k < n; k++) {
-          const bytes = keyBytes[k];
-          for (let r = 0; r < REPEAT; r++) acc += keySlotOfBytes(bytes);
-        }
-      }
-      return acc;
-    },
-    n * REPEAT,
-  );
   const overKeys = (slotOf: (k: number) => number) => (iterations: number) => {
     let acc = 0;
     for (let it = 0; it < iterations; it++) for (let k = 0; k < n; k++) acc += slotOf(k);
     return acc;
   };
-  const stringWasm = measure("wasm, JS string copied in", overKeys((k) => wasmSlotOfString(keys[k])), n);
-  const stringTs = measure("ts, JS string", overKeys((k) => keySlotOfString(keys[k])), n);
-  const stringPackage = measure("cluster-key-slot, JS string", overKeys((k) => clusterKeySlot(keys[k])), n);
-  const bytesWasm = measure("wasm, Uint8Array copied in", overKeys((k) => wasmSlotOfBytes(keyBytes[k])), n);
-  const bytesTs = measure("ts, Uint8Array", overKeys((k) => keySlotOfBytes(keyBytes[k])), n);
-  const bytesPackage = measure("cluster-key-slot, Buffer", overKeys((k) => clusterKeySlot(buffers[k])), n);
+  const cases: Record<string, RateCase> = {
+    inMemoryWasm: {
+      opsPerIteration: n * REPEAT,
+      run: (iterations) => {
+        let acc = 0;
+        for (let it = 0; it < iterations; it++) {
+          for (let k = 0; k < n; k++) {
+            const bytes = keyBytes[k];
+            scratch.set(bytes);
+            for (let r = 0; r < REPEAT; r++) acc += exports.keySlot(bytes.length);
+          }
+        }
+        return acc;
+      },
+    },
+    inMemoryTs: {
+      opsPerIteration: n * REPEAT,
+      run: (iterations) => {
+        let acc = 0;
+        for (let it = 0; it < iterations; it++) {
+          for (let k = 0; k < n; k++) {
+            const bytes = keyBytes[k];
+            for (let r = 0; r < REPEAT; r++) acc += keySlotOfBytes(bytes);
+          }
+        }
+        return acc;
+      },
+    },
+    stringWasm: { opsPerIteration: n, run: overKeys((k) => wasmSlotOfString(keys[k])) },
+    stringTs: { opsPerIteration: n, run: overKeys((k) => keySlotOfString(keys[k])) },
+    stringPackage: { opsPerIteration: n, run: overKeys((k) => clusterKeySlot(keys[k])) },
+    bytesWasm: { opsPerIteration: n, run: overKeys((k) => wasmSlotOfBytes(keyBytes[k])) },
+    bytesTs: { opsPerIteration: n, run: overKeys((k) => keySlotOfBytes(keyBytes[k])) },
+    bytesPackage: { opsPerIteration: n, run: overKeys((k) => clusterKeySlot(buffers[k])) },
+  };
+  const names = Object.keys(cases);
+  const measured = measureRates(Object.values(cases), options);
+  const rates = Object.fromEntries(names.map((name, i) => [name, measured[i]]));
+  for (const name of names) log(`slots: ${name}: ${rate(rates[name])}`);
+  const { inMemoryWasm, inMemoryTs, stringWasm, stringTs, stringPackage, bytesWasm, bytesTs, bytesPackage } = rates;
 
   const row = (what: string, value: number, ts: number, pkg: number | null) => [
     what,
@@ -127,7 +126,7 @@ async function runSlots({ quick, log }: BenchContext): Promise<Section> {
       "",
       `- Keys: ${n} seeded keys (bench/slot-sample.ts), ${averageBytes.toFixed(1)} bytes on average: 16-byte \`key:…\`, ` +
         "hash-tagged ids, 40-byte session ids, some non-ASCII. Median of " +
-        `${options.samples} samples of ≥ ${options.sampleMs} ms each.`,
+        `${options.samples} samples of ≥ ${options.sampleMs} ms each, the implementations' samples interleaved.`,
       "- Before timing, slot.wasm (both paths) and the TS CRC16 (both inputs) agree on every sample key and on Redis 7.0's " +
         "`CLUSTER KEYSLOT` check values (bench/slot-sample.ts).",
       `- \`cluster-key-slot\` agrees on ${n - packageDisagreements} of ${n} sample keys but not with Redis on empty hash tags: ` +

@@ -8,41 +8,44 @@ export interface RateOptions {
   samples: number;
 }
 
+export interface RateCase {
+  /** Performs `iterations` iterations and returns a value folded into a sink, so the JIT cannot drop the work. */
+  run: (iterations: number) => number;
+  opsPerIteration: number;
+}
+
 /**
- * Operations per second of `run(iterations)`, where one iteration performs `opsPerIteration`
- * operations. `run` returns a value folded into a sink so the JIT cannot drop the work.
+ * Operations per second of each case. Every case is calibrated (and warmed up) first, then the
+ * samples are interleaved, one of each case per pass, so a neighbour's burst of load on a shared
+ * machine lands on all cases alike instead of skewing the ratios between them.
  */
-export function measureRate(run: (iterations: number) => number, opsPerIteration: number, options: RateOptions): number {
+export function measureRates(cases: readonly RateCase[], options: RateOptions): number[] {
   let sink = 0;
-  let iterations = 1;
-  // Calibrate (and warm up the JIT) until one sample reaches the target duration.
-  for (;;) {
-    const start = performance.now();
-    sink ^= run(iterations);
-    const elapsed = performance.now() - start;
-    if (elapsed >= options.sampleMs) break;
-    iterations = Math.ceil(iterations * Math.min(10, Math.max(2, (options.sampleMs * 1.2) / Math.max(elapsed, 0.01))));
-  }
-  const rates: number[] = [];
-  for (let i = 0; i < options.samples; i++) {
-    const start = performance.now();
-    sink ^= run(iterations);
-    const seconds = (performance.now() - start) / 1000;
-    rates.push((iterations * opsPerIteration) / seconds);
+  const iterations = cases.map((c) => {
+    let count = 1;
+    for (;;) {
+      const start = performance.now();
+      sink ^= c.run(count);
+      const elapsed = performance.now() - start;
+      if (elapsed >= options.sampleMs) return count;
+      count = Math.ceil(count * Math.min(10, Math.max(2, (options.sampleMs * 1.2) / Math.max(elapsed, 0.01))));
+    }
+  });
+  const rates: number[][] = cases.map(() => []);
+  for (let pass = 0; pass < options.samples; pass++) {
+    cases.forEach((c, i) => {
+      const start = performance.now();
+      sink ^= c.run(iterations[i]);
+      const seconds = (performance.now() - start) / 1000;
+      rates[i].push((iterations[i] * c.opsPerIteration) / seconds);
+    });
   }
   if (sink === 0.5) console.log("unreachable sink"); // keeps `sink` observable
-  return median(rates);
+  return rates.map(median);
 }
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** Seconds taken by an async action (for runs that are measured once, end to end). */
-export async function timeAsync(action: () => Promise<void>): Promise<number> {
-  const start = performance.now();
-  await action();
-  return (performance.now() - start) / 1000;
 }
