@@ -31,7 +31,7 @@ async function runEngine(context: BenchContext): Promise<Section> {
   const measured: Round[] = [];
   for (let round = 1; round <= rounds; round++) {
     context.log(`engine round ${round} of ${rounds}`);
-    const redis = await measureRedis(keys, context);
+    const redis = await measureRedis(keys, ENGINE_OPS, context);
     const core = runCoreEngine(keys, BATCH, context.log);
     const shard = await runShardEngine(keys, BATCH, context.log);
     measured.push({ redis, core, shard });

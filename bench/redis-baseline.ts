@@ -16,7 +16,8 @@ export interface RedisBaseline {
   command: string;
 }
 
-export async function measureRedis(keys: number, { log }: BenchContext): Promise<RedisBaseline> {
+/** redis-benchmark's test of each op (`-t`): the ops list drives the baseline, so adding an op adds its baseline. */
+export async function measureRedis(keys: number, ops: readonly EngineOp[], { log }: BenchContext): Promise<RedisBaseline> {
   const paths = ensureRedisInstalled(log);
   const server = await RedisServer.start(paths.server);
   try {
@@ -34,10 +35,10 @@ export async function measureRedis(keys: number, { log }: BenchContext): Promise
     log(`redis: ${((after - before) / keys).toFixed(1)} bytes/key over ${keys} keys`);
     await server.command("FLUSHALL", "SYNC");
 
-    const args = ["-h", "127.0.0.1", "-p", String(server.port), "-P", "64", "-t", "set,get,incr", "-n", String(keys), "-r", String(keys), "-d", "16", "-q"];
+    const args = ["-h", "127.0.0.1", "-p", String(server.port), "-P", "64", "-t", ops.map((op) => op.toLowerCase()).join(","), "-n", String(keys), "-r", String(keys), "-d", "16", "-q"];
     const { stdout } = await run(paths.benchmark, args, { maxBuffer: 16 * 1024 * 1024 });
     const opsPerSecond = {} as Record<EngineOp, number>;
-    for (const op of ["SET", "GET", "INCR"] as const) {
+    for (const op of ops) {
       // -q prints progress lines ending in \r, then "SET: 1234567.89 requests per second, p50=…".
       const match = new RegExp(`(?:^|[\\r\\n])${op}: ([\\d.]+) requests per second`).exec(stdout);
       if (!match) throw new Error(`no ${op} figure in redis-benchmark output:\n${stdout}`);
