@@ -12,13 +12,11 @@ const EXECABORT = "EXECABORT Transaction discarded because of previous errors.";
 export async function multiExec(c: GatewayContext): Promise<Response> {
   const commands = parseCommandsBody(await requestBody(c));
   const context = runContext(c);
-  const first = plan(commands, context);
-  if (first.steps.some((step) => step.kind === "error" && step.queued)) return jsonResponse(c, errorJson(EXECABORT), 400, false);
-  const crossSlot = first.steps.some((step) => step.kind === "error" && step.error.message === CROSSSLOT);
-  if (crossSlot || first.keyedShards.size > 1) return jsonResponse(c, errorJson(CROSSSLOT), 400, false);
-  // Keyless commands (PING, TIME) join the transaction's shard so the batch stays on one shard.
-  const [shard = 0] = first.keyedShards;
-  const planned = shard === 0 ? first : plan(commands, { ...context, keylessShard: shard });
+  const planned = plan(commands, context);
+  if (planned.steps.some((step) => step.kind === "error" && step.queued)) return jsonResponse(c, errorJson(EXECABORT), 400, false);
+  const crossSlot = planned.steps.some((step) => step.kind === "error" && step.error.message === CROSSSLOT);
+  if (crossSlot || planned.keyedShards.size > 1) return jsonResponse(c, errorJson(CROSSSLOT), 400, false);
+  // The plan puts keyless commands (PING, TIME) on the one keyed shard, so the batch is one shard's.
   const replies = await runPlan(planned, context);
   const base64 = wantsBase64(c);
   return jsonResponse(c, `[${replies.map((reply) => resultJson(reply, base64)).join(",")}]`, 200, writes(c, commands));

@@ -38,7 +38,7 @@ export interface PlanOptions {
   readonly readonly: boolean;
   readonly maxKeyBytes: number;
   readonly keySlot: (key: Uint8Array) => number;
-  /** Where commands without keys (PING, ECHO, TIME) run; a transaction moves them to its shard. */
+  /** Where commands without keys (PING, ECHO, TIME) run; by default a shard the request uses anyway. */
   readonly keylessShard?: number;
 }
 
@@ -46,11 +46,27 @@ export function plan(commands: readonly Command[], options: PlanOptions): Plan {
   const batches: Command[][] = Array.from({ length: options.shards }, () => []);
   const keyedShards = new Set<number>();
   const place = (shard: number, command: Command): Part => ({ shard, index: batches[shard]!.push(command) - 1 });
-  const steps = commands.map((command) => planOne(command, options, place, keyedShards));
+  // Keyless commands (PING, ECHO, TIME) touch no data, so they may run anywhere in any batch: they
+  // join a shard the request already contacts instead of costing an RPC of their own.
+  const keyless: { part: { shard: number; index: number }; command: Command }[] = [];
+  const placeKeyless = (command: Command): Part => {
+    const part = { shard: 0, index: 0 };
+    keyless.push({ part, command });
+    return part;
+  };
+  const steps = commands.map((command) => planOne(command, options, place, placeKeyless, keyedShards));
+  const target = options.keylessShard ?? [...keyedShards][0] ?? 0;
+  for (const { part, command } of keyless) Object.assign(part, place(target, command));
   return { batches, steps, keyedShards };
 }
 
-function planOne(command: Command, options: PlanOptions, place: (shard: number, command: Command) => Part, keyedShards: Set<number>): Step {
+function planOne(
+  command: Command,
+  options: PlanOptions,
+  place: (shard: number, command: Command) => Part,
+  placeKeyless: (command: Command) => Part,
+  keyedShards: Set<number>,
+): Step {
   const spec = resolveCommand(command);
   if (spec instanceof ReplyError) return { kind: "error", error: spec, queued: true };
   const refused = refuse(spec, command, options);
@@ -68,7 +84,7 @@ function planOne(command: Command, options: PlanOptions, place: (shard: number, 
       const shards = new Set(keyIndices(spec.keys, command).map((i) => shardOf(command[i]!)));
       if (shards.size > 1) return { kind: "error", error: new ReplyError(CROSSSLOT), queued: false };
       const [shard] = shards;
-      if (shard === undefined) return { kind: "one", part: place(options.keylessShard ?? 0, command) };
+      if (shard === undefined) return { kind: "one", part: placeKeyless(command) };
       keyedShards.add(shard);
       return { kind: "one", part: place(shard, command) };
     }

@@ -115,6 +115,15 @@ describe("plan", () => {
     expect(plan([cmd("PING")], { ...options, keylessShard: 3 }).batches[3]!.length).toBe(1);
   });
 
+  it("keyless commands join a shard the request already uses, costing no extra shard", () => {
+    const p = plan([cmd("PING"), cmd("SET", c, "1"), cmd("TIME"), cmd("GET", c)], options);
+    expect(touched(p)).toBe(1);
+    expect(p.batches[2]!.map((command) => text(command)[0])).toEqual(["SET", "GET", "PING", "TIME"]);
+    expect(p.steps.map((step) => (step.kind === "one" ? step.part : step.kind))).toEqual([
+      { shard: 2, index: 2 }, { shard: 2, index: 0 }, { shard: 2, index: 3 }, { shard: 2, index: 1 },
+    ]);
+  });
+
   it("CLUSTER COUNTKEYSINSLOT and GETKEYSINSLOT go to the slot's owner", () => {
     const p = plan([cmd("CLUSTER", "COUNTKEYSINSLOT", "12182"), cmd("cluster", "getkeysinslot", "100", "10")], options);
     expect(p.batches[2]!.length).toBe(1);
