@@ -158,8 +158,7 @@ export function install(e: usize): bool {
         store<u8>(e, f | F_STORED, 9);
       }
     }
-    tInsert(KEYSPACE, foundHash, e);
-    foundSlot = tFind(KEYSPACE, eKey(e), eKeyLen(e), foundHash);
+    foundSlot = tInsert(KEYSPACE, foundHash, e);
   }
   if (f & F_TTL) volatileCount++;
   return true;

@@ -126,12 +126,13 @@ export function tFind(t: usize, kp: usize, kl: u32, h: u32): usize {
   }
 }
 
-function placeRaw(slots: usize, mask: u32, h: u32, e: usize): void {
+function placeRaw(slots: usize, mask: u32, h: u32, e: usize): usize {
   let i = h & mask;
   while (load<u32>(slots + ((<usize>i) << 3), 4) != 0) i = (i + 1) & mask;
   const s = slots + ((<usize>i) << 3);
   store<u32>(s, h);
   store<u32>(s, <u32>e, 4);
+  return s;
 }
 
 /** Grows the table when one more entry would pass 3/4 load; false when memory refuses and the table is nearly full. */
@@ -156,10 +157,10 @@ export function tMakeRoom(t: usize): bool {
   return true;
 }
 
-/** Inserts an entry known to be absent; the caller has called tMakeRoom. */
-export function tInsert(t: usize, h: u32, e: usize): void {
-  placeRaw(tSlots(t), tMask(t), h, e);
+/** Inserts an entry known to be absent (the caller has called tMakeRoom); returns its slot. */
+export function tInsert(t: usize, h: u32, e: usize): usize {
   store<u32>(t, tCount(t) + 1, 8);
+  return placeRaw(tSlots(t), tMask(t), h, e);
 }
 
 /** Removes the slot's entry (not freed) and shifts the rest of its probe run back. */
