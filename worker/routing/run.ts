@@ -1,5 +1,5 @@
 // The three phases together: plan, every shard's batch in parallel, merge in request order.
-import type { Reply } from "../wire/resp";
+import { type Reply, ReplyError } from "../wire/resp";
 import { runLocal, type LocalContext } from "../local";
 import type { Command } from "./command";
 import { mergeStep } from "./merge";
@@ -11,10 +11,20 @@ export interface RunContext extends PlanOptions {
   readonly local: LocalContext;
 }
 
-/** Executes a planned request; shards with an empty batch are not contacted. */
+/** Executes a planned request; shards with an empty batch are not contacted. A shard that fails
+ * answers an error for each of its commands while the other shards' replies (and writes) stand, so a
+ * pipeline reports exactly which commands may not have run. */
 export async function runPlan(planned: Plan, context: RunContext): Promise<Reply[]> {
   const replies = await Promise.all(
-    planned.batches.map((batch, shard) => (batch.length ? context.transport.execute(shard, batch) : Promise.resolve([]))),
+    planned.batches.map(async (batch, shard) => {
+      if (batch.length === 0) return [];
+      try {
+        return await context.transport.execute(shard, batch);
+      } catch (error) {
+        const failed = new ReplyError(`ERR shard ${shard} failed: ${error instanceof Error ? error.message : String(error)}`);
+        return batch.map(() => failed);
+      }
+    }),
   );
   return planned.steps.map((step) => {
     if (step.kind === "error") return step.error;
