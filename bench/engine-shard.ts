@@ -26,7 +26,8 @@ export interface ShardEngineResult {
 type Driver = (query: Record<string, string | number>, body: Uint8Array) => Promise<DriverRun>;
 
 export async function runShardEngine(keys: number, batchSize: number, log: (line: string) => void): Promise<ShardEngineResult> {
-  const stateDir = mkdtempSync(join(tmpdir(), "edgeslot-bench-state-"));
+  // BENCH_STATE_DIR moves the shard's SQLite files (e.g. to a tmpfs, to see what the disk costs).
+  const stateDir = mkdtempSync(join(process.env.BENCH_STATE_DIR ?? tmpdir(), "edgeslot-bench-state-"));
   const worker = await unstable_startWorker({
     config: writeDriverConfig(),
     dev: { persist: stateDir, server: { hostname: "127.0.0.1", port: 0 }, inspector: false, logLevel: "warn" },

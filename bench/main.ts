@@ -2,6 +2,7 @@
 //   BENCH_QUICK=1        smaller keyspaces and shorter samples (smoke run; printed, not recorded)
 //   BENCH_ONLY=a,b       run only these suites (ids below); a partial run is recorded only with BENCH_RECORD=1
 //   BENCH_RECORD=0|1     force recording off or on
+//   BENCH_STATE_DIR=dir  where the shard's SQLite state lives (default: the OS temp dir, on disk here)
 import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
 import { describeMachine, machineLines } from "./machine";
