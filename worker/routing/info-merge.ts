@@ -3,30 +3,35 @@
 
 interface ShardStats {
   usedMemory: bigint;
+  maxMemory: bigint;
   keys: bigint;
   expires: bigint;
 }
 
-const USED_MEMORY = /^used_memory:(\d+)$/m;
+const USED_MEMORY = /^used_memory:(\d+)\r?$/m;
+const MAX_MEMORY = /^maxmemory:(\d+)\r?$/m;
 const DB0 = /^db0:keys=(\d+),expires=(\d+)/m;
+const KEYSPACE = /^# Keyspace\r?$/m;
 
 function stats(text: string): ShardStats {
-  const memory = USED_MEMORY.exec(text);
   const db0 = DB0.exec(text);
-  return { usedMemory: BigInt(memory?.[1] ?? 0), keys: BigInt(db0?.[1] ?? 0), expires: BigInt(db0?.[2] ?? 0) };
+  return {
+    usedMemory: BigInt(USED_MEMORY.exec(text)?.[1] ?? 0),
+    maxMemory: BigInt(MAX_MEMORY.exec(text)?.[1] ?? 0),
+    keys: BigInt(db0?.[1] ?? 0),
+    expires: BigInt(db0?.[2] ?? 0),
+  };
 }
 
-/** Redis's bytesToHuman: B, K, M, G with two decimals. */
+/** Redis's bytesToHuman: bytes, then K, M, G, T, P with two decimals. */
 function human(bytes: bigint): string {
-  const n = Number(bytes);
-  const units = ["K", "M", "G", "T", "P"];
-  if (n < 1024) return `${n}B`;
-  let value = n;
+  let value = Number(bytes);
+  if (value < 1024) return `${value}B`;
   let unit = "";
-  for (const u of units) {
+  for (const next of ["K", "M", "G", "T", "P"]) {
     if (value < 1024) break;
     value /= 1024;
-    unit = u;
+    unit = next;
   }
   return `${value.toFixed(2)}${unit}`;
 }
@@ -34,23 +39,37 @@ function human(bytes: bigint): string {
 export function mergeInfo(texts: readonly string[]): string {
   const newline = texts[0]?.includes("\r\n") ? "\r\n" : "\n";
   const perShard = texts.map(stats);
-  const total = perShard.reduce((a, b) => ({ usedMemory: a.usedMemory + b.usedMemory, keys: a.keys + b.keys, expires: a.expires + b.expires }));
+  const total = perShard.reduce((a, b) => ({
+    usedMemory: a.usedMemory + b.usedMemory,
+    maxMemory: a.maxMemory + b.maxMemory,
+    keys: a.keys + b.keys,
+    expires: a.expires + b.expires,
+  }));
   const hasMemory = texts.some((text) => USED_MEMORY.test(text));
-  const hasKeyspace = texts.some((text) => /^# Keyspace$/m.test(text));
+  const hasKeyspace = texts.some((text) => KEYSPACE.test(text));
 
-  const lines = (texts[0] ?? "").split(newline).filter((line) => !line.startsWith("db0:"));
   const out: string[] = [];
-  for (const line of lines) {
+  for (const line of (texts[0] ?? "").split(newline)) {
+    // Every shard's own db0 line is replaced by the summed one.
+    if (line.startsWith("db0:")) continue;
     if (line.startsWith("used_memory:")) out.push(`used_memory:${total.usedMemory}`);
     else if (line.startsWith("used_memory_human:")) out.push(`used_memory_human:${human(total.usedMemory)}`);
+    // The store's capacity is every shard's maxmemory together, matching the summed used_memory.
+    else if (line.startsWith("maxmemory:")) out.push(`maxmemory:${total.maxMemory}`);
     else out.push(line);
-    // Redis lists db0 only when it has keys; the summed line replaces every shard's own.
+    // Redis lists db0 only when it has keys.
     if (line === "# Keyspace" && total.keys > 0n) out.push(`db0:keys=${total.keys},expires=${total.expires},avg_ttl=0`);
   }
   while (out.length && out[out.length - 1] === "") out.pop();
   if (hasMemory || hasKeyspace) {
     out.push("", "# Shards");
-    perShard.forEach((s, i) => out.push(`shard${i}:keys=${s.keys},expires=${s.expires},used_memory=${s.usedMemory}`));
+    perShard.forEach((s, i) => {
+      const fields = [
+        ...(hasKeyspace ? [`keys=${s.keys}`, `expires=${s.expires}`] : []),
+        ...(hasMemory ? [`used_memory=${s.usedMemory}`] : []),
+      ];
+      out.push(`shard${i}:${fields.join(",")}`);
+    });
   }
   return out.join(newline) + newline;
 }

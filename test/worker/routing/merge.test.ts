@@ -29,16 +29,24 @@ describe("SCAN cursor", () => {
 
 describe("INFO merge", () => {
   const shard = (memory: number, keys: number, expires: number) =>
-    `# Server\r\nredis_version:7.0.15\r\n\r\n# Memory\r\nused_memory:${memory}\r\nused_memory_human:1K\r\n\r\n# Keyspace\r\n` +
+    `# Server\r\nredis_version:7.0.15\r\n\r\n# Memory\r\nused_memory:${memory}\r\nused_memory_human:1K\r\nmaxmemory:1000000\r\n\r\n# Keyspace\r\n` +
     (keys ? `db0:keys=${keys},expires=${expires},avg_ttl=0\r\n` : "");
 
   it("sums used_memory and db0 keys/expires, and lists each shard", () => {
     const merged = mergeInfo([shard(1000, 2, 1), shard(3000, 0, 0), shard(2000, 5, 2)]);
     expect(merged).toContain("used_memory:6000\r\n");
     expect(merged).toContain("used_memory_human:5.86K\r\n");
+    expect(merged).toContain("maxmemory:3000000\r\n");
     expect(merged).toContain("# Keyspace\r\ndb0:keys=7,expires=3,avg_ttl=0\r\n");
     expect(merged.match(/^db0:/gm)).toHaveLength(1);
     expect(merged).toContain("# Shards\r\nshard0:keys=2,expires=1,used_memory=1000\r\nshard1:keys=0,expires=0,used_memory=3000\r\nshard2:keys=5,expires=2,used_memory=2000\r\n");
+  });
+
+  it("lists only the per-shard figures of the sections asked for", () => {
+    const memoryOnly = mergeInfo(["# Memory\r\nused_memory:10\r\n", "# Memory\r\nused_memory:20\r\n"]);
+    expect(memoryOnly).toBe("# Memory\r\nused_memory:30\r\n\r\n# Shards\r\nshard0:used_memory=10\r\nshard1:used_memory=20\r\n");
+    const keyspaceOnly = mergeInfo(["# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n", "# Keyspace\r\n"]);
+    expect(keyspaceOnly).toBe("# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n\r\n# Shards\r\nshard0:keys=1,expires=0\r\nshard1:keys=0,expires=0\r\n");
   });
 
   it("has no db0 line when no shard has keys, as Redis", () => {
