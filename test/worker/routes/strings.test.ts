@@ -19,6 +19,13 @@ describe("string commands over HTTP", () => {
     expect(await result(["SET", "k", "v2", "NX"])).toBe(null);
     expect(await result(["SET", "k", "v2", "XX", "GET", "KEEPTTL"])).toBe("v1");
     expect(await result(["TTL", "k"])).toBe(100);
+    expect(await result(["SET", "px", "v", "PX", 50000])).toBe("OK");
+    expect(await result(["PTTL", "px"])).toBeGreaterThan(49000);
+    const at = Math.floor(Date.now() / 1000) + 500;
+    expect(await result(["SET", "exat", "v", "EXAT", at])).toBe("OK");
+    expect(await result(["EXPIRETIME", "exat"])).toBe(at);
+    expect(await result(["SET", "pxat", "v", "PXAT", at * 1000 + 7])).toBe("OK");
+    expect(await result(["PEXPIRETIME", "pxat"])).toBe(at * 1000 + 7);
     expect(await error(["SET", "k", "v", "EX", "0"])).toBe("ERR invalid expire time in 'set' command");
     expect(await error(["SET", "k", "v", "NX", "XX"])).toBe("ERR syntax error");
   });
