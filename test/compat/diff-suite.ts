@@ -18,6 +18,8 @@ export interface SuiteSize {
 }
 
 const GATEWAY_SHARDS = 4;
+/** EDGESLOT_DIFF_SCALE=10 runs ten times longer streams (a soak run); CI keeps 1. */
+const SCALE = Math.max(0.01, Number(process.env.EDGESLOT_DIFF_SCALE ?? 1) || 1);
 
 /** redis-server as a Side: binary-string arguments encoded the way the other side will see them. */
 function redisSide(client: RespClient, encoding: "latin1" | "utf8"): Side {
@@ -26,7 +28,8 @@ function redisSide(client: RespClient, encoding: "latin1" | "utf8"): Side {
   };
 }
 
-export function differentialSuite(family: string, mix: readonly (readonly [number, Generator])[], size: SuiteSize): void {
+export function differentialSuite(family: string, mix: readonly (readonly [number, Generator])[], baseSize: SuiteSize): void {
+  const size = { ...baseSize, coreLength: Math.ceil(baseSize.coreLength * SCALE), gatewayLength: Math.ceil(baseSize.gatewayLength * SCALE) };
   const availability = redisAvailability();
   if (!availability.available) {
     if (availability.required) it(`${family}: redis-server is installed`, () => expect.fail(MISSING_REDIS_MESSAGE));

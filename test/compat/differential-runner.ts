@@ -30,6 +30,8 @@ export interface Mismatch {
   actual: string;
   /** The commands before it on the same stream since the last resync, newest last. */
   history: string[];
+  /** The commands after it in the same batch (they ran too, and may be what broke it). */
+  following?: string[];
 }
 
 const HISTORY = 25;
@@ -75,6 +77,7 @@ export async function runStream(run: StreamRun): Promise<Mismatch[]> {
       const got = actual[i]!;
       if (!repliesMatch(want, got, ruleFor(command[0]!, run.level))) {
         report(index, command, renderReply(want), renderReply(got));
+        mismatches[mismatches.length - 1]!.following = current.slice(i + 1).map((c) => renderCommand(c.command));
         diverged = true;
       } else history.push(renderCommand(command));
     });
@@ -128,11 +131,13 @@ function planCommand(run: StreamRun, command: StreamCommand): { oracleCommand: S
   return { oracleCommand: command };
 }
 
-/** The keys of a well-formed MSETNX / RENAME / RENAMENX (malformed ones get Redis's arity error instead). */
+/** The keys of MSETNX / RENAME / RENAMENX that pass the command table's arity check (others get the arity error). */
 function atomicKeys(command: StreamCommand): string[] | null {
   const name = command[0]!.toUpperCase();
   if ((name === "RENAME" || name === "RENAMENX") && command.length === 3) return [command[1]!, command[2]!];
-  if (name === "MSETNX" && command.length >= 3 && command.length % 2 === 1) return command.filter((_, i) => i % 2 === 1);
+  // As in Redis Cluster, the slot check sees MSETNX's keys (every other argument) before the command
+  // itself counts its pairs, so an odd pair count across shards is CROSSSLOT too.
+  if (name === "MSETNX" && command.length >= 3) return command.filter((_, i) => i % 2 === 1);
   return null;
 }
 
@@ -183,6 +188,7 @@ export function describeMismatches(level: Level, seed: number, mismatches: reado
       `  edgeslot:     ${m.actual}`,
       `  after (since last FLUSHDB, newest last):`,
       ...m.history.map((h) => `    ${h}`),
+      ...(m.following?.length ? [`  then in the same batch:`, ...m.following.map((f) => `    ${f}`)] : []),
     );
   }
   return lines.join("\n");
