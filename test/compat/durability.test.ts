@@ -30,6 +30,10 @@ describe("durability of the local runtime", () => {
       () => killed,
     );
     await killing;
+    console.log(
+      `durability: SIGKILL after ${acked.total} acknowledged requests ` +
+        `(${acked.sets.size} SETs, ${acked.counters.size} counters, ${acked.appends.size} append logs), ${WRITERS} writers in flight`,
+    );
     expect(acked.total).toBeGreaterThanOrEqual(KILL_AFTER_ACKS);
 
     gateway = await running.restart();
