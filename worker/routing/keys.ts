@@ -2,8 +2,9 @@
 import type { KeySpec } from "../../shards/commands";
 import type { Command } from "./command";
 
-/** Argument indices holding keys. A malformed tail (MSET with a key and no value) yields the
- * complete groups only; the shard answers the arity error itself. */
+/** Argument indices holding keys, as Redis's legacy key spec reads them: every `step`-th argument from
+ * `first` to `last`, so `MSETNX k1 v1 k2` names k1 and k2 (Redis Cluster checks their slots before
+ * the command counts its pairs). */
 export function keyIndices(keys: KeySpec, command: Command): number[] {
   switch (keys.kind) {
     case "none":
@@ -11,9 +12,7 @@ export function keyIndices(keys: KeySpec, command: Command): number[] {
     case "range": {
       const last = keys.last < 0 ? command.length + keys.last : Math.min(keys.last, command.length - 1);
       const out: number[] = [];
-      // With an open end (`last` < 0) a group must be complete: MSET k1 v1 k2 has one key group.
-      const complete = keys.last < 0 ? command.length - keys.step : last;
-      for (let i = keys.first; i <= Math.min(last, complete); i += keys.step) out.push(i);
+      for (let i = keys.first; i <= last; i += keys.step) out.push(i);
       return out;
     }
     case "numkeys": {

@@ -143,7 +143,8 @@ function planSplit(
   const indices = keyIndices(keys, command);
   const first = indices[0] ?? 1;
   if ((command.length - first) % step !== 0 || indices.length === 0) {
-    // A malformed argument list (MSET k1 v1 k2) is the core's to refuse, with Redis's text.
+    // A malformed argument list (MSET k1 v1 k2) is the core's to refuse, with standalone Redis's
+    // arity error: a command we can split across shards has no reason to answer CROSSSLOT.
     const shard = indices.length ? shardOf(command[first]!) : 0;
     keyedShards.add(shard);
     return { kind: "one", part: place(shard, command) };

@@ -64,6 +64,14 @@ describe("plan", () => {
     expect(p.steps[0]!.kind).toBe("one");
   });
 
+  it("MSETNX with an odd pair count across shards is CROSSSLOT, as Redis Cluster (its slot check comes first)", () => {
+    const p = plan([cmd("MSETNX", a, "1", b)], options);
+    expect(touched(p)).toBe(0);
+    if (p.steps[0]!.kind === "error") expect(p.steps[0]!.error.message).toBe(CROSSSLOT);
+    else expect.unreachable();
+    expect(touched(plan([cmd("MSETNX", a, "1", a)], options))).toBe(1);
+  });
+
   it.each(["DEL", "UNLINK", "EXISTS", "TOUCH"])("%s over two shards sums two sub-commands", (name) => {
     const p = plan([cmd(name, a, b)], options);
     expect(touched(p)).toBe(2);
