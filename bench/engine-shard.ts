@@ -14,6 +14,8 @@ const BATCHES_PER_REQUEST = 100;
 const FLOOR_RUNS = 3;
 
 export interface ShardEngineResult {
+  /** Where the shard's SQLite files lived (the OS temp dir unless BENCH_STATE_DIR says otherwise). */
+  stateBase: string;
   opsPerSecond: Record<EngineOp, number>;
   /** The same batches answered by a no-op Durable Object: the local runtime's RPC ceiling. */
   floorOpsPerSecond: Record<EngineOp, number>;
@@ -27,10 +29,13 @@ type Driver = (query: Record<string, string | number>, body: Uint8Array) => Prom
 
 export async function runShardEngine(keys: number, batchSize: number, log: (line: string) => void): Promise<ShardEngineResult> {
   // BENCH_STATE_DIR moves the shard's SQLite files (e.g. to a tmpfs, to see what the disk costs).
-  const stateDir = mkdtempSync(join(process.env.BENCH_STATE_DIR ?? tmpdir(), "edgeslot-bench-state-"));
+  const stateBase = process.env.BENCH_STATE_DIR ?? tmpdir();
+  const stateDir = mkdtempSync(join(stateBase, "edgeslot-bench-state-"));
   const worker = await unstable_startWorker({
     config: writeDriverConfig(),
-    dev: { persist: stateDir, server: { hostname: "127.0.0.1", port: 0 }, inspector: false, logLevel: "warn" },
+    // No watching: other work rebuilding wasm/ or editing shards/ mid-run must not restart the shard
+    // or change what is measured; the bundle is fixed when the worker starts.
+    dev: { persist: stateDir, server: { hostname: "127.0.0.1", port: 0 }, inspector: false, logLevel: "warn", watch: false },
   });
   try {
     await worker.ready;
@@ -41,7 +46,7 @@ export async function runShardEngine(keys: number, batchSize: number, log: (line
       return (await response.json()) as DriverRun;
     };
     const perOp = () => ({}) as Record<EngineOp, number>;
-    const result: ShardEngineResult = { opsPerSecond: perOp(), floorOpsPerSecond: perOp(), logFloorOpsPerSecond: perOp(), insideOpsPerSecond: perOp() };
+    const result: ShardEngineResult = { stateBase, opsPerSecond: perOp(), floorOpsPerSecond: perOp(), logFloorOpsPerSecond: perOp(), insideOpsPerSecond: perOp() };
     for (const op of ENGINE_OPS) {
       const { ms, sample } = await shardPhase(driver, op, keys, batchSize);
       // The floors get the phase's first request again, answered with replies of the real size

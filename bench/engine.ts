@@ -1,5 +1,6 @@
 // Engine ops/s and bytes per key: the core alone and inside a shard Durable Object, each as a ratio
 // of redis-benchmark and redis-server's used_memory measured in the same run.
+import { tmpdir } from "node:os";
 import { ENGINE_OPS, runCoreEngine, type EnginePhases } from "./engine-core";
 import { runShardEngine, type ShardEngineResult } from "./engine-shard";
 import { measureRedis, type RedisBaseline } from "./redis-baseline";
@@ -39,6 +40,8 @@ async function runEngine(context: BenchContext): Promise<Section> {
   const best = (pick: (round: Round) => Record<EngineOp, number>) => bestOf(measured.map(pick));
   const redis = { ...measured[0].redis, opsPerSecond: best((m) => m.redis.opsPerSecond) };
   const core = measured[0].core;
+  const stateBase = measured[0].shard.stateBase;
+  const shardState = `\`${stateBase}\`${stateBase === tmpdir() ? " (on disk here, as with \`npm start\`)" : ""}`;
   const engines: { label: string; opsPerSecond: Record<EngineOp, number>; targeted: boolean }[] = [
     { label: "core alone (Node 22, no persistence)", opsPerSecond: best((m) => m.core.opsPerSecond), targeted: false },
     { label: "shard DO, persistence on, one RPC per batch", opsPerSecond: best((m) => m.shard.opsPerSecond), targeted: true },
@@ -79,7 +82,7 @@ async function runEngine(context: BenchContext): Promise<Section> {
         "existing keys, INCR seeded-random counters `ctr:<12 digits>`; one RESP batch per call, batches encoded before the clock starts; " +
         "every batch's replies are checked (sizes; the first batch value by value).",
       "- Shard: the real `Shard` class (shards/shard.ts, SQLite storage, project defaults for maxmemory and checkpointing) in workerd, " +
-        "started with wrangler's `unstable_startWorker` from wrangler.toml's settings and state on local disk (as `npm start`). " +
+        `started with wrangler's \`unstable_startWorker\` from wrangler.toml's settings, its SQLite files under ${shardState}. ` +
         "bench/shard-driver.ts, a Worker in the same workerd, sends one `execute(batch)` RPC per batch, awaited one at a time, as the gateway " +
         "does, and times the run there. Each reply leaves the object only after its effects are in SQLite. INCR runs on a second shard " +
         "(SET's keys plus ~63% of the counters would pass the shard's maxmemory).",

@@ -1,9 +1,12 @@
 // What a result was measured on: the machine, its load, and the versions of everything in the path.
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { availableParallelism, totalmem } from "node:os";
+import { availableParallelism, loadavg, totalmem } from "node:os";
 
 export interface Machine {
+  /** The commit, the source files that differed from it, and hashes of the built modules measured. */
+  source: string;
   cpus: number;
   cpuModel: string;
   memoryGiB: number;
@@ -11,15 +14,26 @@ export interface Machine {
   versions: Record<string, string>;
 }
 
-/** `loadAtStart` is os.loadavg() taken before the suites ran; versions are read after (redis may be installed by then). */
-export function describeMachine(redisServer: string | null, loadAtStart: readonly number[]): Machine {
+/** What is read before the suites run: the load, and the source and built modules being measured. */
+export interface StartState {
+  load: readonly number[];
+  source: string;
+}
+
+export function startState(): StartState {
+  return { load: loadavg(), source: describeSource() };
+}
+
+/** Versions are read after the suites ran: redis may have been installed by then. */
+export function describeMachine(redisServer: string | null, start: StartState): Machine {
   const cpuinfo = readText("/proc/cpuinfo");
   const cpuModel = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? "unknown";
   return {
+    source: start.source,
     cpus: nproc(),
     cpuModel,
     memoryGiB: totalmem() / 2 ** 30,
-    loadAverage: loadAtStart
+    loadAverage: start.load
       .map((load) => load.toFixed(2))
       .join(" "),
     versions: {
@@ -42,7 +56,35 @@ export function machineLines(machine: Machine): string[] {
     `- Machine: ${machine.cpus} CPUs (nproc), ${machine.cpuModel}, ${machine.memoryGiB.toFixed(1)} GiB RAM; ` +
       `load average at start ${machine.loadAverage} (the cores are shared, and the load generators run on them too).`,
     `- Versions: ${versions}.`,
+    `- Source: ${machine.source}.`,
   ];
+}
+
+function describeSource(): string {
+  // Not trimmed: porcelain lines start with a status column that may be a space.
+  const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8" });
+  let commit = "not a git checkout";
+  let changed: string[] = [];
+  try {
+    commit = `commit ${git("rev-parse", "--short", "HEAD").trim()}`;
+    changed = git("status", "--porcelain", "--untracked-files=all", "--", "wasm/assembly", "wasm/host.ts", "shards", "worker")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.slice(3));
+  } catch {
+    // git missing: the module hashes below still identify what ran.
+  }
+  const modules = ["core", "slot"].map((name) => `${name}.wasm sha256:${sha256(`wasm/build/${name}.wasm`)}`).join(", ");
+  const dirty = changed.length === 0 ? "clean" : `plus uncommitted changes to ${changed.join(", ")}`;
+  return `${commit} (${dirty}); ${modules}`;
+}
+
+function sha256(path: string): string {
+  try {
+    return createHash("sha256").update(readFileSync(path)).digest("hex").slice(0, 12);
+  } catch {
+    return "missing";
+  }
 }
 
 function nproc(): number {

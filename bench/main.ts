@@ -4,8 +4,7 @@
 //   BENCH_RECORD=0|1     force recording off or on
 //   BENCH_STATE_DIR=dir  where the shard's SQLite state lives (default: the OS temp dir, on disk here)
 import { existsSync } from "node:fs";
-import { loadavg } from "node:os";
-import { describeMachine, machineLines } from "./machine";
+import { describeMachine, machineLines, startState } from "./machine";
 import { appendResults, renderRun, type Section } from "./report";
 import { engineSuite } from "./engine";
 import { REDIS_SERVER } from "./redis-server";
@@ -26,14 +25,14 @@ export async function main(): Promise<number> {
   const record = process.env.BENCH_RECORD ? process.env.BENCH_RECORD === "1" : !quick && !only;
   const log = (line: string) => console.error(`[bench] ${line}`);
   const started = new Date();
-  const loadAtStart = loadavg();
+  const start = startState();
 
   const sections: Section[] = [];
   for (const suite of selected) {
     log(`${suite.id}…`);
     sections.push(await suite.run({ quick, log }));
   }
-  const machine = describeMachine(existsSync(REDIS_SERVER) ? REDIS_SERVER : null, loadAtStart);
+  const machine = describeMachine(existsSync(REDIS_SERVER) ? REDIS_SERVER : null, start);
   const minutes = ((Date.now() - started.getTime()) / 60_000).toFixed(1);
   const heading = `${started.toISOString().slice(0, 16).replace("T", " ")} UTC — ${quick ? "quick" : "full"} run (${minutes} min)`;
   const markdown = renderRun(heading, machineLines(machine), sections);
