@@ -7,6 +7,7 @@ import { seedRandom } from "./keys";
 import { ascii, crlf, EFFECTS, outLen, outPtr, REPLY, resetOut, advance, reserve } from "./out";
 import { argc, inputBase, inputRegion, parseCommand, protocolByte, protocolError } from "./request";
 import { tCount } from "./table";
+import { groupDone, nextHint, prefetchGroup, resetHints } from "./prefetch";
 
 export { keySlotAt } from "./crc16";
 
@@ -27,7 +28,10 @@ export function execute(len: i32, nowMs: f64, flags: i32): i32 {
   let pos = inputBase();
   const end = pos + <usize>len;
   let count = 0;
+  resetHints();
   while (pos < end) {
+    if (groupDone()) prefetchGroup(pos, end);
+    nextHint();
     const next = parseCommand(pos, end);
     if (next == 0) {
       // Redis closes the connection on a protocol error; here the batch ends with the error.

@@ -1,6 +1,7 @@
 // The keyspace: lookups with lazy expiry, installing and deleting entries, and the bookkeeping
 // (volatile and dirty counts, the graveyard of stored keys deleted since the last checkpoint).
 import { alloc, allocData, free } from "./alloc";
+import { hashFor } from "./prefetch";
 import { arrayHeader, bulk, bulkAscii, EFFECTS, writeI64 } from "./out";
 import {
   eExpire, eFlags, eKey, eKeyLen, eSize, eValLen, F_DIRTY, F_STORED, F_TTL, hashKey, HDR,
@@ -37,7 +38,7 @@ export function initKeyspace(): void {
 
 /** The live entry for a key (0 when absent or expired; an expired key is deleted and logged as DEL). */
 export function lookup(kp: usize, kl: u32): usize {
-  const h = hashKey(kp, kl);
+  const h = hashFor(kp, kl);
   foundHash = h;
   const s = tFind(KEYSPACE, kp, kl, h);
   foundSlot = s;
