@@ -1,8 +1,8 @@
 // The core's heap: size-class free lists over a bump region, geometric memory.grow, exact byte accounting.
 // Blocks carry no header: every caller knows the size it allocated (entries derive it from their lengths).
 
-const SMALL_LIMIT: usize = 1024; // classes of 8-byte steps up to here, then 4 classes per power of two
-const CLASS_COUNT = 256;
+const SMALL_LIMIT: usize = 1024; // classes of 4-byte steps up to here, then 4 classes per power of two
+const CLASS_COUNT = 352;
 const freeHeads = memory.data(CLASS_COUNT * 4);
 
 let heapTop: usize = 0;
@@ -27,16 +27,16 @@ function initHeap(): void {
 /** The class index of a size (sizes > 0). */
 // @ts-ignore: decorator
 @inline function classOf(size: usize): i32 {
-  if (size <= SMALL_LIMIT) return <i32>((size + 7) >> 3) - 1;
+  if (size <= SMALL_LIMIT) return <i32>((size + 3) >> 2) - 1;
   const p = <i32>(31 - clz<u32>(<u32>(size - 1))); // 2^p < size <= 2^(p+1)
   const step = (<usize>1) << (p - 2);
   const sub = <i32>((size - 1 - ((<usize>1) << p)) / step); // 0..3
-  return 128 + (p - 10) * 4 + sub;
+  return 256 + (p - 10) * 4 + sub;
 }
 
 /** The bytes a block of `size` really occupies. */
 export function blockSize(size: usize): usize {
-  if (size <= SMALL_LIMIT) return (size + 7) & ~7;
+  if (size <= SMALL_LIMIT) return (size + 3) & ~3;
   const p = <i32>(31 - clz<u32>(<u32>(size - 1)));
   const step = (<usize>1) << (p - 2);
   return ((size - 1) / step + 1) * step;
@@ -59,7 +59,7 @@ function grow(need: usize): bool {
 /** Allocates `size` bytes (not zeroed); 0 when linear memory cannot grow. Not subject to maxmemory. */
 export function alloc(size: usize): usize {
   if (heapEnd == 0) initHeap();
-  if (size == 0) size = 8;
+  if (size == 0) size = 4;
   if (size > 0x7ff00000) return 0;
   const cls = classOf(size);
   const bs = blockSize(size);
@@ -70,7 +70,8 @@ export function alloc(size: usize): usize {
     usedBytes += <f64>bs;
     return free;
   }
-  const p = heapTop;
+  // Large blocks (tables, buffers, big values) start on 16 bytes so slots never straddle cache lines.
+  const p = bs > SMALL_LIMIT ? (heapTop + 15) & ~15 : heapTop;
   if (p + bs > heapEnd || p + bs < p) {
     if (!grow(p + bs)) return 0;
   }
@@ -92,7 +93,7 @@ export function fitsData(size: f64): bool {
 
 export function free(ptr: usize, size: usize): void {
   if (ptr == 0) return;
-  if (size == 0) size = 8;
+  if (size == 0) size = 4;
   const head = freeHeads + ((<usize>classOf(size)) << 2);
   store<u32>(ptr, load<u32>(head));
   store<u32>(head, <u32>ptr);
