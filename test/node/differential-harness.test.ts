@@ -73,7 +73,7 @@ describe.runIf(availability.available)("differential harness (redis-server again
       batchSize: 10,
     });
     expect(mismatches).toEqual([
-      { index: 1, command: "STRLEN k", expected: "(integer) 3", actual: "(error) ERR planted", history: ["SET k abc"] },
+      { index: 1, command: "STRLEN k", expected: "(integer) 3", actual: "(error) ERR planted", history: ["SET k abc"], following: ["GET k"] },
     ]);
   });
 });
