@@ -84,8 +84,8 @@ async function runEngine(context: BenchContext): Promise<Section> {
       "- Shard: the real `Shard` class (shards/shard.ts, SQLite storage, project defaults for maxmemory and checkpointing) in workerd, " +
         `started with wrangler's \`unstable_startWorker\` from wrangler.toml's settings, its SQLite files under ${shardState}. ` +
         "bench/shard-driver.ts, a Worker in the same workerd, sends one `execute(batch)` RPC per batch, awaited one at a time, as the gateway " +
-        "does, and times the run there. Each reply leaves the object only after its effects are in SQLite. INCR runs on a second shard " +
-        "(SET's keys plus ~63% of the counters would pass the shard's maxmemory).",
+        "does, and times the run there. Each reply leaves the object only after its effects are in SQLite. INCR runs on a fresh shard in its own workerd " +
+        "(SET's keys plus ~63% of the counters would pass the shard's maxmemory, and one run with both shards in a single local runtime lost workerd mid-INCR).",
       "- RPC floor: the same batches sent to a no-op Durable Object that answers with replies of the same size: what the local runtime " +
         "spends per RPC before any engine work. \"Minus the RPC floor\" subtracts that per-batch time from the shard's: the time spent in the shard itself. " +
         "The log floor also writes each batch as one SQLite row (a write batch's effects are about its size) with no checkpointing: " +
