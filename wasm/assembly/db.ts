@@ -173,7 +173,10 @@ export function markDirty(e: usize): void {
   }
 }
 
-/** Sets (expireAt >= 0) or removes (expireAt < 0) the expiry of the entry in foundSlot, reallocating when the header changes size. */
+/**
+ * Sets (expireAt >= 0) or removes (expireAt < 0) the expiry of the entry in foundSlot, reallocating
+ * when the header changes size. Returns the entry, or 0 (nothing changed) when memory cannot grow.
+ */
 export function setExpire(e: usize, expireAt: i64): usize {
   const f = eFlags(e);
   const has = (f & F_TTL) != 0;
@@ -187,7 +190,7 @@ export function setExpire(e: usize, expireAt: i64): usize {
   const kl = eKeyLen(e);
   const vl = eValLen(e);
   const n = newEntry(eKey(e), kl, vl, load<u8>(e, 8), expireAt, false);
-  if (n == 0) unreachable();
+  if (n == 0) return 0; // linear memory refused to grow: the caller answers OOM
   memory.copy(eKey(n) + kl, eKey(e) + kl, vl);
   install(n);
   return n;

@@ -1,6 +1,6 @@
 // Expiry commands (Redis expire.c): EXPIRE family with NX/XX/GT/LT, TTL family, PERSIST, and the active sweep.
 import { deleteAt, effect, effectArg, effectInt, foundSlot, KEYSPACE, lookup, now, setExpire } from "./db";
-import { ERR_EXPIRE_GT_LT, ERR_EXPIRE_NX, ERR_NOT_INTEGER, ERR_UNSUPPORTED_OPTION } from "./errors";
+import { ERR_EXPIRE_GT_LT, ERR_EXPIRE_NX, ERR_NOT_INTEGER, ERR_OOM, ERR_UNSUPPORTED_OPTION } from "./errors";
 import { argIs, parseI64, parsedInt } from "./numbers";
 import { advance, ascii, crlf, error, integer, REPLY, reserve, sanitized } from "./out";
 import { argc, argLen, argPtr } from "./request";
@@ -80,7 +80,10 @@ function expireGeneric(base: i64, seconds: bool, cmd: string): void {
     effect(2, "DEL");
     effectArg(kp, kl);
   } else {
-    setExpire(e, when);
+    if (setExpire(e, when) == 0) {
+      error(REPLY, ERR_OOM);
+      return;
+    }
     effect(3, "PEXPIREAT");
     effectArg(kp, kl);
     effectInt(when);
@@ -143,7 +146,10 @@ export function cmdPersist(): void {
     integer(REPLY, 0);
     return;
   }
-  setExpire(e, -1);
+  if (setExpire(e, -1) == 0) {
+    error(REPLY, ERR_OOM);
+    return;
+  }
   effect(2, "PERSIST");
   effectArg(kp, kl);
   integer(REPLY, 1);

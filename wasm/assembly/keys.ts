@@ -3,12 +3,12 @@ import { alloc, free } from "./alloc";
 import {
   deleteAt, effect, effectArg, flushAll, foundSlot, install, KEYSPACE, lookup, newEntry, now, T_STRING,
 } from "./db";
-import { ERR_INVALID_CURSOR, ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ERR_SYNTAX } from "./errors";
+import { ERR_INVALID_CURSOR, ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ERR_OOM, ERR_SYNTAX } from "./errors";
 import { globMatch } from "./glob";
 import { argIs, parseCursor, parseI64, parsedInt } from "./numbers";
 import { arrayHeader, bulk, closeArray, deferArray, error, integer, nil, ok, REPLY, status, writeI64 } from "./out";
 import { argc, argLen, argPtr } from "./request";
-import { eExpire, eFlags, eKey, eKeyLen, eType, eVal, eValLen, F_TTL, HDR, tCount, tFind, hashKey, tMask, tSlots } from "./table";
+import { eExpire, eFlags, eKey, eKeyLen, eSize, eType, eVal, eValLen, F_TTL, HDR, tCount, tFind, hashKey, tMakeRoom, tMask, tSlots } from "./table";
 
 export function typeName(e: usize): string {
   if (e == 0) return "none";
@@ -81,11 +81,20 @@ function renameGeneric(nx: bool): void {
   const src = <usize>load<u32>(tFind(KEYSPACE, sp, sl, hashKey(sp, sl)), 4);
   const vl = eValLen(src);
   const n = newEntry(dp, dl, vl, eType(src), eExpire(src), false);
-  if (n == 0) unreachable();
+  if (n == 0) {
+    error(REPLY, ERR_OOM);
+    return;
+  }
   memory.copy(eKey(n) + dl, eVal(src), vl);
+  // Make room for the destination before the source goes, so a refusal changes nothing.
+  if (d == 0 && !tMakeRoom(KEYSPACE)) {
+    free(n, eSize(n));
+    error(REPLY, ERR_OOM);
+    return;
+  }
   deleteAt(tFind(KEYSPACE, sp, sl, hashKey(sp, sl)));
   lookup(dp, dl);
-  if (!install(n)) unreachable();
+  install(n);
   if (nx) integer(REPLY, 1);
   else ok(REPLY);
   effect(3, "RENAME");

@@ -244,18 +244,27 @@ export function cmdGetex(): void {
     return;
   }
   if (!parseSetExpire("getex")) return;
+  const mark = outLen(REPLY);
   bulk(REPLY, eVal(e), eValLen(e));
   if (setFlags & (SET_EXAT | SET_PXAT) && expireMs <= now) {
     deleteAt(foundSlot);
     effect(2, "DEL");
     effectArg(kp, kl);
   } else if (expireArg != 0) {
-    setExpire(e, expireMs);
+    if (setExpire(e, expireMs) == 0) {
+      truncate(REPLY, mark);
+      error(REPLY, ERR_OOM);
+      return;
+    }
     effect(3, "PEXPIREAT");
     effectArg(kp, kl);
     effectInt(expireMs);
   } else if (setFlags & SET_PERSIST && eExpire(e) >= 0) {
-    setExpire(e, -1);
+    if (setExpire(e, -1) == 0) {
+      truncate(REPLY, mark);
+      error(REPLY, ERR_OOM);
+      return;
+    }
     effect(2, "PERSIST");
     effectArg(kp, kl);
   }
