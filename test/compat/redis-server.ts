@@ -1,10 +1,15 @@
 // A throwaway redis-server 7 (the differential oracle) on a free loopback port, and what to do when it is missing.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
+import { delimiter, join } from "node:path";
 import { freePort } from "./free-port";
 import { RespClient } from "./resp-client";
 
-const CANDIDATES = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"];
+const CANDIDATES = [
+  ...(process.env.PATH ?? "").split(delimiter).filter(Boolean).map((dir) => join(dir, "redis-server")),
+  "/usr/bin/redis-server",
+  "/usr/local/bin/redis-server",
+];
 
 /** Where redis-server lives (EDGESLOT_REDIS_SERVER overrides), or null when it is not installed. */
 export function redisServerPath(): string | null {
@@ -24,7 +29,7 @@ export function redisAvailability(): { available: true; path: string } | { avail
   if (!required) {
     const bar = "!".repeat(78);
     console.warn(
-      `\n${bar}\n!! redis-server NOT FOUND (looked in ${CANDIDATES.join(", ")}).\n` +
+      `\n${bar}\n!! redis-server NOT FOUND (looked on PATH, in /usr/bin and /usr/local/bin, or EDGESLOT_REDIS_SERVER).\n` +
         `!! The differential tests against Redis 7 are SKIPPED.\n` +
         `!! Install it with:  apt-get install -y redis-server   (or set EDGESLOT_REDIS_SERVER)\n` +
         `!! Set EDGESLOT_REQUIRE_REDIS=1 to make its absence a failure (CI does).\n${bar}\n`,
