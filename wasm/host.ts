@@ -59,6 +59,8 @@ export class Core {
 
   /** Runs a RESP batch; replies and effects are copies the caller may keep. */
   execute(batch: Uint8Array, nowMs: number, internal = false): BatchResult {
+    // The core keeps time as integer milliseconds; a non-finite clock is a caller bug, not a state change.
+    if (!Number.isFinite(nowMs)) throw new RangeError(`nowMs must be a finite number, got ${nowMs}`);
     return this.guard(() => {
       const x = this.exports;
       const at = x.scratch(batch.length);
