@@ -171,6 +171,8 @@ describe("protocol", () => {
     const s = new Session();
     expect(s.run("foo", "bar", "b\r\nz")).toBe("-ERR unknown command 'foo', with args beginning with: 'bar' 'b  z' ");
     expect(s.run("NOPE")).toBe("-ERR unknown command 'NOPE', with args beginning with: ");
+    // printf's %s stops at a NUL byte, and Redis formats these texts with it.
+    expect(s.run("fo\0o", "a\0b", "c")).toBe("-ERR unknown command 'fo', with args beginning with: 'a' 'c' ");
     const long = "x".repeat(200);
     expect(s.run("foo", long, "y")).toBe(`-ERR unknown command 'foo', with args beginning with: '${"x".repeat(128)}' `);
   });

@@ -8,7 +8,7 @@ import {
   cmdDbsize, cmdDel, cmdExists, cmdFlushall, cmdKeys, cmdRandomkey, cmdRename, cmdRenamenx, cmdScan, cmdTouch, cmdType, cmdUnlink,
 } from "./keys";
 import { ERR_UNKNOWN_ARGS, ERR_UNKNOWN_PREFIX } from "./errors";
-import { advance, ascii, crlf, REPLY, reserve, sanitized } from "./out";
+import { advance, ascii, cStringLen, crlf, REPLY, reserve, sanitized } from "./out";
 import { argc, argLen, argPtr } from "./request";
 import { cmdCluster, cmdEcho, cmdInfo, cmdPing, cmdTime } from "./server";
 import {
@@ -100,11 +100,12 @@ function replyUnknown(): void {
   store<u8>(d, 0x2d);
   advance(REPLY, 1);
   ascii(REPLY, ERR_UNKNOWN_PREFIX);
-  sanitized(REPLY, argPtr(0), min<u32>(argLen(0), 128));
+  // Redis formats these with printf's %s, which stops at a NUL byte.
+  sanitized(REPLY, argPtr(0), cStringLen(argPtr(0), argLen(0), 128));
   ascii(REPLY, ERR_UNKNOWN_ARGS);
   let used: u32 = 0;
   for (let i = 1; i < argc && used < 128; i++) {
-    const n = min<u32>(argLen(i), 128 - used);
+    const n = cStringLen(argPtr(i), argLen(i), 128 - used);
     ascii(REPLY, "'");
     sanitized(REPLY, argPtr(i), n);
     ascii(REPLY, "' ");

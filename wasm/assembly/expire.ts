@@ -2,7 +2,7 @@
 import { deleteAt, effect, effectArg, effectInt, foundSlot, KEYSPACE, lookup, now, setExpire } from "./db";
 import { ERR_EXPIRE_GT_LT, ERR_EXPIRE_NX, ERR_NOT_INTEGER, ERR_OOM, ERR_UNSUPPORTED_OPTION } from "./errors";
 import { argIs, parseI64, parsedInt } from "./numbers";
-import { advance, ascii, crlf, error, integer, REPLY, reserve, sanitized } from "./out";
+import { advance, ascii, crlf, cStringLen, error, integer, REPLY, reserve, sanitized } from "./out";
 import { argc, argLen, argPtr } from "./request";
 import { replyExpireTimeError } from "./strings";
 import { eExpire, eFlags, F_TTL, HDR, tMask, tSlots } from "./table";
@@ -26,7 +26,7 @@ function expireGeneric(base: i64, seconds: bool, cmd: string): void {
       store<u8>(d, 0x2d);
       advance(REPLY, 1);
       ascii(REPLY, ERR_UNSUPPORTED_OPTION);
-      sanitized(REPLY, p, l);
+      sanitized(REPLY, p, cStringLen(p, l, l));
       crlf(REPLY);
       return;
     }

@@ -199,3 +199,10 @@ export function closeArray(o: usize, mark: u32, n: i64): void {
   memory.copy(base + mark, tmp, hl);
   truncate(o, mark + hl + itemsLen);
 }
+
+/** How many bytes C's "%.<limit>s" prints of (ptr, len): it stops at the first NUL byte. */
+export function cStringLen(ptr: usize, len: u32, limit: u32): u32 {
+  const n = min(len, limit);
+  for (let i: u32 = 0; i < n; i++) if (load<u8>(ptr + i) == 0) return i;
+  return n;
+}

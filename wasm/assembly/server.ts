@@ -5,7 +5,7 @@ import { ERR_INVALID_SLOT, ERR_INVALID_SLOT_OR_COUNT, ERR_NOT_INTEGER, ERR_UNKNO
 import { keySlotAt } from "./crc16";
 import { argIs, parseI64, parsedInt } from "./numbers";
 import {
-  advance, arrayHeader, ascii, bulk, closeArray, crlf, deferArray, error, integer, REPLY, reserve, sanitized, status, writeI64,
+  advance, arrayHeader, ascii, bulk, closeArray, crlf, cStringLen, deferArray, error, integer, REPLY, reserve, sanitized, status, writeI64,
 } from "./out";
 import { argc, argLen, argPtr } from "./request";
 import { replyArityError } from "./strings";
@@ -120,7 +120,7 @@ export function cmdCluster(): void {
     store<u8>(d, 0x2d);
     advance(REPLY, 1);
     ascii(REPLY, ERR_UNKNOWN_SUB_PREFIX);
-    sanitized(REPLY, sp, min<u32>(sl, 128));
+    sanitized(REPLY, sp, cStringLen(sp, sl, 128));
     ascii(REPLY, "'. Try CLUSTER HELP.");
     crlf(REPLY);
   }
