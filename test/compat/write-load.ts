@@ -18,6 +18,7 @@ export interface Acknowledged {
  */
 export async function runWriters(
   gateway: GatewayProcess,
+  round: string,
   writers: number,
   onAck: (acked: Acknowledged) => void,
   stopped: () => boolean,
@@ -30,10 +31,10 @@ export async function runWriters(
   };
   const writer = async (w: number) => {
     for (let i = 0; !stopped(); i++) {
-      const setKey = `dur:set:${w}:${i}`;
+      const setKey = `dur:${round}:set:${w}:${i}`;
       const setValue = `v${w}.${i}.${"x".repeat(i % 7)}`;
-      const counter = `dur:ctr:${w}:${i % 3}`;
-      const log = `dur:log:${w}`;
+      const counter = `dur:${round}:ctr:${w}:${i % 3}`;
+      const log = `dur:${round}:log:${w}`;
       try {
         if (i % 2 === 0) {
           const reply = (await post("/", ["SET", setKey, setValue])) as { result?: unknown };
