@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReplyError, type Reply } from "../../worker/wire/resp";
 import { asJsonView } from "../compat/compare";
 import { describeMismatches, runStream, type Side } from "../compat/differential-runner";
+import { keySlot, shardOfSlot } from "../compat/key-slot";
 import { keyspaceCommand } from "../compat/keyspace-commands";
 import { Random, streamSeed } from "../compat/random";
 import { MISSING_REDIS_MESSAGE, RedisServer, redisAvailability } from "../compat/redis-server";
@@ -80,4 +81,10 @@ describe.runIf(availability.available)("differential harness (redis-server again
 
 it.runIf(!availability.available && availability.required)("redis-server is installed", () => {
   expect.fail(MISSING_REDIS_MESSAGE);
+});
+
+it("the harness's slot oracle gives Redis 7.0's CLUSTER KEYSLOT values", () => {
+  const vectors = { foo: 12182, "123456789": 12739, "{user1000}.following": 3443, "foo{}{bar}": 8363, "foo{{bar}}zap": 4015, "": 0, somekey: 11058, "foo{hash_tag}": 2515 };
+  for (const [key, slot] of Object.entries(vectors)) expect(keySlot(Buffer.from(key)), key).toBe(slot);
+  expect([0, 4095, 4096, 8191, 8192, 12287, 12288, 16383].map((slot) => shardOfSlot(slot, 4))).toEqual([0, 0, 1, 1, 2, 2, 3, 3]);
 });
