@@ -33,16 +33,28 @@ type Driver = (query: Record<string, string | number>, body: Uint8Array) => Prom
  */
 const SHARD_GROUPS: readonly (readonly EngineOp[])[] = [["SET", "GET"], ["INCR"]];
 
-export async function runShardEngine(keys: number, batchSize: number, log: (line: string) => void): Promise<ShardEngineResult> {
+export interface ShardVariant {
+  /** Worker variables over wrangler.toml's, e.g. a checkpoint threshold. */
+  vars: Record<string, string>;
+  /** Also measure the RPC and log floors (they don't depend on the shard's settings). */
+  floors: boolean;
+}
+
+export async function runShardEngine(keys: number, batchSize: number, variant: ShardVariant, log: (line: string) => void): Promise<ShardEngineResult> {
   // BENCH_STATE_DIR moves the shard's SQLite files (e.g. to a tmpfs, to see what the disk costs).
   const stateBase = process.env.BENCH_STATE_DIR ?? tmpdir();
   const perOp = () => ({}) as Record<EngineOp, number>;
   const result: ShardEngineResult = { stateBase, opsPerSecond: perOp(), floorOpsPerSecond: perOp(), logFloorOpsPerSecond: perOp(), insideOpsPerSecond: perOp() };
-  const config = writeDriverConfig();
+  const config = writeDriverConfig(variant.vars);
   for (const group of SHARD_GROUPS) {
     await withDriver(config, stateBase, async (driver) => {
       for (const op of ENGINE_OPS.filter((op) => group.includes(op))) {
         const { ms, sample } = await shardPhase(driver, op, keys, batchSize);
+        result.opsPerSecond[op] = keys / (ms / 1000);
+        if (!variant.floors) {
+          log(`shard ${op} (${JSON.stringify(variant.vars)}): ${(result.opsPerSecond[op] / 1e6).toFixed(2)} M ops/s`);
+          continue;
+        }
         // The floors get the phase's first request again, answered with replies of the real size
         // (INCR's vary: about 8 bytes each).
         const floorQuery = { batches: sample.batches, floorReplyBytes: expectedReplyBytes(op, batchSize) ?? 8 * batchSize };
@@ -50,7 +62,6 @@ export async function runShardEngine(keys: number, batchSize: number, log: (line
         const logFloorMsPerBatch =
           op === "GET" ? Number.NaN : (await fastestRun(() => driver({ target: "logfloor", ...floorQuery }, sample.body))) / sample.batches;
         const insideMs = ms - floorMsPerBatch * (keys / batchSize);
-        result.opsPerSecond[op] = keys / (ms / 1000);
         result.floorOpsPerSecond[op] = batchSize / (floorMsPerBatch / 1000);
         result.logFloorOpsPerSecond[op] = batchSize / (logFloorMsPerBatch / 1000);
         result.insideOpsPerSecond[op] = insideMs > 0 ? keys / (insideMs / 1000) : Number.NaN;
@@ -124,7 +135,7 @@ async function fastestRun(run: () => Promise<DriverRun>): Promise<number> {
  * wrangler.toml with the driver as main and the floor object added, written beside the bench's build
  * output: the shard's runtime settings (compatibility, wasm rule, vars, bindings) stay the project's own.
  */
-function writeDriverConfig(): string {
+function writeDriverConfig(vars: Record<string, string>): string {
   const project = unstable_readConfig({ config: "wrangler.toml" });
   const dir = resolve("bench/.build");
   mkdirSync(dir, { recursive: true });
@@ -134,13 +145,13 @@ function writeDriverConfig(): string {
     compatibility_date: project.compatibility_date,
     compatibility_flags: project.compatibility_flags,
     rules: project.rules,
-    vars: project.vars,
+    vars: { ...project.vars, ...vars },
     durable_objects: {
       bindings: [...project.durable_objects.bindings, { name: "RPC_FLOOR", class_name: "RpcFloor" }],
     },
     migrations: [...project.migrations, { tag: "bench-floor", new_sqlite_classes: ["RpcFloor"] }],
   };
-  const path = join(dir, "wrangler.bench.json");
+  const path = join(dir, `wrangler.bench-${Object.keys(vars).length === 0 ? "default" : "variant"}.json`);
   writeFileSync(path, JSON.stringify(config, null, 2));
   return path;
 }
