@@ -1,6 +1,6 @@
 // The keyspace: lookups with lazy expiry, installing and deleting entries, and the bookkeeping
 // (volatile and dirty counts, the graveyard of stored keys deleted since the last checkpoint).
-import { alloc, allocData, free } from "./alloc";
+import { alloc, allocData, copyBytes, free } from "./alloc";
 import { hashFor } from "./prefetch";
 import { arrayHeader, bulk, bulkAscii, EFFECTS, writeI64 } from "./out";
 import {
@@ -124,7 +124,7 @@ export function newEntry(kp: usize, kl: u32, vl: u32, type: u8, expireAt: i64, d
   store<u8>(e, ttl ? F_TTL | F_DIRTY : F_DIRTY, 9);
   store<u16>(e, 0, 10);
   if (ttl) store<i64>(e, expireAt, HDR);
-  memory.copy(eKey(e), kp, kl);
+  copyBytes(eKey(e), kp, kl);
   return e;
 }
 

@@ -1,5 +1,5 @@
 // Growable output buffers (replies, effects) and RESP writers that fill them with plain stores.
-import { alloc, free } from "./alloc";
+import { alloc, copyBytes, free } from "./alloc";
 
 // A buffer descriptor is three u32 at a fixed address: data pointer, length, capacity.
 export const REPLY: usize = memory.data(12);
@@ -59,7 +59,7 @@ export function truncate(o: usize, len: u32): void {
 
 export function raw(o: usize, ptr: usize, len: u32): void {
   const d = reserve(o, len);
-  memory.copy(d, ptr, len);
+  copyBytes(d, ptr, len);
   advance(o, len);
 }
 
@@ -109,7 +109,7 @@ export function bulk(o: usize, ptr: usize, len: u32): void {
   store<u8>(d, 0x24);
   const n = writeI64(d + 1, len);
   store<u16>(d + 1 + n, 0x0a0d);
-  memory.copy(d + 3 + n, ptr, len);
+  copyBytes(d + 3 + n, ptr, len);
   store<u16>(d + 3 + n + len, 0x0a0d);
   advance(o, n + 5 + len);
 }

@@ -1,5 +1,5 @@
 // String commands (Redis t_string.c): GET/SET and their variants, counters, ranges, APPEND.
-import { blockSize, fitsData } from "./alloc";
+import { blockSize, copyBytes, fitsData } from "./alloc";
 import {
   deleteAt, effect, effectArg, effectInt, foundSlot, install, lookup, markDirty, newEntry, now, setExpire, T_STRING,
 } from "./db";
@@ -64,7 +64,7 @@ export function parseExpire(ai: i32, seconds: bool, relative: bool, cmd: string)
 function putString(kp: usize, kl: u32, vp: usize, vl: u32, expireAt: i64): bool {
   const e = newEntry(kp, kl, vl, T_STRING, expireAt, true);
   if (e == 0) return false;
-  memory.copy(eKey(e) + kl, vp, vl);
+  copyBytes(eKey(e) + kl, vp, vl);
   return install(e);
 }
 
