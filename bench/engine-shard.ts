@@ -14,6 +14,8 @@ const BATCHES_PER_REQUEST = 100;
 const FLOOR_RUNS = 3;
 
 export interface ShardEngineResult {
+  /** The shard's own INFO used_memory / keys after the SET phase (NaN when not read). */
+  bytesPerKey: number;
   /** Where the shard's SQLite files lived (the OS temp dir unless BENCH_STATE_DIR says otherwise). */
   stateBase: string;
   opsPerSecond: Record<EngineOp, number>;
@@ -44,13 +46,14 @@ export async function runShardEngine(keys: number, batchSize: number, variant: S
   // BENCH_STATE_DIR moves the shard's SQLite files (e.g. to a tmpfs, to see what the disk costs).
   const stateBase = process.env.BENCH_STATE_DIR ?? tmpdir();
   const perOp = () => ({}) as Record<EngineOp, number>;
-  const result: ShardEngineResult = { stateBase, opsPerSecond: perOp(), floorOpsPerSecond: perOp(), logFloorOpsPerSecond: perOp(), insideOpsPerSecond: perOp() };
+  const result: ShardEngineResult = { bytesPerKey: Number.NaN, stateBase, opsPerSecond: perOp(), floorOpsPerSecond: perOp(), logFloorOpsPerSecond: perOp(), insideOpsPerSecond: perOp() };
   const config = writeDriverConfig(variant.vars);
   for (const group of SHARD_GROUPS) {
     await withDriver(config, stateBase, async (driver) => {
       for (const op of ENGINE_OPS.filter((op) => group.includes(op))) {
         const { ms, sample } = await shardPhase(driver, op, keys, batchSize);
         result.opsPerSecond[op] = keys / (ms / 1000);
+        if (op === "SET") result.bytesPerKey = await shardBytesPerKey(driver, keys);
         if (!variant.floors) {
           log(`shard ${op} (${JSON.stringify(variant.vars)}): ${(result.opsPerSecond[op] / 1e6).toFixed(2)} M ops/s`);
           continue;
@@ -119,6 +122,16 @@ async function shardPhase(driver: Driver, op: EngineOp, keys: number, batchSize:
     ms += run.ms;
   }
   return { ms, sample: sample! };
+}
+
+/** Asks the shard itself (INFO through the same RPC) how much its core holds, per key. */
+async function shardBytesPerKey(driver: Driver, keys: number): Promise<number> {
+  const run = await driver({ target: "shard", name: "shard-0", batches: 1, replyBytes: 0 }, new TextEncoder().encode("*1\r\n$4\r\nINFO\r\n"));
+  const info = Buffer.from(run.firstReply, "base64").toString("latin1");
+  const used = /used_memory:(\d+)/.exec(info);
+  const held = /db0:keys=(\d+)/.exec(info);
+  if (!used || !held || Number(held[1]) !== keys) throw new Error(`shard INFO after the SET phase: ${info.slice(0, 200)}`);
+  return Number(used[1]) / keys;
 }
 
 /**

@@ -45,15 +45,17 @@ async function runEngine(context: BenchContext): Promise<Section> {
   const best = (pick: (round: Round) => Record<EngineOp, number>) => bestOf(measured.map(pick));
   const redis = { ...measured[0].redis, opsPerSecond: best((m) => m.redis.opsPerSecond) };
   const core = measured[0].core;
+  const shardBytesPerKey = measured[0].shard.bytesPerKey;
   const stateBase = measured[0].shard.stateBase;
   const shardState = `\`${stateBase}\`${stateBase === tmpdir() ? " (on disk here, as with \`npm start\`)" : ""}`;
-  const engines: { label: string; opsPerSecond: Record<EngineOp, number>; targeted: boolean }[] = [
-    { label: "core alone (Node 22, no persistence)", opsPerSecond: best((m) => m.core.opsPerSecond), targeted: false },
-    { label: "shard DO, persistence on, one RPC per batch", opsPerSecond: best((m) => m.shard.opsPerSecond), targeted: true },
-    { label: "the same minus the local RPC floor", opsPerSecond: best((m) => m.shard.insideOpsPerSecond), targeted: true },
-    { label: "shard DO, checkpointing deferred past the run (log only)", opsPerSecond: best((m) => m.deferred.opsPerSecond), targeted: false },
-    { label: "RPC floor: no-op DO, same payloads", opsPerSecond: best((m) => m.shard.floorOpsPerSecond), targeted: false },
-    { label: "log floor: no-op DO writing each batch as one SQLite row", opsPerSecond: best((m) => m.shard.logFloorOpsPerSecond), targeted: false },
+  // `target` names the row in the targets table when the issue's ops/s goal applies to it.
+  const engines: { label: string; opsPerSecond: Record<EngineOp, number>; target?: string }[] = [
+    { label: "core alone (Node 22, no persistence)", opsPerSecond: best((m) => m.core.opsPerSecond) },
+    { label: "shard DO, persistence on, one RPC per batch", opsPerSecond: best((m) => m.shard.opsPerSecond), target: "shard DO with persistence, RPC included" },
+    { label: "the same minus the local RPC floor", opsPerSecond: best((m) => m.shard.insideOpsPerSecond), target: "shard DO with persistence, local RPC floor subtracted" },
+    { label: "shard DO, checkpointing deferred past the run (log only)", opsPerSecond: best((m) => m.deferred.opsPerSecond) },
+    { label: "RPC floor: no-op DO, same payloads", opsPerSecond: best((m) => m.shard.floorOpsPerSecond) },
+    { label: "log floor: no-op DO writing each batch as one SQLite row", opsPerSecond: best((m) => m.shard.logFloorOpsPerSecond) },
   ];
 
   const headers = ["engine", ...ENGINE_OPS.map((op) => `${op} ops/s (ratio)`)];
@@ -61,15 +63,19 @@ async function runEngine(context: BenchContext): Promise<Section> {
     ["`redis-benchmark -P 64` → redis-server (baseline)", ...ENGINE_OPS.map((op) => rate(redis.opsPerSecond[op]))],
     ...engines.map((e) => [e.label, ...ENGINE_OPS.map((op) => cell(e.opsPerSecond[op], redis.opsPerSecond[op]))]),
   ];
-  const memoryRatio = core.bytesPerKey / redis.bytesPerKey;
   const targets: Target[] = [];
-  for (const engine of engines.filter((e) => e.targeted)) {
+  for (const engine of engines) {
     for (const op of ENGINE_OPS) {
-      if (Number.isNaN(engine.opsPerSecond[op])) continue;
-      targets.push({ what: `${op} ops/s, ${engine.label}, vs redis-benchmark`, ratio: engine.opsPerSecond[op] / redis.opsPerSecond[op], goal: OPS_GOAL, higherIsBetter: true });
+      if (!engine.target || Number.isNaN(engine.opsPerSecond[op])) continue;
+      targets.push({ what: `${op} ops/s, ${engine.target}, vs redis-benchmark -P 64`, ratio: engine.opsPerSecond[op] / redis.opsPerSecond[op], goal: OPS_GOAL, higherIsBetter: true });
     }
   }
-  targets.push({ what: `bytes per key, core vs redis-server used_memory (${keys.toLocaleString("en")} keys)`, ratio: memoryRatio, goal: MEMORY_GOAL, higherIsBetter: false });
+  targets.push({
+    what: `bytes per key in the shard (INFO used_memory) vs redis-server used_memory, ${keys.toLocaleString("en")} keys`,
+    ratio: shardBytesPerKey / redis.bytesPerKey,
+    goal: MEMORY_GOAL,
+    higherIsBetter: false,
+  });
 
   return {
     title: `Engine: batches of ${BATCH} commands over ${keys.toLocaleString("en")} keys (16-byte keys and values)`,
@@ -77,8 +83,17 @@ async function runEngine(context: BenchContext): Promise<Section> {
       ...table(headers, rows),
       "",
       ...table(
-        ["bytes per key", "redis-server used_memory delta (baseline)", "core usedMemory()", "ratio"],
-        [[`${keys.toLocaleString("en")} × \`SET key:<12 digits> val:<12 digits>\``, redis.bytesPerKey.toFixed(1), core.bytesPerKey.toFixed(1), ratio(memoryRatio)]],
+        ["keys", "redis-server used_memory delta (baseline)", "core usedMemory()", "ratio", "shard DO INFO used_memory", "ratio"],
+        [
+          [
+            `${keys.toLocaleString("en")} × \`SET key:<12 digits> val:<12 digits>\``,
+            `${redis.bytesPerKey.toFixed(1)} B/key`,
+            `${core.bytesPerKey.toFixed(1)} B/key`,
+            ratio(core.bytesPerKey / redis.bytesPerKey),
+            `${shardBytesPerKey.toFixed(1)} B/key`,
+            ratio(shardBytesPerKey / redis.bytesPerKey),
+          ],
+        ],
       ),
       "",
       `- Each figure is the best of ${rounds} round(s); every round measures the baseline and every engine afresh (new server, core, shards).`,
@@ -99,7 +114,7 @@ async function runEngine(context: BenchContext): Promise<Section> {
         "The log floor also writes each batch as one SQLite row (a write batch's effects are about its size) with no checkpointing: " +
         "the ceiling of logging alone (GET logs nothing). Driving the RPC from Node through Miniflare's proxy instead cost ~4.7 ms per call here, which would cap any engine near 0.2 M ops/s.",
       "- Bytes per key: redis-server's `INFO memory` used_memory after loading the same keys minus before; the core's `usedMemory()` " +
-        "(every byte its allocator holds: entries, table, buffers) after the SET phase, divided by the keys.",
+        "(every byte its allocator holds: entries, table, buffers) after the SET phase, and the shard's own `INFO` used_memory at the same point, divided by the keys.",
     ],
     targets,
   };
