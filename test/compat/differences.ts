@@ -19,6 +19,8 @@ export type CompareRule =
    * (`KEYS *`) must match exactly, and each side's count must be at least its live count.
    */
   | { kind: "live-count-plus-unreclaimed" }
+  /** edgeslot's full iteration must be empty; the oracle is not compared. */
+  | { kind: "empty-scan" }
   /** When the command's keys live on more than one shard, edgeslot answers `error` and the oracle is not asked. */
   | { kind: "error-when-keys-span-shards"; error: string };
 
@@ -27,6 +29,8 @@ export interface Difference {
   /** Upper-case command names this applies to. */
   commands: readonly string[];
   levels: readonly Level[];
+  /** Narrows the difference to some invocations (arguments as sent, name included). */
+  when?: (args: readonly string[]) => boolean;
   /** `deliberate`: edgeslot chose to differ. `unspecified`: Redis leaves it open (order, clocks, randomness). */
   kind: "deliberate" | "unspecified";
   summary: string;
@@ -47,6 +51,18 @@ export const DIFFERENCES: readonly Difference[] = [
       "Each must be atomic across all its keys; until the cross-shard two-phase protocol lands, edgeslot " +
       "refuses rather than half-apply. Keys on the same shard (e.g. sharing a {hash tag}) work as in Redis.",
     rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
+  },
+  {
+    id: "scan-type-none",
+    commands: ["SCAN"],
+    levels: ["core", "gateway"],
+    when: (args) => args.some((arg, i) => i > 1 && /^type$/i.test(args[i - 1]!) && /^none$/i.test(arg)),
+    kind: "deliberate",
+    summary: "SCAN … TYPE none never returns a key.",
+    reason:
+      "Redis 7.0 returns a key whose expiry has passed but that was not reclaimed yet (its type check reads the " +
+      "key as missing, whose type name is \"none\"), and deletes it on the way; edgeslot never shows expired keys.",
+    rule: { kind: "empty-scan" },
   },
   {
     id: "keys-order",
@@ -108,8 +124,8 @@ export const DIFFERENCES: readonly Difference[] = [
   },
 ];
 
-/** The rule for a command at a level, if a listed difference covers it. */
-export function ruleFor(command: string, level: Level): CompareRule | undefined {
-  const name = command.toUpperCase();
-  return DIFFERENCES.find((d) => d.levels.includes(level) && d.commands.includes(name))?.rule;
+/** The rule for a command (its name and arguments) at a level, if a listed difference covers it. */
+export function ruleFor(args: readonly string[], level: Level): CompareRule | undefined {
+  const name = args[0]!.toUpperCase();
+  return DIFFERENCES.find((d) => d.levels.includes(level) && d.commands.includes(name) && (d.when?.(args) ?? true))?.rule;
 }

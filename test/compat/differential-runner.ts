@@ -75,7 +75,7 @@ export async function runStream(run: StreamRun): Promise<Mismatch[]> {
       const plan = planned[i]!;
       const want = plan.expected ?? view(run.level, expected[i]!);
       const got = actual[i]!;
-      if (!repliesMatch(want, got, ruleFor(command[0]!, run.level))) {
+      if (!repliesMatch(want, got, ruleFor(command, run.level))) {
         report(index, command, renderReply(want), renderReply(got));
         mismatches[mismatches.length - 1]!.following = current.slice(i + 1).map((c) => renderCommand(c.command));
         diverged = true;
@@ -89,7 +89,8 @@ export async function runStream(run: StreamRun): Promise<Mismatch[]> {
     const name = command[0]!.toUpperCase();
     if (name === "SCAN" && command[1] === "0") {
       await flush();
-      const [expected, actual] = await Promise.all([scanAll(run.oracle, command), scanAll(run.target, command)]);
+      const oracleScan = ruleFor(command, run.level)?.kind === "empty-scan" ? Promise.resolve("keys {}") : scanAll(run.oracle, command);
+      const [expected, actual] = await Promise.all([oracleScan, scanAll(run.target, command)]);
       if (expected !== actual) {
         report(index, command, expected, actual);
         await resync();
@@ -101,7 +102,7 @@ export async function runStream(run: StreamRun): Promise<Mismatch[]> {
         report(index, command, problem.expected, problem.actual);
         await resync();
       } else history.push(renderCommand(command));
-    } else if (name === "DBSIZE" && command.length === 1 && ruleFor(name, run.level)?.kind === "live-count-plus-unreclaimed") {
+    } else if (name === "DBSIZE" && command.length === 1 && ruleFor(command, run.level)?.kind === "live-count-plus-unreclaimed") {
       await flush();
       const [expected, actual] = await Promise.all([liveCount(run.oracle), liveCount(run.target)]);
       if (expected.live !== actual.live || !actual.plausible || !expected.plausible) {
@@ -123,7 +124,7 @@ function view(level: Level, reply: Reply): Reply {
 
 /** What the oracle runs for a command, and the reply to expect when a listed difference decides it instead. */
 function planCommand(run: StreamRun, command: StreamCommand): { oracleCommand: StreamCommand; expected?: Reply } {
-  const rule = ruleFor(command[0]!, run.level);
+  const rule = ruleFor(command, run.level);
   if (rule?.kind === "error-when-keys-span-shards" && run.shardOf) {
     const keys = atomicKeys(command);
     if (keys && new Set(keys.map(run.shardOf)).size > 1) return { oracleCommand: ["PING"], expected: new ReplyError(rule.error) };

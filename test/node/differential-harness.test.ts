@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReplyError, type Reply } from "../../worker/wire/resp";
 import { asJsonView } from "../compat/compare";
+import { ruleFor } from "../compat/differences";
 import { describeMismatches, runStream, type Side } from "../compat/differential-runner";
 import { keySlot, shardOfSlot } from "../compat/key-slot";
 import { keyspaceCommand } from "../compat/keyspace-commands";
@@ -41,7 +42,8 @@ describe.runIf(availability.available)("differential harness (redis-server again
       const commands = generateStream(new Random(seed), 3000, [
         [50, stringCommand],
         [50, keyspaceCommand],
-      ]);
+        // Redis's own SCAN … TYPE none quirk (see differences.ts) would make the target redis disagree with the rule.
+      ]).filter((command) => ruleFor(command, level)?.kind !== "empty-scan");
       await Promise.all(clients.map((c) => c.call("FLUSHALL")));
       const mismatches = await runStream({
         level,
