@@ -8,12 +8,13 @@ import {
   cmdDbsize, cmdDel, cmdExists, cmdFlushall, cmdKeys, cmdRandomkey, cmdRename, cmdRenamenx, cmdScan, cmdTouch, cmdType, cmdUnlink,
 } from "./keys";
 import { ERR_UNKNOWN_ARGS, ERR_UNKNOWN_PREFIX } from "./errors";
-import { advance, ascii, cStringLen, crlf, REPLY, reserve, sanitized } from "./out";
+import { advance, ascii, cStringLen, crlf, REPLY, replyArityError, reserve, sanitized } from "./out";
 import { argc, argLen, argPtr } from "./request";
 import { cmdCluster, cmdEcho, cmdInfo, cmdPing, cmdTime } from "./server";
+import { cmdDecr, cmdDecrby, cmdIncr, cmdIncrby } from "./counters";
+import { cmdAppend, cmdGetrange, cmdSetrange, cmdStrlen } from "./ranges";
 import {
-  cmdAppend, cmdDecr, cmdDecrby, cmdGet, cmdGetdel, cmdGetex, cmdGetrange, cmdGetset, cmdIncr, cmdIncrby, cmdMget, cmdMset,
-  cmdMsetnx, cmdPsetex, cmdSet, cmdSetex, cmdSetnx, cmdSetrange, cmdStrlen, replyArityError,
+  cmdGet, cmdGetdel, cmdGetex, cmdGetset, cmdMget, cmdMset, cmdMsetnx, cmdPsetex, cmdSet, cmdSetex, cmdSetnx,
 } from "./strings";
 
 /** Commands in id order: lowercase name (Redis's fullname, used in arity errors) and arity. */

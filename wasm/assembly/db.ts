@@ -1,10 +1,10 @@
 // The keyspace: lookups with lazy expiry, installing and deleting entries, and the bookkeeping
 // (volatile and dirty counts, the graveyard of stored keys deleted since the last checkpoint).
-import { alloc, allocData, copyBytes, free } from "./alloc";
+import { alloc, allocData, blockSize, copyBytes, free } from "./alloc";
 import { hashFor } from "./prefetch";
 import { arrayHeader, bulk, bulkAscii, EFFECTS, writeI64 } from "./out";
 import {
-  eExpire, eFlags, eKey, eKeyLen, eSize, eValLen, F_DIRTY, F_STORED, F_TTL, hashKey, HDR,
+  eExpire, eFlags, eKey, eKeyLen, eSize, eType, eVal, eValLen, F_DIRTY, F_STORED, F_TTL, hashKey, HDR,
   tFind, tInsert, tMakeRoom, tMask, tRemove, tReset, tSlots,
 } from "./table";
 
@@ -227,4 +227,32 @@ export function expireOf(e: usize): i64 {
 
 export function decDirty(): void {
   dirtyCount--;
+}
+
+/** Creates or replaces the string at key (kp, kl) with the bytes (vp, vl), after a lookup of that key; false on OOM. */
+export function putString(kp: usize, kl: u32, vp: usize, vl: u32, expireAt: i64): bool {
+  const e = newEntry(kp, kl, vl, T_STRING, expireAt, true);
+  if (e == 0) return false;
+  copyBytes(eKey(e) + kl, vp, vl);
+  return install(e);
+}
+
+/**
+ * Makes entry e (in foundSlot) hold a value of newLen bytes, keeping its first keep bytes of value:
+ * in place when the allocation class does not change, else by moving. Returns the entry or 0 on OOM.
+ */
+export function resizeValue(e: usize, newLen: u32, keep: u32): usize {
+  const oldSize = eSize(e);
+  const newSize = oldSize - <usize>eValLen(e) + <usize>newLen;
+  if (blockSize(newSize) == blockSize(oldSize)) {
+    store<u32>(e, newLen, 4);
+    markDirty(e);
+    return e;
+  }
+  const kl = eKeyLen(e);
+  const n = newEntry(eKey(e), kl, newLen, eType(e), eExpire(e), true);
+  if (n == 0) return 0;
+  memory.copy(eKey(n) + kl, eVal(e), min(keep, newLen));
+  if (!install(n)) return 0;
+  return n;
 }

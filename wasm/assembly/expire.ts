@@ -2,9 +2,8 @@
 import { deleteAt, effect, effectArg, effectInt, foundSlot, KEYSPACE, lookup, now, setExpire } from "./db";
 import { ERR_EXPIRE_GT_LT, ERR_EXPIRE_NX, ERR_NOT_INTEGER, ERR_OOM, ERR_UNSUPPORTED_OPTION } from "./errors";
 import { argIs, parseI64, parsedInt } from "./numbers";
-import { advance, ascii, crlf, cStringLen, error, integer, REPLY, reserve, sanitized } from "./out";
+import { advance, ascii, crlf, cStringLen, error, integer, REPLY, replyExpireTimeError, reserve, sanitized } from "./out";
 import { argc, argLen, argPtr } from "./request";
-import { replyExpireTimeError } from "./strings";
 import { eExpire, eFlags, F_TTL, HDR, tMask, tSlots } from "./table";
 
 const NX = 1;

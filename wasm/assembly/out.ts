@@ -1,5 +1,6 @@
 // Growable output buffers (replies, effects) and RESP writers that fill them with plain stores.
 import { alloc, copyBytes, free } from "./alloc";
+import { ERR_ARITY_PREFIX, ERR_ARITY_SUFFIX, ERR_EXPIRE_TIME_PREFIX } from "./errors";
 
 // A buffer descriptor is three u32 at a fixed address: data pointer, length, capacity.
 export const REPLY: usize = memory.data(12);
@@ -205,4 +206,24 @@ export function cStringLen(ptr: usize, len: u32, limit: u32): u32 {
   const n = min(len, limit);
   for (let i: u32 = 0; i < n; i++) if (load<u8>(ptr + i) == 0) return i;
   return n;
+}
+
+export function replyExpireTimeError(cmd: string): void {
+  const d = reserve(REPLY, 1);
+  store<u8>(d, 0x2d);
+  advance(REPLY, 1);
+  ascii(REPLY, ERR_EXPIRE_TIME_PREFIX);
+  ascii(REPLY, cmd);
+  ascii(REPLY, "' command");
+  crlf(REPLY);
+}
+
+export function replyArityError(cmd: string): void {
+  const d = reserve(REPLY, 1);
+  store<u8>(d, 0x2d);
+  advance(REPLY, 1);
+  ascii(REPLY, ERR_ARITY_PREFIX);
+  ascii(REPLY, cmd);
+  ascii(REPLY, ERR_ARITY_SUFFIX);
+  crlf(REPLY);
 }

@@ -5,10 +5,10 @@ import { ERR_INVALID_SLOT, ERR_INVALID_SLOT_OR_COUNT, ERR_NOT_INTEGER, ERR_UNKNO
 import { keySlotAt } from "./crc16";
 import { argIs, parseI64, parsedInt } from "./numbers";
 import {
-  advance, arrayHeader, ascii, bulk, closeArray, crlf, cStringLen, deferArray, error, integer, REPLY, reserve, sanitized, status, writeI64,
+  advance, arrayHeader, ascii, bulk, closeArray, crlf, cStringLen, deferArray, error, integer, REPLY, replyArityError, reserve,
+  sanitized, status, writeI64,
 } from "./out";
 import { argc, argLen, argPtr } from "./request";
-import { replyArityError } from "./strings";
 import { eKey, eKeyLen, tCount, tMask, tSlots } from "./table";
 
 export function cmdPing(): void {
