@@ -164,3 +164,108 @@ describe("effects", () => {
     expect(fresh.core.volatileCount()).toBe(s.core.volatileCount());
   });
 });
+
+/** A seeded stream of writes over a small key pool, with time moving between batches. */
+function randomStream(seed: number, batches: number, s: Session, onBatch: () => void): void {
+  let x = seed;
+  const rnd = (n: number) => {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    return x % n;
+  };
+  const keys = ["a", "b", "c", "d", "{t}e", ""];
+  const values = ["", "0", "1", "-7", "1.5", "abc", "9223372036854775807"];
+  const k = () => keys[rnd(keys.length)];
+  const v = () => values[rnd(values.length)];
+  const ms = () => String(1 + rnd(3000));
+  const gens: (() => string[])[] = [
+    () => ["SET", k(), v()],
+    () => ["SET", k(), v(), "PX", ms()],
+    () => ["SET", k(), v(), "KEEPTTL", "GET"],
+    () => ["SET", k(), v(), "NX", "EX", "1"],
+    () => ["SETEX", k(), "2", v()],
+    () => ["GETEX", k(), "PX", ms()],
+    () => ["GETEX", k(), "PERSIST"],
+    () => ["GETDEL", k()],
+    () => ["MSET", k(), v(), k(), v()],
+    () => ["MSETNX", k(), v(), k(), v()],
+    () => ["APPEND", k(), v()],
+    () => ["SETRANGE", k(), String(rnd(5)), v()],
+    () => ["INCR", k()],
+    () => ["INCRBYFLOAT", k(), "0.1"],
+    () => ["DEL", k(), k()],
+    () => ["PEXPIRE", k(), ms()],
+    () => ["EXPIRE", k(), "-1"],
+    () => ["PERSIST", k()],
+    () => ["RENAME", k(), k()],
+    () => ["RENAMENX", k(), k()],
+    () => ["GET", k()],
+  ];
+  for (let b = 0; b < batches; b++) {
+    const batch: string[][] = [];
+    for (let i = 0; i < 1 + rnd(8); i++) batch.push(gens[rnd(gens.length)]());
+    if (rnd(50) === 0) batch.push(["FLUSHALL"]);
+    s.batch(batch);
+    if (rnd(10) === 0) s.internal("__SWEEP", "3");
+    s.advance(rnd(400));
+    onBatch();
+  }
+}
+
+function fullState(s: Session): unknown {
+  const keys = (s.run("KEYS", "*") as string[]).sort();
+  return keys.map((k) => [k, s.run("GET", k), s.run("PTTL", k)]);
+}
+
+describe("replay semantics", () => {
+  it("effects replayed long after they were produced still reproduce the state (no expiry while replaying)", () => {
+    const s = new Session();
+    s.run("SET", "k", "v", "PX", "100");
+    s.advance(50);
+    s.run("PEXPIRE", "k", "10000");
+    s.run("SET", "gone", "x", "PX", "10");
+    s.advance(20);
+    s.run("GET", "gone");
+    const replay = new Session();
+    replay.now = s.now + 3_600_000; // recovery an hour later
+    for (const batch of s.effects) replay.core.execute(batch, replay.now, true);
+    replay.now = s.now;
+    expect(replay.run("PEXPIRETIME", "k")).toBe(s.run("PEXPIRETIME", "k"));
+    expect(replay.run("GET", "k")).toBe("v");
+    expect(replay.run("EXISTS", "gone")).toBe(0);
+  });
+
+  it("__SWEEP still removes expired keys in an internal batch", () => {
+    const s = new Session();
+    s.run("SET", "k", "v", "PX", "10");
+    s.advance(11);
+    expect(s.internal("__SWEEP", "10")).toBe(1);
+    expect(s.core.keyCount()).toBe(0);
+  });
+});
+
+describe("randomised durability", () => {
+  it("effects of a random stream, replayed batch by batch, keep a replica identical", () => {
+    const primary = new Session();
+    const replica = new Session();
+    let applied = 0;
+    randomStream(7, 400, primary, () => {
+      for (; applied < primary.effects.length; applied++) replica.core.execute(primary.effects[applied], primary.now, true);
+      replica.now = primary.now;
+      expect(fullState(replica)).toEqual(fullState(primary));
+    });
+  });
+
+  it("checkpoints taken during a random stream restore to the same state", () => {
+    const s = new Session();
+    const store = new Map<string, Uint8Array>();
+    let n = 0;
+    randomStream(11, 300, s, () => {
+      if (n++ % 7 !== 0) return;
+      applyRows(store, checkpoint(s, 64));
+      const fresh = new Session();
+      fresh.now = s.now;
+      restoreAll(store, fresh);
+      expect(fullState(fresh)).toEqual(fullState(s));
+    });
+  });
+});

@@ -2,7 +2,7 @@
 // The ABI is documented in wasm/README.md; its export list is snapshotted by test/wasm/abi.test.ts.
 import { setLimit, usedBytes } from "./alloc";
 import { dispatch } from "./commands";
-import { initKeyspace, KEYSPACE, setNow, volatileCount as volatileKeys } from "./db";
+import { initKeyspace, KEYSPACE, setExpiryActive, setNow, volatileCount as volatileKeys } from "./db";
 import { seedRandom } from "./keys";
 import { ascii, crlf, EFFECTS, outLen, outPtr, REPLY, resetOut, advance, reserve } from "./out";
 import { argc, inputBase, inputRegion, parseCommand, protocolByte, protocolError } from "./request";
@@ -25,6 +25,7 @@ export function execute(len: i32, nowMs: f64, flags: i32): i32 {
   resetOut(EFFECTS);
   setNow(nowMs);
   const internal = (flags & FLAG_INTERNAL) != 0;
+  setExpiryActive(!internal);
   let pos = inputBase();
   const end = pos + <usize>len;
   let count = 0;

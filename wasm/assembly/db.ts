@@ -19,6 +19,17 @@ export let dirtyCount: i32 = 0;
 /** A FLUSHALL happened since the last checkpoint: the next one tells the host to drop every row. */
 export let flushPending: bool = false;
 
+/**
+ * Off for internal batches (effects replay, restore): like Redis while loading its AOF, keys are never
+ * found expired and past expiry times are set rather than deleting, because the effects being replayed
+ * already carry the DELs the primary performed, and replay happens later than the original clock.
+ */
+export let expiryActive: bool = true;
+
+export function setExpiryActive(on: bool): void {
+  expiryActive = on;
+}
+
 /** Set by lookup: the slot of the entry found (0 if none) and the key's hash. */
 export let foundSlot: usize = 0;
 export let foundHash: u32 = 0;
@@ -45,7 +56,7 @@ export function lookup(kp: usize, kl: u32): usize {
   if (s == 0) return 0;
   const e = <usize>load<u32>(s, 4);
   // Redis: a key is expired once now > when.
-  if (eFlags(e) & F_TTL && load<i64>(e, HDR) < now) {
+  if (eFlags(e) & F_TTL && load<i64>(e, HDR) < now && expiryActive) {
     delDel(kp, kl);
     deleteAt(s);
     foundSlot = 0;

@@ -1,5 +1,5 @@
 // Expiry commands (Redis expire.c): EXPIRE family with NX/XX/GT/LT, TTL family, PERSIST, and the active sweep.
-import { deleteAt, effect, effectArg, effectInt, foundSlot, KEYSPACE, lookup, now, setExpire } from "./db";
+import { deleteAt, delDel, effect, effectArg, effectInt, expiryActive, foundSlot, KEYSPACE, lookup, now, setExpire } from "./db";
 import { ERR_EXPIRE_GT_LT, ERR_EXPIRE_NX, ERR_NOT_INTEGER, ERR_OOM, ERR_UNSUPPORTED_OPTION } from "./errors";
 import { argIs, parseI64, parsedInt } from "./numbers";
 import { advance, ascii, crlf, cStringLen, error, integer, REPLY, replyExpireTimeError, reserve, sanitized } from "./out";
@@ -74,7 +74,7 @@ function expireGeneric(base: i64, seconds: bool, cmd: string): void {
       return;
     }
   }
-  if (when <= now) {
+  if (when <= now && expiryActive) {
     deleteAt(foundSlot);
     effect(2, "DEL");
     effectArg(kp, kl);
@@ -174,7 +174,8 @@ export function cmdSweep(): void {
     if (e != 0) {
       budget--;
       if (eFlags(e) & F_TTL && load<i64>(e, HDR) < now) {
-        lookup(eKeyOf(e), load<u32>(e));
+        delDel(eKeyOf(e), load<u32>(e));
+        deleteAt(s);
         removed++;
         continue; // the probe run shifted back into this slot
       }

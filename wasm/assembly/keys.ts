@@ -1,7 +1,7 @@
 // Keyspace commands (Redis db.c): DEL, EXISTS, TYPE, RENAME, TOUCH, KEYS, SCAN, RANDOMKEY, DBSIZE, FLUSH*.
 import { alloc, free } from "./alloc";
 import {
-  deleteAt, effect, effectArg, flushAll, foundSlot, install, KEYSPACE, lookup, newEntry, now, T_STRING,
+  deleteAt, effect, effectArg, expiryActive, flushAll, foundSlot, install, KEYSPACE, lookup, newEntry, now, T_STRING,
 } from "./db";
 import { ERR_INVALID_CURSOR, ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ERR_OOM, ERR_SYNTAX } from "./errors";
 import { globMatch } from "./glob";
@@ -17,7 +17,7 @@ export function typeName(e: usize): string {
 }
 
 function isExpired(e: usize): bool {
-  return (eFlags(e) & F_TTL) != 0 && load<i64>(e, HDR) < now;
+  return (eFlags(e) & F_TTL) != 0 && load<i64>(e, HDR) < now && expiryActive;
 }
 
 function delGeneric(): void {

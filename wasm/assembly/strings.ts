@@ -1,7 +1,7 @@
 // String commands (Redis t_string.c), the GET/SET family: SET with its options, SETNX, SETEX, PSETEX,
 // GETSET, GET, GETDEL, GETEX, MGET, MSET, MSETNX. Counters and ranges live in counters.ts and ranges.ts.
 import { blockSize, fitsData } from "./alloc";
-import { deleteAt, effect, effectArg, effectInt, foundSlot, lookup, now, putString, setExpire, T_STRING } from "./db";
+import { deleteAt, effect, effectArg, effectInt, expiryActive, foundSlot, lookup, now, putString, setExpire, T_STRING } from "./db";
 import { ERR_NOT_INTEGER, ERR_OOM, ERR_SYNTAX, ERR_WRONGTYPE } from "./errors";
 import { argIs, parseI64, parsedInt } from "./numbers";
 import {
@@ -212,7 +212,7 @@ export function cmdGetex(): void {
   if (!parseSetExpire("getex")) return;
   const mark = outLen(REPLY);
   bulk(REPLY, eVal(e), eValLen(e));
-  if (setFlags & (SET_EXAT | SET_PXAT) && expireMs <= now) {
+  if (setFlags & (SET_EXAT | SET_PXAT) && expireMs <= now && expiryActive) {
     deleteAt(foundSlot);
     effect(2, "DEL");
     effectArg(kp, kl);
