@@ -89,8 +89,9 @@ export async function runStream(run: StreamRun): Promise<Mismatch[]> {
     const name = command[0]!.toUpperCase();
     if (name === "SCAN" && command[1] === "0") {
       await flush();
-      const oracleScan = ruleFor(command, run.level)?.kind === "empty-scan" ? Promise.resolve("keys {}") : scanAll(run.oracle, command);
-      const [expected, actual] = await Promise.all([oracleScan, scanAll(run.target, command)]);
+      const [oracle, actual] = await Promise.all([scanAll(run.oracle, command), scanAll(run.target, command)]);
+      // Errors (malformed options) still compare; only a successful iteration is expected empty.
+      const expected = ruleFor(command, run.level)?.kind === "empty-scan" && oracle.startsWith("keys ") ? "keys {}" : oracle;
       if (expected !== actual) {
         report(index, command, expected, actual);
         await resync();
