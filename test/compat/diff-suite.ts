@@ -22,7 +22,7 @@ const GATEWAY_SHARDS = 4;
 const SCALE = Math.max(0.01, Number(process.env.EDGESLOT_DIFF_SCALE ?? 1) || 1);
 
 /** redis-server as a Side: binary-string arguments encoded the way the other side will see them. */
-function redisSide(client: RespClient, encoding: "latin1" | "utf8"): Side {
+export function redisSide(client: RespClient, encoding: "latin1" | "utf8"): Side {
   return {
     send: (commands) => client.send(commands.map((c) => c.map((a) => (typeof a === "string" ? Buffer.from(a, encoding) : a)))),
   };

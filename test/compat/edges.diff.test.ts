@@ -1,7 +1,8 @@
 // Differential: hand-picked edge sequences (float formatting, 64-bit limits, ranges, options, expiry flags) vs redis-server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CoreTarget } from "./core-target";
-import { describeMismatches, runStream, type Side } from "./differential-runner";
+import { redisSide } from "./diff-suite";
+import { describeMismatches, runStream } from "./differential-runner";
 import { EDGE_CASES } from "./edge-cases";
 import { GatewayProcess } from "./gateway-process";
 import { GatewayTarget } from "./gateway-target";
@@ -10,10 +11,6 @@ import { MISSING_REDIS_MESSAGE, RedisServer, redisAvailability } from "./redis-s
 import type { RespClient } from "./resp-client";
 
 const availability = redisAvailability();
-
-function redisSide(client: RespClient, encoding: "latin1" | "utf8"): Side {
-  return { send: (commands) => client.send(commands.map((c) => c.map((a) => (typeof a === "string" ? Buffer.from(a, encoding) : a)))) };
-}
 
 describe.runIf(availability.available)("edge cases against redis-server", () => {
   let redis: RedisServer;

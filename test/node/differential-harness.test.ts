@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReplyError, type Reply } from "../../worker/wire/resp";
 import { asJsonView } from "../compat/compare";
+import { redisSide } from "../compat/diff-suite";
 import { ruleFor } from "../compat/differences";
 import { describeMismatches, runStream, type Side } from "../compat/differential-runner";
 import { keySlot, shardOfSlot } from "../compat/key-slot";
@@ -14,9 +15,7 @@ import { stringCommand } from "../compat/string-commands";
 
 const availability = redisAvailability();
 
-function side(client: RespClient): Side {
-  return { send: (commands) => client.send(commands.map((c) => c.map((a) => (typeof a === "string" ? Buffer.from(a, "latin1") : a)))) };
-}
+const side = (client: RespClient): Side => redisSide(client, "latin1");
 
 function jsonView(inner: Side): Side {
   return { send: async (commands) => (await inner.send(commands)).map(asJsonView) };
