@@ -100,6 +100,12 @@ describe("checkpoint and restore", () => {
     expect([...store.keys()]).toEqual(["c"]);
   });
 
+  it("__CHECKPOINT 0 still reports one key per call", () => {
+    const s = new Session();
+    s.run("MSET", "a", "1", "b", "2", "c", "3");
+    expect(checkpoint(s, 0).length).toBe(3);
+  });
+
   it("a corrupted payload is refused and nothing is loaded", () => {
     const s = new Session();
     s.run("SET", "k", "value", "EX", "100");

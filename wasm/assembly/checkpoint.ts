@@ -84,7 +84,8 @@ export function cmdCheckpoint(): void {
   }
   // Deleted keys first, so a key deleted and re-created is written after its deletion.
   let i: u32 = 0;
-  while (tCount(GRAVEYARD) != 0 && <i64>(outLen(REPLY) - start) < limit) {
+  // At least one key per call, whatever maxBytes says, so the host's drain loop always progresses.
+  while (tCount(GRAVEYARD) != 0 && (<i64>(outLen(REPLY) - start) < limit || items == 0)) {
     const s = tSlots(GRAVEYARD) + ((<usize>(i & tMask(GRAVEYARD))) << 3);
     const g = <usize>load<u32>(s, 4);
     if (g == 0) {
@@ -98,7 +99,7 @@ export function cmdCheckpoint(): void {
     free(g, HDR + eKeyLen(g));
   }
   let steps: u32 = 0;
-  while (dirtyCount != 0 && <i64>(outLen(REPLY) - start) < limit && steps <= tMask(KEYSPACE)) {
+  while (dirtyCount != 0 && (<i64>(outLen(REPLY) - start) < limit || items == 0) && steps <= tMask(KEYSPACE)) {
     const at = checkpointPos & tMask(KEYSPACE);
     const e = <usize>load<u32>(tSlots(KEYSPACE) + ((<usize>at) << 3), 4);
     checkpointPos = at + 1;
