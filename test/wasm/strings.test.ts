@@ -256,6 +256,10 @@ describe("ranges", () => {
     s.run("SET", "k", "v");
     expect(s.run("SETRANGE", "k", "536870912", "x")).toBe("-ERR string exceeds maximum allowed size (proto-max-bulk-len)");
     expect(s.run("GET", "k")).toBe("v");
+    // offset + length must not wrap around 2^63.
+    expect(s.run("SETRANGE", "k", "9223372036854775807", "0.1")).toBe("-ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+    expect(s.run("SETRANGE", "new", "9223372036854775807", "x")).toBe("-ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+    expect(s.run("SCAN", "0", "COUNT", "9223372036854775807")).toEqual(["0", ["k"]]);
   });
 
   it("big values of tens of megabytes round-trip", () => {

@@ -188,7 +188,7 @@ export function cmdScan(): void {
   let found: u32 = 0;
   const slots = tSlots(KEYSPACE);
   const mask = <u64>tMask(KEYSPACE);
-  let budget = count * 10;
+  let budget = count > i64.MAX_VALUE / 10 ? i64.MAX_VALUE : count * 10;
   if (tCount(KEYSPACE) != 0) {
     do {
       const b = <u32>(v & mask);

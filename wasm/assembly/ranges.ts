@@ -107,7 +107,7 @@ export function cmdSetrange(): void {
       integer(REPLY, 0);
       return;
     }
-    if (offset + <i64>vl > MAX_STRING) {
+    if (offset > MAX_STRING - <i64>vl) {
       error(REPLY, ERR_TOO_BIG);
       return;
     }
@@ -133,7 +133,7 @@ export function cmdSetrange(): void {
       integer(REPLY, old);
       return;
     }
-    if (offset + <i64>vl > MAX_STRING) {
+    if (offset > MAX_STRING - <i64>vl) {
       error(REPLY, ERR_TOO_BIG);
       return;
     }
