@@ -14,11 +14,19 @@ export default defineConfig({
             miniflare: { bindings: { EDGESLOT_CHECKPOINT_BYTES: "65536" } },
           }),
         ],
-        test: { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/compat/**", "test/node/**"] },
+        test: {
+          name: "workers",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/compat/**", "test/node/**"],
+          // The node project starts real gateways through `npm start`, which rebuilds wasm/build:
+          // run it after this project has loaded those files, never beside it.
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         test: {
           name: "node",
+          sequence: { groupOrder: 1 },
           include: ["test/compat/**/*.test.ts", "test/node/**/*.test.ts"],
           environment: "node",
           testTimeout: 120_000,
