@@ -37,18 +37,28 @@ export function parseI64(p: usize, len: u32): bool {
   return true;
 }
 
-/** Parses an unsigned decimal (SCAN cursors) into parsedInt; false on anything else. */
+/**
+ * Parses a SCAN cursor as Redis does with strtoul: an optional sign (a minus wraps modulo 2^64), then
+ * digits; an empty string is cursor 0; overflow is refused. Result in parsedInt (as bits).
+ */
 export function parseCursor(p: usize, len: u32): bool {
-  if (len == 0 || len > 20) return false;
+  if (len == 0) {
+    parsedInt = 0;
+    return true;
+  }
+  let i: u32 = 0;
+  const sign = load<u8>(p);
+  if (sign == 0x2b || sign == 0x2d) i = 1;
+  if (i >= len || len - i > 20) return false;
   let v: u64 = 0;
-  for (let i: u32 = 0; i < len; i++) {
+  for (; i < len; i++) {
     const c = load<u8>(p + i);
     if (c < 0x30 || c > 0x39) return false;
     const d = <u64>(c - 0x30);
     if (v > 1844674407370955161 || (v == 1844674407370955161 && d > 5)) return false;
     v = v * 10 + d;
   }
-  parsedInt = <i64>v;
+  parsedInt = <i64>(sign == 0x2d ? <u64>0 - v : v);
   return true;
 }
 
