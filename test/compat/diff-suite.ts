@@ -61,7 +61,8 @@ export function differentialSuite(family: string, mix: readonly (readonly [numbe
           oracle: redisSide(client, "latin1"),
           target: new CoreTarget(),
           commands,
-          batchSize: 100,
+          // Alternate small and large batches: a batch is one execute() call on the core.
+          batchSize: i % 2 ? 1000 : 100,
         });
         if (mismatches.length) expect.fail(`stream ${i}: ` + describeMismatches("core", baseSeed, mismatches));
       });
@@ -89,7 +90,8 @@ export function differentialSuite(family: string, mix: readonly (readonly [numbe
           oracle: redisSide(client, "utf8"),
           target,
           commands,
-          batchSize: 25,
+          // Alternate small and large pipelines: a large one mixes every shard in one request.
+          batchSize: i % 2 ? 250 : 25,
           shardOf: (key) => shardOfSlot(keySlot(Buffer.from(key, "utf8")), GATEWAY_SHARDS),
         });
         if (mismatches.length) expect.fail(`stream ${i}: ` + describeMismatches("gateway", baseSeed, mismatches));
