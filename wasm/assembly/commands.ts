@@ -117,7 +117,17 @@ function replyUnknown(): void {
 
 /** Executes the parsed command (argv) and writes exactly one reply. */
 export function dispatch(internal: bool): void {
-  const id = findCommand(argPtr(0), argLen(0));
+  let id: i32;
+  const name = argPtr(0);
+  // GET and SET skip the table: one masked 4-byte load (the 4th byte is the bulk's '\r').
+  const word = argLen(0) == 3 ? load<u32>(name) & 0x00dfdfdf : 0;
+  if (word == 0x00544547) {
+    id = 0;
+    foundArity = 2;
+  } else if (word == 0x00544553) {
+    id = 1;
+    foundArity = -3;
+  } else id = findCommand(name, argLen(0));
   if (id < 0 || (id >= FIRST_INTERNAL && !internal)) {
     replyUnknown();
     return;
