@@ -73,6 +73,15 @@ describe("keys", () => {
     expect(s.run("KEYS", "*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b")).toEqual([]);
   });
 
+  it("KEYS stops matching past 1000 nested stars, as Redis does, without deep recursion", () => {
+    const s = new Session();
+    s.run("SET", "a".repeat(5000), "1");
+    expect((s.run("KEYS", "*a".repeat(1000)) as string[]).length).toBe(1);
+    expect(s.run("KEYS", "*a".repeat(1001))).toEqual([]);
+    s.run("SET", "b".repeat(200_000), "1");
+    expect(s.run("KEYS", "*b".repeat(100_000))).toEqual([]);
+  });
+
   it("SCAN returns every key exactly once across growth, with MATCH, COUNT and TYPE", () => {
     const s = new Session();
     for (let i = 0; i < 500; i++) s.run("SET", `key:${i}`, "v");

@@ -1,14 +1,16 @@
 // Redis's stringmatchlen (KEYS, SCAN MATCH): binary-safe, with the skip-longer-matches cut that keeps
-// patterns like `*a*a*a*b` polynomial instead of exponential.
+// patterns like `*a*a*a*b` polynomial instead of exponential, and its nesting limit (no match past
+// 1000 nested stars) that also bounds the recursion depth.
 
 let skipLonger: bool = false;
 
 export function globMatch(p: usize, pl: i32, s: usize, sl: i32): bool {
   skipLonger = false;
-  return matchFrom(p, pl, s, sl);
+  return matchFrom(p, pl, s, sl, 0);
 }
 
-function matchFrom(p: usize, pl: i32, s: usize, sl: i32): bool {
+function matchFrom(p: usize, pl: i32, s: usize, sl: i32, nesting: i32): bool {
+  if (nesting > 1000) return false;
   while (pl > 0 && sl > 0) {
     const c = load<u8>(p);
     if (c == 0x2a) {
@@ -18,7 +20,7 @@ function matchFrom(p: usize, pl: i32, s: usize, sl: i32): bool {
       }
       if (pl == 1) return true;
       while (sl > 0) {
-        if (matchFrom(p + 1, pl - 1, s, sl)) return true;
+        if (matchFrom(p + 1, pl - 1, s, sl, nesting + 1)) return true;
         if (skipLonger) return false;
         s++;
         sl--;

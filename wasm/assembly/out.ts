@@ -176,7 +176,7 @@ export function bulkAscii(o: usize, s: string): void {
   crlf(o);
 }
 
-const DEFER_ROOM: u32 = 12;
+const DEFER_ROOM: u32 = 16; // "*" + up to 10 digits + CRLF, with room to spare
 
 /** Leaves room for an array header whose length is known only after the items are written. */
 export function deferArray(o: usize): u32 {
