@@ -27,6 +27,11 @@ export function checkpointDirty(core: Core, storage: DurableObjectStorage, log: 
       for (let i = 0; i < pairs.length; i += 2) {
         const key = pairs[i];
         const payload = pairs[i + 1];
+        if (key === null) {
+          // The core's mark for a FLUSHALL since the last checkpoint: every stored row is stale.
+          sql.exec("DELETE FROM key_rows");
+          continue;
+        }
         if (!(key instanceof Uint8Array)) throw new Error("checkpoint: malformed key");
         const keyBuffer = toArrayBuffer(key);
         sql.exec("DELETE FROM key_rows WHERE key = ?", keyBuffer);

@@ -59,6 +59,18 @@ describe("shard durability", () => {
     expect(reads).toEqual([299, text(`0:${value}`), null, text(`8:${value}+tail`), text(`299:${value}`)]);
   });
 
+  it("FLUSHALL between checkpoints leaves no stale rows behind", async () => {
+    const stub = shardStub();
+    const value = "v".repeat(1024);
+    await run(stub, ...Array.from({ length: 100 }, (_, i) => ["SET", `old:${i}`, value])); // checkpointed
+    expect(await tableCount(stub, "key_rows")).toBeGreaterThan(0);
+    await run(stub, ["FLUSHALL"], ["SET", "new", "1"]);
+    await run(stub, ...Array.from({ length: 70 }, (_, i) => ["SET", `new:${i}`, value])); // checkpointed again
+    await run(stub, ["DEL", ...Array.from({ length: 70 }, (_, i) => `new:${i}`)]);
+    await restart(stub);
+    expect(await run(stub, ["DBSIZE"], ["GET", "new"], ["EXISTS", "old:0"])).toEqual([1, text("1"), 0]);
+  });
+
   it("stores values larger than a storage row in parts and reassembles them", async () => {
     const stub = shardStub();
     const big = new Uint8Array(5 * 1024 * 1024 + 17);
