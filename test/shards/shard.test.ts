@@ -66,6 +66,7 @@ describe("shard durability", () => {
     expect(await tableCount(stub, "key_rows")).toBeGreaterThan(0);
     await run(stub, ["FLUSHALL"], ["SET", "new", "1"]);
     await run(stub, ...Array.from({ length: 70 }, (_, i) => ["SET", `new:${i}`, value])); // checkpointed again
+    expect(await tableCount(stub, "key_rows")).toBe(71);
     await run(stub, ["DEL", ...Array.from({ length: 70 }, (_, i) => `new:${i}`)]);
     await restart(stub);
     expect(await run(stub, ["DBSIZE"], ["GET", "new"], ["EXISTS", "old:0"])).toEqual([1, text("1"), 0]);
