@@ -37,28 +37,32 @@ export class Shard extends DurableObject<ShardEnv> {
   /** Executes a RESP batch atomically and returns one RESP reply per command. */
   async execute(batch: ArrayBuffer): Promise<ArrayBuffer> {
     const commands = new Uint8Array(batch);
+    let replies: Uint8Array;
     try {
-      const { replies, effects } = this.core.execute(commands, this.clock(), false);
-      if (effects.length > 0) this.persist(effects);
-      return toArrayBuffer(replies);
+      const result = this.core.execute(commands, this.clock(), false);
+      if (result.effects.length > 0) this.log.append(result.effects);
+      replies = result.replies;
     } catch (error) {
       // The core's memory may now hold effects that never reached storage: rebuild it from what
       // did, so memory and storage agree again, and acknowledge nothing from this batch.
       this.start();
       return toArrayBuffer(failedBatchReplies(commands, (error as Error).message));
     }
+    this.compactAndSchedule();
+    return toArrayBuffer(replies);
   }
 
   /** Active expiry: removes expired keys in steps, logging their deletions like any write. */
   async alarm(): Promise<void> {
     this.sweepScheduled = false;
     for (let step = 0; step < SWEEP_MAX_STEPS; step++) {
-      const { replies, effects } = this.core.execute(internalCommand("__SWEEP", String(SWEEP_STEP_KEYS)), this.clock(), true);
-      if (effects.length > 0) this.persist(effects);
+      const sweep = internalCommand("__SWEEP", String(SWEEP_STEP_KEYS));
+      const { replies, effects } = this.core.execute(sweep, this.clock(), true);
+      if (effects.length > 0) this.log.append(effects);
       const removed = new ReplyReader(replies).next();
       if (typeof removed !== "number" || removed < SWEEP_STEP_KEYS) break;
     }
-    this.scheduleSweep();
+    this.compactAndSchedule();
   }
 
   private start(): void {
@@ -69,10 +73,19 @@ export class Shard extends DurableObject<ShardEnv> {
     recover(this.core, sql, this.log, this.clock());
   }
 
-  private persist(effects: Uint8Array): void {
-    this.log.append(effects);
+  /**
+   * Checkpoints once the log is long enough. The batch that got here is already durable in the
+   * log, so a failed checkpoint does not fail it: the core, which has forgotten its dirty marks,
+   * is rebuilt from rows plus the untrimmed log, and the next write tries again.
+   */
+  private compactAndSchedule(): void {
     if (this.log.bytesSinceTrim >= this.config.checkpointBytes) {
-      checkpointDirty(this.core, this.ctx.storage, this.log, this.clock());
+      try {
+        checkpointDirty(this.core, this.ctx.storage, this.log, this.clock());
+      } catch (error) {
+        console.error(`shard ${this.ctx.id}: checkpoint failed, rebuilding from storage: ${(error as Error).message}`);
+        this.start();
+      }
     }
     this.scheduleSweep();
   }

@@ -147,4 +147,25 @@ describe("shard failures", () => {
     for (const reply of failed) expect((reply as ReplyError).message).toMatch(/^ERR shard failure: simulated trap/);
     expect(await run(stub, ["GET", "kept"], ["GET", "lost"])).toEqual([text("1"), null]);
   });
+
+  it("a failed checkpoint neither fails the logged batch nor loses it", async () => {
+    const stub = shardStub();
+    await runInDurableObject(stub, (shard: Shard) => {
+      const core = (shard as unknown as { core: { execute: (b: Uint8Array, now: number, internal?: boolean) => unknown } }).core;
+      const execute = core.execute.bind(core);
+      core.execute = (b, now, internal) => {
+        if (internal) throw new Error("simulated checkpoint trap");
+        return execute(b, now, internal);
+      };
+    });
+    const value = "v".repeat(1024);
+    const replies = await run(stub, ...Array.from({ length: 100 }, (_, i) => ["SET", `k:${i}`, value]));
+    expect(replies.every((reply) => reply instanceof Status && reply.text === "OK")).toBe(true);
+    expect(await tableCount(stub, "key_rows")).toBe(0);
+    // The rebuilt core checkpoints normally on the next long-enough write.
+    await run(stub, ...Array.from({ length: 70 }, (_, i) => ["SET", `j:${i}`, value]));
+    expect(await tableCount(stub, "key_rows")).toBe(170);
+    await restart(stub);
+    expect(await run(stub, ["DBSIZE"], ["GET", "k:99"])).toEqual([170, text(value)]);
+  });
 });
