@@ -17,6 +17,9 @@ export const EDGE_CASES: Record<string, StreamCommand[]> = {
     ["INCRBYFLOAT", "j", "nan"], ["INCRBYFLOAT", "j", "1e309"], ["SET", "k", "inf"], ["INCRBYFLOAT", "k", "1"],
     ["SET", "k", " 1"], ["INCRBYFLOAT", "k", "1"], ["SET", "k", "1"], ["INCRBYFLOAT", "k", " 1"], ["INCRBYFLOAT", "k", "0x10"],
     ["INCRBYFLOAT", "m", "2.5"], ["INCRBYFLOAT", "m", "-2.5"], ["GET", "m"], ["INCRBYFLOAT", "n", "3.0000000000000004"],
+    ["INCRBYFLOAT", "x", "0x1p3"], ["INCRBYFLOAT", "x", "1.5e+3"], ["INCRBYFLOAT", "y", "1e-400"], ["INCRBYFLOAT", "y", "1e-5000"],
+    ["INCRBYFLOAT", "z", "1e4932"], ["INCRBYFLOAT", "z", "1e4932"], ["INCRBYFLOAT", "w", "1e4933"], ["INCRBYFLOAT", "v", "infinity"],
+    ["SET", "u", "1e400"], ["INCRBYFLOAT", "u", "1"], ["SET", "u", "0x10"], ["INCRBYFLOAT", "u", "0"], ["SET", "u", "1e-400"], ["INCRBYFLOAT", "u", "0"],
   ],
   "64-bit integer limits": [
     ["SET", "n", I64_MAX], ["INCR", "n"], ["GET", "n"], ["INCRBY", "n", "0"], ["DECRBY", "n", "-1"],

@@ -24,6 +24,8 @@ const FLOAT_EDGES = [
   "0", "1", "-1", "0.1", "-0.1", "1.5", "3.0", "1e3", "1E3", "1e-3", "-2.5e2", "1.7976931348623157e308",
   "1e308", "5e-324", "1e400", "-1e400", "inf", "-inf", "+inf", "nan", "NaN", "0x10", ".5", "5.", "1e", "",
   " 1", "1 ", "abc", "10.5", "3.14159", "-0", "100000000000000000000", "0.30000000000000004", "1.23456789012345678",
+  // Redis parses with strtold (80-bit long double on x86-64): hex floats, and a range far beyond a double's.
+  "0x1p3", "1.5e+3", "infinity", "-Infinity", "1e-400", "1e-5000", "1e4932", "1e4933", "-1e4000", "0.000000000000000001",
 ];
 
 /** Values SET and friends store: numbers in every shape, bytes, empties, and a long one. */

@@ -9,5 +9,5 @@ differentialSuite(
     [85, stringCommand],
     [15, keyspaceCommand],
   ],
-  { coreStreams: 6, coreLength: 2000, gatewayStreams: 2, gatewayLength: 400 },
+  { coreStreams: 6, coreLength: 5000, gatewayStreams: 2, gatewayLength: 600 },
 );
