@@ -53,6 +53,17 @@ export const DIFFERENCES: readonly Difference[] = [
     rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
   },
   {
+    id: "cross-shard-transaction",
+    commands: ["MULTI", "EXEC"],
+    levels: ["gateway"],
+    kind: "deliberate",
+    summary: "A transaction (`/multi-exec`) whose keys live on more than one shard is refused as a whole with CROSSSLOT.",
+    reason:
+      "A transaction runs as one batch inside one shard, which is what makes it atomic; the cross-shard two-phase " +
+      "protocol will lift this. The transaction tests generate single-slot transactions.",
+    rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
+  },
+  {
     id: "scan-type-none",
     commands: ["SCAN"],
     levels: ["core", "gateway"],

@@ -1,6 +1,9 @@
-// Sends command batches to the running gateway as one Upstash `/pipeline` request (base64 replies).
+// Sends command batches to the running gateway as one Upstash `/pipeline` or `/multi-exec` request (base64 replies).
 import type { Reply } from "../../worker/wire/resp";
 import { decodeEntry, parseJsonExact, type PipelineEntry } from "./upstash-json";
+
+/** A `/multi-exec` answer: the per-command replies, or the one error that discarded the transaction. */
+export type TransactionResult = { replies: Reply[] } | { discarded: string };
 
 export class GatewayTarget {
   constructor(
@@ -8,9 +11,17 @@ export class GatewayTarget {
     private readonly token: string,
   ) {}
 
-  /** Arguments are JS strings; the gateway (like redis via `Buffer.from(arg, "utf8")`) sees their UTF-8 bytes. */
-  async send(commands: readonly (readonly string[])[]): Promise<Reply[]> {
-    const response = await fetch(`${this.url}/pipeline`, {
+  async transaction(commands: readonly (readonly string[])[]): Promise<TransactionResult> {
+    const response = await this.post("/multi-exec", commands);
+    const text = await response.text();
+    const body = parseJsonExact(text);
+    if (response.status === 200 && Array.isArray(body)) return { replies: (body as PipelineEntry[]).map(decodeEntry) };
+    if (response.status === 400 && body && typeof body === "object" && "error" in body) return { discarded: String(body.error) };
+    throw new Error(`/multi-exec answered HTTP ${response.status}: ${text.slice(0, 500)}`);
+  }
+
+  private post(path: string, commands: readonly (readonly string[])[]): Promise<Response> {
+    return fetch(`${this.url}${path}`, {
       method: "POST",
       headers: {
         authorization: `Bearer ${this.token}`,
@@ -19,6 +30,11 @@ export class GatewayTarget {
       },
       body: JSON.stringify(commands),
     });
+  }
+
+  /** Arguments are JS strings; the gateway (like redis via `Buffer.from(arg, "utf8")`) sees their UTF-8 bytes. */
+  async send(commands: readonly (readonly string[])[]): Promise<Reply[]> {
+    const response = await this.post("/pipeline", commands);
     const text = await response.text();
     if (response.status !== 200) throw new Error(`/pipeline answered HTTP ${response.status}: ${text.slice(0, 500)}`);
     const entries = parseJsonExact(text);
