@@ -43,6 +43,14 @@ export function asJsonView(reply: Reply): Reply {
   return reply;
 }
 
+/** Without base64, the gateway sends text: the oracle's bytes as a UTF-8 decoder (U+FFFD for invalid bytes) reads them. */
+export function asTextJsonView(reply: Reply): Reply {
+  const view = asJsonView(reply);
+  if (view instanceof Uint8Array) return new TextEncoder().encode(new TextDecoder().decode(view));
+  if (Array.isArray(view)) return view.map(asTextJsonView);
+  return view;
+}
+
 /** True when the replies match under the rule (or exactly, with no rule). */
 export function repliesMatch(expected: Reply, actual: Reply, rule: CompareRule | undefined): boolean {
   if (actual === undefined) return false;

@@ -1,5 +1,6 @@
 // Defines a family's differential suite at both levels: the core in-process, and the gateway over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { asTextJsonView } from "./compare";
 import { CoreTarget } from "./core-target";
 import { describeMismatches, runStream, type Side } from "./differential-runner";
 import { GatewayProcess } from "./gateway-process";
@@ -97,5 +98,23 @@ export function differentialSuite(family: string, mix: readonly (readonly [numbe
         if (mismatches.length) expect.fail(`stream ${i}: ` + describeMismatches("gateway", baseSeed, mismatches));
       });
     }
+    it(`a stream of ${size.gatewayLength} commands without Upstash-Encoding (text replies, U+FFFD for invalid UTF-8)`, async () => {
+      const random = new Random((baseSeed + 2_000_003) >>> 0);
+      const commands = generateStream(random, size.gatewayLength, mix);
+      const target = new GatewayTarget(gateway.url, gateway.token, "text");
+      await client.call("FLUSHALL");
+      await target.send([["FLUSHALL"]]);
+      const mismatches = await runStream({
+        level: "gateway",
+        seed: baseSeed,
+        oracle: redisSide(client, "utf8"),
+        target,
+        view: asTextJsonView,
+        commands,
+        batchSize: 50,
+        shardOf: (key) => shardOfSlot(keySlot(Buffer.from(key, "utf8")), GATEWAY_SHARDS),
+      });
+      if (mismatches.length) expect.fail("text stream: " + describeMismatches("gateway", baseSeed, mismatches));
+    });
   });
 }

@@ -19,6 +19,8 @@ export interface StreamRun {
   batchSize: number;
   /** Gateway level: the shard that owns a key argument. */
   shardOf?: (key: string) => number;
+  /** How the oracle's replies look through the target's transport (default: by level). */
+  view?: (reply: Reply) => Reply;
   /** Stop collecting after this many mismatches. */
   maxMismatches?: number;
 }
@@ -73,7 +75,7 @@ export async function runStream(run: StreamRun): Promise<Mismatch[]> {
     current.forEach(({ index, command }, i) => {
       if (diverged) return;
       const plan = planned[i]!;
-      const want = plan.expected ?? view(run.level, expected[i]!);
+      const want = plan.expected ?? (run.view ?? ((reply: Reply) => view(run.level, reply)))(expected[i]!);
       const got = actual[i]!;
       if (!repliesMatch(want, got, ruleFor(command, run.level))) {
         report(index, command, renderReply(want), renderReply(got));

@@ -34,11 +34,23 @@ export function decodeBase64Result(result: unknown): Reply {
   throw new Error(`unexpected result shape: ${JSON.stringify(result)?.slice(0, 200)}`);
 }
 
-export function decodeEntry(entry: PipelineEntry): Reply {
+/** Without `Upstash-Encoding`, strings are text (invalid UTF-8 already replaced by U+FFFD): compared as their UTF-8 bytes. */
+export function decodeTextResult(result: unknown): Reply {
+  if (typeof result === "string") return new TextEncoder().encode(result);
+  if (Array.isArray(result)) return result.map(decodeTextResult);
+  if (result === null || typeof result === "number" || typeof result === "bigint") return result;
+  throw new Error(`unexpected result shape: ${JSON.stringify(result)?.slice(0, 200)}`);
+}
+
+export type ResponseEncoding = "base64" | "text";
+
+export function decodeEntry(entry: PipelineEntry, encoding: ResponseEncoding = "base64"): Reply {
   if (entry && typeof entry === "object" && "error" in entry) {
     if ("result" in entry) throw new Error(`pipeline entry has both error and result: ${JSON.stringify(entry)}`);
     return new ReplyError(entry.error);
   }
-  if (entry && typeof entry === "object" && "result" in entry) return decodeBase64Result(entry.result);
+  if (entry && typeof entry === "object" && "result" in entry) {
+    return encoding === "base64" ? decodeBase64Result(entry.result) : decodeTextResult(entry.result);
+  }
   throw new Error(`malformed pipeline entry: ${JSON.stringify(entry)?.slice(0, 200)}`);
 }
