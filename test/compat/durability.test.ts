@@ -50,13 +50,15 @@ describe("durability of the local runtime", () => {
     }
   });
 
-  it("keeps everything across a clean stop and restart, and keeps serving writes after it", async () => {
+  it("keeps everything across a clean stop and restart, a 3 MB value included", async () => {
     gateway ??= await GatewayProcess.start();
+    // Over the 2 MB storage row limit, so the checkpoint must chunk it.
+    const big = Array.from({ length: 3 * 1024 * 1024 }, (_, i) => String.fromCharCode(97 + (i % 26))).join("");
     const write = await gateway.fetch("/pipeline", {
       method: "POST",
-      body: JSON.stringify([["SET", "clean:a", "1"], ["INCRBY", "clean:n", "5"], ["SET", "clean:ttl", "v", "EX", "1000"]]),
+      body: JSON.stringify([["SET", "clean:a", "1"], ["INCRBY", "clean:n", "5"], ["SET", "clean:ttl", "v", "EX", "1000"], ["SET", "clean:big", big]]),
     });
-    expect(await write.json()).toEqual([{ result: "OK" }, { result: 5 }, { result: "OK" }]);
+    expect(await write.json()).toEqual([{ result: "OK" }, { result: 5 }, { result: "OK" }, { result: "OK" }]);
     await gateway.terminate();
     gateway = await gateway.restart();
     const read = await gateway.fetch("/pipeline", {
@@ -64,6 +66,10 @@ describe("durability of the local runtime", () => {
       body: JSON.stringify([["GET", "clean:a"], ["INCR", "clean:n"], ["TTL", "clean:ttl"]]),
     });
     const [a, n, ttl] = (await read.json()) as { result: unknown }[];
+    const bigRead = await gateway.fetch("/", { method: "POST", body: JSON.stringify(["GET", "clean:big"]) });
+    const bigValue = ((await bigRead.json()) as { result: string }).result;
+    expect(bigValue.length).toBe(big.length);
+    expect(bigValue === big, "the 3 MB value came back byte for byte").toBe(true);
     expect(a).toEqual({ result: "1" });
     expect(n).toEqual({ result: 6 });
     expect(ttl!.result).toBeGreaterThan(0);
