@@ -16,6 +16,8 @@ export interface SuiteSize {
   coreLength: number;
   gatewayStreams: number;
   gatewayLength: number;
+  /** SIGKILL-and-restart the runtime this many times in the middle of one extra gateway stream. */
+  crashes?: number;
 }
 
 const GATEWAY_SHARDS = 4;
@@ -96,6 +98,33 @@ export function differentialSuite(family: string, mix: readonly (readonly [numbe
           shardOf: (key) => shardOfSlot(keySlot(Buffer.from(key, "utf8")), GATEWAY_SHARDS),
         });
         if (mismatches.length) expect.fail(`stream ${i}: ` + describeMismatches("gateway", baseSeed, mismatches));
+      });
+    }
+    if (size.crashes) {
+      it(`a stream of ${size.gatewayLength} commands across ${size.crashes} SIGKILLs of the runtime matches redis-server`, async () => {
+        const random = new Random((baseSeed + 3_000_017) >>> 0);
+        const commands = generateStream(random, size.gatewayLength, mix);
+        const target = new GatewayTarget(gateway.url, gateway.token);
+        await client.call("FLUSHALL");
+        await target.send([["FLUSHALL"]]);
+        const segment = Math.ceil(commands.length / (size.crashes! + 1));
+        for (let start = 0; start < commands.length; start += segment) {
+          if (start > 0) {
+            // Every reply so far was acknowledged; after the crash the shards must rebuild exactly that state.
+            await gateway.kill();
+            gateway = await gateway.restart();
+          }
+          const mismatches = await runStream({
+            level: "gateway",
+            seed: baseSeed,
+            oracle: redisSide(client, "utf8"),
+            target,
+            commands: commands.slice(start, start + segment),
+            batchSize: 25,
+            shardOf: (key) => shardOfSlot(keySlot(Buffer.from(key, "utf8")), GATEWAY_SHARDS),
+          });
+          if (mismatches.length) expect.fail(`after ${start / segment} crash(es): ` + describeMismatches("gateway", baseSeed, mismatches));
+        }
       });
     }
     it(`a stream of ${size.gatewayLength} commands without Upstash-Encoding (text replies, U+FFFD for invalid UTF-8)`, async () => {

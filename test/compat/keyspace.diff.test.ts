@@ -9,5 +9,5 @@ differentialSuite(
     [70, keyspaceCommand],
     [30, stringCommand],
   ],
-  { coreStreams: 6, coreLength: 5000, gatewayStreams: 2, gatewayLength: 600 },
+  { coreStreams: 6, coreLength: 5000, gatewayStreams: 2, gatewayLength: 600, crashes: 2 },
 );
