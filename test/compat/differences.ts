@@ -49,7 +49,9 @@ export const DIFFERENCES: readonly Difference[] = [
     summary: "MSETNX, RENAME and RENAMENX whose keys live on different shards answer CROSSSLOT.",
     reason:
       "Each must be atomic across all its keys; until the cross-shard two-phase protocol lands, edgeslot " +
-      "refuses rather than half-apply. Keys on the same shard (e.g. sharing a {hash tag}) work as in Redis.",
+      "refuses rather than half-apply. Keys on the same shard (e.g. sharing a {hash tag}) work as in Redis. As in " +
+      "Redis Cluster, the slot check comes before MSETNX counts its pairs, so a cross-shard MSETNX with a value " +
+      "missing also answers CROSSSLOT (a standalone redis-server answers the arity error).",
     rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
   },
   {

@@ -19,7 +19,11 @@ function scanOptions(random: Random): string[] {
   return options;
 }
 
-/** A SCAN that is malformed, so both sides must answer the same error without iterating. */
+/**
+ * A SCAN that is malformed, so both sides must answer the same error without iterating. (A well-formed
+ * non-zero cursor such as -1, which strtoul accepts, names a position in one server's table: no two servers
+ * can agree on its page, so streams only start iterations at 0.)
+ */
 function badScan(random: Random): StreamCommand {
   return random.pick([
     ["SCAN", "abc"], ["SCAN", "1.5"], ["SCAN", "0", "COUNT", "0"], ["SCAN", "0", "COUNT", "-1"], ["SCAN", "0", "COUNT", "x"],
