@@ -1,10 +1,11 @@
-// `npm run docs`: rewrites README.md's generated command block from the table (creating README.md
-// with just the block when it does not exist yet).
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { BLOCK_END, BLOCK_START, withCommandList } from "./docs";
+// `npm run docs`: rewrites README.md's generated blocks: the command list (from the table) and the
+// differences from Redis (from the list the differential tests use).
+import { readFileSync, writeFileSync } from "node:fs";
+import { withDifferences } from "../../test/compat/differences-doc";
+import { withCommandList } from "./docs";
 
 const path = "README.md";
-const readme = existsSync(path) ? readFileSync(path, "utf8") : `${BLOCK_START}\n${BLOCK_END}\n`;
-const updated = withCommandList(readme);
+const readme = readFileSync(path, "utf8");
+const updated = withDifferences(withCommandList(readme));
 if (updated !== readme) writeFileSync(path, updated);
-console.log(updated === readme ? "README.md command list is up to date" : "README.md command list rewritten");
+console.log(updated === readme ? "README.md generated blocks are up to date" : "README.md generated blocks rewritten");

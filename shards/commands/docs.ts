@@ -50,10 +50,15 @@ export function renderCommandList(): string {
   return out.join("\n");
 }
 
-/** README text with the generated block replaced (markers kept). */
+/** README text with the block between `start` and `end` replaced by `body` (markers kept). */
+export function replaceBlock(readme: string, start: string, end: string, body: string): string {
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md has no ${start} … ${end} block`);
+  return `${readme.slice(0, from + start.length)}\n${body}\n${readme.slice(to)}`;
+}
+
+/** README text with the generated command list replaced. */
 export function withCommandList(readme: string): string {
-  const start = readme.indexOf(BLOCK_START);
-  const end = readme.indexOf(BLOCK_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${BLOCK_START} … ${BLOCK_END} block`);
-  return `${readme.slice(0, start + BLOCK_START.length)}\n${renderCommandList()}\n${readme.slice(end)}`;
+  return replaceBlock(readme, BLOCK_START, BLOCK_END, renderCommandList());
 }

@@ -1,4 +1,5 @@
 // Renders differences.ts as the README's "Deliberate differences from Redis" block, so the two cannot drift.
+import { replaceBlock } from "../../shards/commands/docs";
 import { DIFFERENCES } from "./differences";
 
 export const DIFFERENCES_START = "<!-- differences:start -->";
@@ -20,10 +21,7 @@ export function renderDifferences(): string {
   ].join("\n");
 }
 
-/** README text with the generated block replaced (markers kept). */
+/** README text with the generated differences block replaced. */
 export function withDifferences(readme: string): string {
-  const start = readme.indexOf(DIFFERENCES_START);
-  const end = readme.indexOf(DIFFERENCES_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${DIFFERENCES_START} … ${DIFFERENCES_END} block`);
-  return `${readme.slice(0, start + DIFFERENCES_START.length)}\n${renderDifferences()}\n${readme.slice(end)}`;
+  return replaceBlock(readme, DIFFERENCES_START, DIFFERENCES_END, renderDifferences());
 }

@@ -1,10 +1,6 @@
-/// <reference types="vite/client" />
-// Command-table invariants: well-formed entries, Redis 7.0's own arity/flags/key positions, and the
-// README list generated from the table.
+// Command-table invariants: well-formed entries, Redis 7.0's own arity/flags/key positions.
 import { describe, expect, it } from "vitest";
-import readme from "../../../README.md?raw";
 import { COMMANDS, type CommandSpec } from "../../../shards/commands";
-import { BLOCK_END, BLOCK_START, renderCommandList } from "../../../shards/commands/docs";
 import { REDIS_COMMAND_INFO as redis } from "./redis-command-info";
 
 const table = COMMANDS as readonly CommandSpec[];
@@ -79,22 +75,6 @@ describe("command table", () => {
       expect([...spec.flags].sort(), r.name).toEqual(r.flags.filter((f) => modelled.includes(f)).sort());
       const keys = spec.keys.kind === "range" ? [spec.keys.first, spec.keys.last, spec.keys.step] : [0, 0, 0];
       expect(keys, r.name).toEqual([r.firstKey, r.lastKey, r.step]);
-    }
-  });
-});
-
-describe("README command list", () => {
-  it("is the list rendered from the table (run `npm run docs` after changing the table)", () => {
-    const start = readme.indexOf(BLOCK_START);
-    const end = readme.indexOf(BLOCK_END);
-    expect(start).toBeGreaterThanOrEqual(0);
-    expect(readme.slice(start + BLOCK_START.length, end).trim()).toBe(renderCommandList().trim());
-  });
-
-  it("names every command and subcommand in the table", () => {
-    const list = renderCommandList();
-    for (const spec of table.filter((s) => s.split.kind !== "container")) {
-      expect(list).toContain(`\`${spec.name.toUpperCase().replace("|", " ")}\``);
     }
   });
 });
