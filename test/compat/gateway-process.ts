@@ -55,7 +55,13 @@ export class GatewayProcess {
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("VITEST")));
     const child = spawn("npm", args, { cwd: REPO_ROOT, detached: true, env, stdio: ["ignore", "pipe", "pipe"] });
     const gateway = new GatewayProcess(`http://127.0.0.1:${port}`, port, token, persistDir, options, child);
-    await gateway.waitUntilServing();
+    try {
+      await gateway.waitUntilServing();
+    } catch (error) {
+      // A state directory made here for a gateway that never served is nobody's to keep.
+      if (!options.persistDir) rmSync(persistDir, { recursive: true, force: true });
+      throw error;
+    }
     return gateway;
   }
 
