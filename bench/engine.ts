@@ -112,7 +112,7 @@ async function runEngine(context: BenchContext): Promise<Section> {
       "- RPC floor: the same batches sent to a no-op Durable Object that answers with replies of the same size: what the local runtime " +
         "spends per RPC before any engine work. \"Minus the RPC floor\" subtracts that per-batch time from the shard's: the time spent in the shard itself. " +
         "The log floor also writes each batch as one SQLite row (a write batch's effects are about its size) with no checkpointing: " +
-        "the ceiling of logging alone (GET logs nothing). Driving the RPC from Node through Miniflare's proxy instead cost ~4.7 ms per call here, which would cap any engine near 0.2 M ops/s.",
+        "the ceiling of logging alone (GET logs nothing). Driving the RPC from Node through Miniflare's proxy instead (measured once while building this bench, not per run) cost ~4.7 ms per call, which would cap any engine near 0.2 M ops/s.",
       "- Bytes per key: redis-server's `INFO memory` used_memory after loading the same keys minus before; the core's `usedMemory()` " +
         "(every byte its allocator holds: entries, table, buffers) after the SET phase, and the shard's own `INFO` used_memory at the same point, divided by the keys.",
     ],
