@@ -10,6 +10,7 @@ import { Random, streamSeed } from "./random";
 import { MISSING_REDIS_MESSAGE, RedisServer, redisAvailability } from "./redis-server";
 import type { RespClient } from "./resp-client";
 import { generateStream, type Generator } from "./stream";
+import type { StreamCommand } from "./stream-values";
 
 export interface SuiteSize {
   coreStreams: number;
@@ -80,33 +81,39 @@ export function differentialSuite(family: string, mix: readonly (readonly [numbe
     afterAll(async () => {
       await gateway?.stop();
     });
+
+    /** A fresh stream from `seed`, both sides emptied first. */
+    const freshStream = async (seed: number, target: GatewayTarget) => {
+      await Promise.all([client.call("FLUSHALL"), target.send([["FLUSHALL"]])]);
+      return generateStream(new Random(seed >>> 0), size.gatewayLength, mix);
+    };
+    /** Runs commands through `/pipeline` and fails the test on any unexplained difference. */
+    const compare = async (label: string, target: GatewayTarget, commands: StreamCommand[], batchSize: number, text = false) => {
+      const mismatches = await runStream({
+        level: "gateway",
+        seed: baseSeed,
+        oracle: redisSide(client, "utf8"),
+        target,
+        view: text ? asTextJsonView : undefined,
+        commands,
+        batchSize,
+        shardOf: (key) => shardOfSlot(keySlot(Buffer.from(key, "utf8")), GATEWAY_SHARDS),
+      });
+      if (mismatches.length) expect.fail(`${label}: ` + describeMismatches("gateway", baseSeed, mismatches));
+    };
+
     for (let i = 0; i < size.gatewayStreams; i++) {
       it(`stream ${i} (${size.gatewayLength} commands) matches redis-server`, async () => {
-        const random = new Random((baseSeed + 1_000_003 + i * 7919) >>> 0);
-        const commands = generateStream(random, size.gatewayLength, mix);
         const target = new GatewayTarget(gateway.url, gateway.token);
-        await client.call("FLUSHALL");
-        await target.send([["FLUSHALL"]]);
-        const mismatches = await runStream({
-          level: "gateway",
-          seed: baseSeed,
-          oracle: redisSide(client, "utf8"),
-          target,
-          commands,
-          // Alternate small and large pipelines: a large one mixes every shard in one request.
-          batchSize: i % 2 ? 250 : 25,
-          shardOf: (key) => shardOfSlot(keySlot(Buffer.from(key, "utf8")), GATEWAY_SHARDS),
-        });
-        if (mismatches.length) expect.fail(`stream ${i}: ` + describeMismatches("gateway", baseSeed, mismatches));
+        const commands = await freshStream(baseSeed + 1_000_003 + i * 7919, target);
+        // Alternate small and large pipelines: a large one mixes every shard in one request.
+        await compare(`stream ${i}`, target, commands, i % 2 ? 250 : 25);
       });
     }
     if (size.crashes) {
       it(`a stream of ${size.gatewayLength} commands across ${size.crashes} SIGKILLs of the runtime matches redis-server`, async () => {
-        const random = new Random((baseSeed + 3_000_017) >>> 0);
-        const commands = generateStream(random, size.gatewayLength, mix);
         const target = new GatewayTarget(gateway.url, gateway.token);
-        await client.call("FLUSHALL");
-        await target.send([["FLUSHALL"]]);
+        const commands = await freshStream(baseSeed + 3_000_017, target);
         const segment = Math.ceil(commands.length / (size.crashes! + 1));
         for (let start = 0; start < commands.length; start += segment) {
           if (start > 0) {
@@ -114,36 +121,14 @@ export function differentialSuite(family: string, mix: readonly (readonly [numbe
             await gateway.kill();
             gateway = await gateway.restart();
           }
-          const mismatches = await runStream({
-            level: "gateway",
-            seed: baseSeed,
-            oracle: redisSide(client, "utf8"),
-            target,
-            commands: commands.slice(start, start + segment),
-            batchSize: 25,
-            shardOf: (key) => shardOfSlot(keySlot(Buffer.from(key, "utf8")), GATEWAY_SHARDS),
-          });
-          if (mismatches.length) expect.fail(`after ${start / segment} crash(es): ` + describeMismatches("gateway", baseSeed, mismatches));
+          await compare(`after ${start / segment} crash(es)`, target, commands.slice(start, start + segment), 25);
         }
       });
     }
     it(`a stream of ${size.gatewayLength} commands without Upstash-Encoding (text replies, U+FFFD for invalid UTF-8)`, async () => {
-      const random = new Random((baseSeed + 2_000_003) >>> 0);
-      const commands = generateStream(random, size.gatewayLength, mix);
       const target = new GatewayTarget(gateway.url, gateway.token, "text");
-      await client.call("FLUSHALL");
-      await target.send([["FLUSHALL"]]);
-      const mismatches = await runStream({
-        level: "gateway",
-        seed: baseSeed,
-        oracle: redisSide(client, "utf8"),
-        target,
-        view: asTextJsonView,
-        commands,
-        batchSize: 50,
-        shardOf: (key) => shardOfSlot(keySlot(Buffer.from(key, "utf8")), GATEWAY_SHARDS),
-      });
-      if (mismatches.length) expect.fail("text stream: " + describeMismatches("gateway", baseSeed, mismatches));
+      const commands = await freshStream(baseSeed + 2_000_003, target);
+      await compare("text stream", target, commands, 50, true);
     });
   });
 }
