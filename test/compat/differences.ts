@@ -21,6 +21,8 @@ export type CompareRule =
   | { kind: "live-count-plus-unreclaimed" }
   /** edgeslot's full iteration must be empty; the oracle is not compared. */
   | { kind: "empty-scan" }
+  /** Replies are compared exactly as usual: the difference is one a single client cannot see, or one only Redis Cluster shows. */
+  | { kind: "exact" }
   /** When the command's keys live on more than one shard, edgeslot answers `error` and the oracle is not asked. */
   | { kind: "error-when-keys-span-shards"; error: string };
 
@@ -64,6 +66,31 @@ export const DIFFERENCES: readonly Difference[] = [
       "A transaction runs as one batch inside one shard, which is what makes it atomic; the cross-shard two-phase " +
       "protocol will lift this. The transaction tests generate single-slot transactions.",
     rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
+  },
+  {
+    id: "split-multikey",
+    commands: ["MGET", "MSET", "DEL", "UNLINK", "EXISTS", "TOUCH"],
+    levels: ["gateway"],
+    kind: "deliberate",
+    summary:
+      "MGET, MSET, DEL, UNLINK, EXISTS and TOUCH whose keys live on several shards are split per shard and merged " +
+      "in key order, where Redis Cluster answers CROSSSLOT; a split MSET is not atomic across shards.",
+    reason:
+      "Clients of a single endpoint (the @upstash/redis cleanup, MGET of unrelated keys) send these with keys anywhere; " +
+      "answering them as a standalone Redis would beats refusing. Each shard's part is atomic, so a reader can see " +
+      "some shards' part of an MSET before the rest; atomic cross-shard MSET comes with the two-phase protocol.",
+    rule: { kind: "exact" },
+  },
+  {
+    id: "crossslot-per-shard",
+    commands: ["MSETNX", "RENAME", "RENAMENX", "MULTI", "EXEC"],
+    levels: ["gateway"],
+    kind: "deliberate",
+    summary: "Keys in different slots are accepted together while they live on one shard; CROSSSLOT means \"spans shards\".",
+    reason:
+      "A shard runs a batch atomically whatever slots its keys hash to, so refusing such requests would only add " +
+      "errors a standalone Redis does not give. Use {hash tags} to keep keys together as shard counts change.",
+    rule: { kind: "exact" },
   },
   {
     id: "scan-type-none",
@@ -142,5 +169,7 @@ export const DIFFERENCES: readonly Difference[] = [
 /** The rule for a command (its name and arguments) at a level, if a listed difference covers it. */
 export function ruleFor(args: readonly string[], level: Level): CompareRule | undefined {
   const name = args[0]!.toUpperCase();
-  return DIFFERENCES.find((d) => d.levels.includes(level) && d.commands.includes(name) && (d.when?.(args) ?? true))?.rule;
+  const applies = (d: Difference) =>
+    d.rule.kind !== "exact" && d.levels.includes(level) && d.commands.includes(name) && (d.when?.(args) ?? true);
+  return DIFFERENCES.find(applies)?.rule;
 }
