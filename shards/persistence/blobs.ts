@@ -11,17 +11,6 @@ export function splitParts(bytes: Uint8Array): Uint8Array[] {
   return parts;
 }
 
-export function joinParts(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const size = parts.reduce((sum, part) => sum + part.length, 0);
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
 
 /** SQLite hands BLOB columns back as ArrayBuffer. */
 export function blob(value: SqlStorageValue): Uint8Array {

@@ -1,6 +1,7 @@
 // The effect log: every batch's write effects are appended before its replies leave the object
 // (the Durable Object output gate holds the response until the write is durable).
-import { blob, joinParts, splitParts, toArrayBuffer } from "./blobs";
+import { concatBytes } from "../../worker/wire/bytes";
+import { blob, splitParts, toArrayBuffer } from "./blobs";
 
 export class EffectLog {
   private lastSeq: number;
@@ -32,7 +33,7 @@ export class EffectLog {
     let entries = 0;
     const flush = () => {
       if (parts.length === 0) return;
-      apply(joinParts(parts));
+      apply(concatBytes(parts));
       this.bytesSinceTrim += parts.reduce((sum, part) => sum + part.length, 0);
       entries++;
       parts = [];

@@ -1,7 +1,8 @@
 // Start-up: rebuilds the core's memory from the checkpointed key rows, then replays the log tail.
 import type { Core } from "../../wasm/host";
 import { encodeCommands, ReplyError, ReplyReader } from "../../worker/wire/resp";
-import { blob, joinParts } from "./blobs";
+import { concatBytes } from "../../worker/wire/bytes";
+import { blob } from "./blobs";
 import type { EffectLog } from "./log";
 
 /** Restore commands are sent to the core in batches of about this many bytes. */
@@ -27,7 +28,7 @@ export function recover(core: Core, sql: SqlStorage, log: EffectLog, nowMs: numb
   let parts: Uint8Array[] = [];
   const restoreKey = () => {
     if (key === null) return;
-    const payload = joinParts(parts);
+    const payload = concatBytes(parts);
     batch.push([new TextEncoder().encode("__RESTORE"), key, payload]);
     batchBytes += key.length + payload.length;
     keysRestored++;

@@ -1,6 +1,8 @@
 // Reads a request body under the size limit, counting streamed bytes (Content-Length may be absent
 // or wrong), so an oversized body is refused without buffering all of it.
 
+import { concatBytes } from "./bytes";
+
 export class BodyTooLarge extends Error {
   constructor() {
     super("ERR max request size exceeded");
@@ -24,12 +26,5 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return concatBytes(chunks);
 }

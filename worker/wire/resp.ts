@@ -1,4 +1,5 @@
 // RESP2, the internal language: commands in (arrays of bulk strings), replies out, bytes kept as bytes.
+import { concatBytes } from "./bytes";
 
 /** A status reply (`+OK`). Kept apart from bulk strings: encodings treat them differently. */
 export class Status {
@@ -19,27 +20,15 @@ const CRLF = [13, 10] as const;
 /** Encodes commands (each an array of string or byte arguments) as one RESP batch. */
 export function encodeCommands(commands: readonly (readonly (string | Uint8Array)[])[]): Uint8Array {
   const parts: Uint8Array[] = [];
-  let size = 0;
-  const push = (bytes: Uint8Array) => {
-    parts.push(bytes);
-    size += bytes.length;
-  };
+  const crlf = new Uint8Array(CRLF);
   for (const command of commands) {
-    push(encoder.encode(`*${command.length}\r\n`));
+    parts.push(encoder.encode(`*${command.length}\r\n`));
     for (const arg of command) {
       const bytes = typeof arg === "string" ? encoder.encode(arg) : arg;
-      push(encoder.encode(`$${bytes.length}\r\n`));
-      push(bytes);
-      push(new Uint8Array(CRLF));
+      parts.push(encoder.encode(`$${bytes.length}\r\n`), bytes, crlf);
     }
   }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Streams replies out of a RESP buffer, one `next()` per reply. */
