@@ -1,5 +1,5 @@
-// Splits byte strings into row-sized parts and joins them back: a Durable Object's SQLite rows hold
-// at most 2 MB, while values (and so log entries and checkpoint payloads) may be far larger.
+// Splits byte strings into row-sized parts (joined back with concatBytes): a Durable Object's SQLite
+// rows hold at most 2 MB, while values (and so log entries and checkpoint payloads) may be far larger.
 
 /** Bytes per stored part; under the 2 MB row limit with room for the row's other columns. */
 export const PART_BYTES = 1_000_000;
