@@ -82,6 +82,25 @@ describe("shard durability", () => {
     expect(await run(stub, ["GET", "big"])).toEqual([big]);
   });
 
+  it("a value that shrinks below a row, or grows past one, leaves no stale parts", async () => {
+    const stub = shardStub();
+    const big = new Uint8Array(2 * 1024 * 1024 + 3).fill(7);
+    await run(stub, ["SET", "shrinks", big], ["SET", "grows", "small"]); // checkpointed: big is 3 parts
+    await run(stub, ["SET", "shrinks", "tiny"], ["SET", "grows", big]); // checkpointed again
+    expect(await tableCount(stub, "key_rows")).toBe(4);
+    await restart(stub);
+    expect(await run(stub, ["GET", "shrinks"], ["GET", "grows"])).toEqual([text("tiny"), big]);
+  });
+
+  it("a key deleted and written again between checkpoints keeps its new value", async () => {
+    const stub = shardStub();
+    const value = "v".repeat(1024);
+    await run(stub, ...Array.from({ length: 70 }, (_, i) => ["SET", `k:${i}`, value])); // checkpointed
+    await run(stub, ["DEL", "k:1", "k:2"], ["SET", "k:1", "again"], ["SET", "filler", "x".repeat(70_000)]);
+    await restart(stub);
+    expect(await run(stub, ["GET", "k:1"], ["EXISTS", "k:2"], ["DBSIZE"])).toEqual([text("again"), 0, 70]);
+  });
+
   it("splits log entries larger than a storage row and replays them whole", async () => {
     const stub = shardStub();
     const replayed = await runInDurableObject(stub, (_, state) => {
