@@ -1,16 +1,6 @@
 // The keys the slot bench hashes: a seeded mix of realistic key shapes, plus Redis's check values.
 
-/** Redis 7.0 `CLUSTER KEYSLOT` answers (TOOLCHAIN.md); every implementation must reproduce them. */
-export const SLOT_CHECK_VALUES: readonly (readonly [string, number])[] = [
-  ["foo", 12182],
-  ["123456789", 12739],
-  ["{user1000}.following", 3443],
-  ["foo{}{bar}", 8363],
-  ["foo{{bar}}zap", 4015],
-  ["", 0],
-  ["somekey", 11058],
-  ["foo{hash_tag}", 2515],
-];
+export { SLOT_CHECK_VALUES } from "../test/worker/routing/slot-check-values";
 
 /** A small deterministic PRNG (mulberry32), so every run hashes the same keys. */
 export function seededRandom(seed: number): () => number {

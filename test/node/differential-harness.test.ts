@@ -12,6 +12,7 @@ import { MISSING_REDIS_MESSAGE, RedisServer, redisAvailability } from "../compat
 import type { RespClient } from "../compat/resp-client";
 import { generateStream } from "../compat/stream";
 import { stringCommand } from "../compat/string-commands";
+import { SLOT_CHECK_VALUES } from "../worker/routing/slot-check-values";
 
 const availability = redisAvailability();
 
@@ -85,7 +86,6 @@ it.runIf(!availability.available && availability.required)("redis-server is inst
 });
 
 it("the harness's slot oracle gives Redis 7.0's CLUSTER KEYSLOT values", () => {
-  const vectors = { foo: 12182, "123456789": 12739, "{user1000}.following": 3443, "foo{}{bar}": 8363, "foo{{bar}}zap": 4015, "": 0, somekey: 11058, "foo{hash_tag}": 2515 };
-  for (const [key, slot] of Object.entries(vectors)) expect(keySlot(Buffer.from(key)), key).toBe(slot);
+  for (const [key, slot] of SLOT_CHECK_VALUES) expect(keySlot(Buffer.from(key)), key).toBe(slot);
   expect([0, 4095, 4096, 8191, 8192, 12287, 12288, 16383].map((slot) => shardOfSlot(slot, 4))).toEqual([0, 0, 1, 1, 2, 2, 3, 3]);
 });
