@@ -1,14 +1,13 @@
 // Differential: random transactions through the gateway's `/multi-exec` vs MULTI … EXEC on redis-server.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ReplyError, type Reply } from "../../worker/wire/resp";
 import { asJsonView, renderCommand, renderReply, repliesMatch } from "./compare";
 import { ruleFor } from "./differences";
-import { GatewayProcess } from "./gateway-process";
 import { GatewayTarget } from "./gateway-target";
 import { keyspaceCommand } from "./keyspace-commands";
 import { Random, streamSeed } from "./random";
-import { MISSING_REDIS_MESSAGE, RedisServer, redisAvailability } from "./redis-server";
-import type { RespClient } from "./resp-client";
+import { useOracleAndGateway } from "./oracle-and-gateway";
+import { MISSING_REDIS_MESSAGE, redisAvailability } from "./redis-server";
 import { generateStream } from "./stream";
 import { KEY_POOL, type StreamCommand } from "./stream-values";
 import { stringCommand } from "./string-commands";
@@ -37,30 +36,18 @@ function sameSlotCommands(random: Random, count: number): StreamCommand[] {
 const availability = redisAvailability();
 
 describe.runIf(availability.available)("transactions: /multi-exec against MULTI/EXEC", () => {
-  let redis: RedisServer;
-  let client: RespClient;
-  let gateway: GatewayProcess;
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    client = await redis.connect();
-    gateway = await GatewayProcess.start();
-  });
-  afterAll(async () => {
-    client?.close();
-    redis?.stop();
-    await gateway?.stop();
-  });
+  const fixture = useOracleAndGateway();
 
   it(`${TRANSACTIONS} random single-slot transactions answer as Redis's (EXECABORT included)`, async () => {
     const seed = streamSeed();
     const random = new Random(seed);
-    const target = new GatewayTarget(gateway.url, gateway.token);
+    const target = new GatewayTarget(fixture.gateway.url, fixture.gateway.token);
     const problems: string[] = [];
     let discarded = 0;
     for (let t = 0; t < TRANSACTIONS && problems.length < 10; t++) {
       const before = problems.length;
       const commands = sameSlotCommands(random, random.int(1, 8));
-      const replies = await client.send([["MULTI"], ...commands.map((c) => c.map((a) => Buffer.from(a, "utf8"))), ["EXEC"]]);
+      const replies = await fixture.client.send([["MULTI"], ...commands.map((c) => c.map((a) => Buffer.from(a, "utf8"))), ["EXEC"]]);
       const exec = replies[replies.length - 1]!;
       const actual = await target.transaction(commands);
       const where = `transaction ${t}:\n    ${commands.map(renderCommand).join("\n    ")}`;
@@ -80,7 +67,7 @@ describe.runIf(availability.available)("transactions: /multi-exec against MULTI/
         });
       }
       // One difference would cascade: start both from empty again.
-      if (problems.length > before) await Promise.all([client.call("FLUSHALL"), target.send([["FLUSHALL"]])]);
+      if (problems.length > before) await Promise.all([fixture.client.call("FLUSHALL"), target.send([["FLUSHALL"]])]);
     }
     console.log(`transactions: ${TRANSACTIONS}, discarded at queue time by Redis: ${discarded}`);
     if (problems.length) expect.fail(`EDGESLOT_DIFF_SEED=${seed}\n${problems.join("\n\n")}`);
