@@ -1,7 +1,9 @@
-// The gateway Worker's entry: the HTTP app and the Durable-Object classes it binds.
+// The gateway Worker's entry: the HTTP app, the RPC entrypoints for service bindings, and the
+// Durable-Object classes it binds.
 import { app } from "./app";
 
 export { Shard } from "../shards/shard";
+export { EdgeslotReadOnlyRpc, EdgeslotRpc } from "./rpc";
 
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),

@@ -1,7 +1,7 @@
 // One command, `POST /` with a JSON array or path style (`GET /get/k`): `{"result"}`, or a Redis
 // error as 400 `{"error"}`.
 import type { Command } from "../routing/command";
-import { runCommands } from "../routing/run";
+import { executeCommands } from "../routing/execute";
 import { resultJson } from "../wire/json";
 import { parsePathCommand } from "../wire/path";
 import { parseCommandBody } from "../wire/request";
@@ -9,7 +9,7 @@ import { ReplyError } from "../wire/resp";
 import { type GatewayContext, jsonResponse, requestBody, runContext, wantsBase64, writes } from "./context";
 
 async function respond(c: GatewayContext, command: Command): Promise<Response> {
-  const [reply] = await runCommands([command], runContext(c));
+  const [reply] = await executeCommands([command], runContext(c));
   return jsonResponse(c, resultJson(reply!, wantsBase64(c)), reply instanceof ReplyError ? 400 : 200, writes(c, [command]));
 }
 

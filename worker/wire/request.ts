@@ -1,5 +1,7 @@
 // Upstash request bodies → commands: `["SET","k","v"]` for one command, `[[…],[…]]` for a pipeline or
 // transaction. Strings become UTF-8 bytes; JSON numbers keep their source text (2^63-1 stays exact).
+// The RPC entrypoints parse their structured arguments with the same functions (plus JS numbers,
+// bigints and Uint8Array bytes, which JSON cannot carry), so both transports refuse the same shapes.
 import type { Command } from "../routing/command";
 
 /** A malformed request: answered 400 with this Redis-style message, before any shard is involved. */
@@ -42,18 +44,30 @@ function toCommand(value: unknown, where: string): Command {
   return value.map((arg, i) => {
     if (typeof arg === "string") return encoder.encode(arg);
     if (arg instanceof JsonNumber) return encoder.encode(arg.source);
+    if (arg instanceof Uint8Array) return arg;
+    if (typeof arg === "bigint") return encoder.encode(arg.toString());
+    if (typeof arg === "number" && Number.isFinite(arg)) return encoder.encode(String(arg));
     throw new BadRequest(`ERR argument ${i + 1} of ${where} must be a string or a number, not ${describe(arg)}`);
   });
 }
 
 /** `POST /`: one command. */
 export function parseCommandBody(body: Uint8Array): Command {
-  return toCommand(parseJson(body), "the command");
+  return commandFrom(parseJson(body));
 }
 
 /** `POST /pipeline` and `/multi-exec`: a non-empty array of commands. */
 export function parseCommandsBody(body: Uint8Array): Command[] {
-  const value = parseJson(body);
+  return commandsFrom(parseJson(body));
+}
+
+/** One command from a parsed value (a JSON body, or an RPC argument). */
+export function commandFrom(value: unknown): Command {
+  return toCommand(value, "the command");
+}
+
+/** A non-empty array of commands from a parsed value. */
+export function commandsFrom(value: unknown): Command[] {
   if (!Array.isArray(value)) {
     throw new BadRequest(`ERR the request body must be a JSON array of commands such as [["SET","k","v"],["GET","k"]], not ${describe(value)}`);
   }

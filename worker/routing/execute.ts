@@ -1,0 +1,58 @@
+// The one code path below the transports: the HTTP routes and the RPC entrypoints both hand their
+// parsed commands and the caller's access level here, and render the replies their own way.
+import { isWrite } from "../../shards/commands";
+import type { Access } from "../auth";
+import { readConfig } from "../config";
+import { type Reply, ReplyError } from "../wire/resp";
+import { type Command, resolveCommand } from "./command";
+import { keySlot } from "./key-slot";
+import { CROSSSLOT, plan } from "./plan";
+import { runCommands, runPlan, type RunContext } from "./run";
+import { durableObjectTransport } from "./transport";
+
+export const EXECABORT = "EXECABORT Transaction discarded because of previous errors.";
+
+/** Who is calling and from where: `port` is what CLUSTER SLOTS/SHARDS report (0 over a binding,
+ * which has no address). */
+export interface Caller {
+  readonly access: Access;
+  readonly port: number;
+}
+
+export function executionContext(env: Env, caller: Caller): RunContext {
+  const config = readConfig(env);
+  return {
+    shards: config.shards,
+    maxKeyBytes: config.maxKeyBytes,
+    readonly: caller.access === "readonly",
+    keySlot,
+    transport: durableObjectTransport(env.SHARD),
+    local: { shards: config.shards, ip: "127.0.0.1", port: caller.port, keySlot },
+  };
+}
+
+/** One command or a pipeline: one reply per command, in request order, errors as values. */
+export function executeCommands(commands: readonly Command[], context: RunContext): Promise<Reply[]> {
+  return runCommands(commands, context);
+}
+
+/** A transaction, run as one batch on one shard (the core executes a batch atomically). Queue-time
+ * errors discard it (EXECABORT); keys on several shards are refused with CROSSSLOT until the
+ * cross-shard protocol exists. A discarded transaction is one error, not a reply per command. */
+export async function executeTransaction(commands: readonly Command[], context: RunContext): Promise<Reply[] | ReplyError> {
+  const planned = plan(commands, context);
+  if (planned.steps.some((step) => step.kind === "error" && step.queued)) return new ReplyError(EXECABORT);
+  const crossSlot = planned.steps.some((step) => step.kind === "error" && step.error.message === CROSSSLOT);
+  if (crossSlot || planned.keyedShards.size > 1) return new ReplyError(CROSSSLOT);
+  // The plan puts keyless commands (PING, TIME) on the one keyed shard, so the batch is one shard's.
+  return runPlan(planned, context);
+}
+
+/** Whether the request holds a command the table flags as a write that this caller may run. */
+export function writesAny(commands: readonly Command[], access: Access): boolean {
+  if (access !== "full") return false;
+  return commands.some((command) => {
+    const spec = resolveCommand(command);
+    return !(spec instanceof ReplyError) && isWrite(spec);
+  });
+}
