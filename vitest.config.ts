@@ -11,7 +11,15 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
             // A small checkpoint threshold makes every test exercise compaction, not only the log.
-            miniflare: { bindings: { EDGESLOT_CHECKPOINT_BYTES: "65536" } },
+            miniflare: {
+              bindings: { EDGESLOT_CHECKPOINT_BYTES: "65536" },
+              // The gateway's RPC entrypoints bound to the test worker as a consumer would bind them
+              // (the plugin points bindings to the wrangler.toml name at the worker under test).
+              serviceBindings: {
+                EDGESLOT: { name: "edgeslot", entrypoint: "EdgeslotRpc" },
+                EDGESLOT_READONLY: { name: "edgeslot", entrypoint: "EdgeslotReadOnlyRpc" },
+              },
+            },
           }),
         ],
         test: {

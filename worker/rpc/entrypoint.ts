@@ -11,22 +11,12 @@ import { BodyTooLarge } from "../wire/body";
 import { BadRequest, commandFrom, commandsFrom } from "../wire/request";
 import { ReplyError } from "../wire/resp";
 import { replyResult, type Result } from "../wire/values";
-
-/** An argument as a caller passes it: text (UTF-8), a number (its decimal text), or raw bytes. */
-export type Argument = string | number | bigint | Uint8Array;
-
-export interface CallOptions {
-  /** Bulk strings come back as Uint8Array instead of UTF-8 text (invalid UTF-8 → U+FFFD). */
-  readonly binary?: boolean;
-}
-
-/** A request refused as a whole (malformed, too large, or a discarded transaction). */
-export type Refused = { error: string; result?: undefined };
+import type { Argument, CallOptions, EdgeslotBinding, Refused } from "./types";
 
 /** Nothing answers on an address over a binding: CLUSTER SLOTS/SHARDS report port 0. */
 const NO_PORT = 0;
 
-abstract class EdgeslotEntrypoint extends WorkerEntrypoint<Env> {
+abstract class EdgeslotEntrypoint extends WorkerEntrypoint<Env> implements EdgeslotBinding {
   protected abstract access(): Access;
 
   /** One command: `{result}` or `{error}` (a Redis error is a value, not a thrown exception). */

@@ -1,3 +1,3 @@
 // The gateway's service-binding entrypoints and the types their callers see.
-export { type Argument, type CallOptions, EdgeslotReadOnlyRpc, EdgeslotRpc, type Refused } from "./entrypoint";
-export type { Result, Value } from "../wire/values";
+export { EdgeslotReadOnlyRpc, EdgeslotRpc } from "./entrypoint";
+export type { Argument, CallOptions, EdgeslotBinding, Refused, Result, Value } from "./types";

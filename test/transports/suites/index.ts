@@ -1,0 +1,15 @@
+// Every behaviour suite that must hold over each transport, so HTTP and the binding cannot drift.
+import type { Client } from "../transport";
+import { keyspaceSuite } from "./keyspace";
+import { multiExecSuite } from "./multi-exec";
+import { pipelineSuite } from "./pipeline";
+import { readOnlySuite } from "./read-only";
+import { stringsSuite } from "./strings";
+
+export function behaviourSuites(full: Client, reader: Client): void {
+  stringsSuite(full);
+  keyspaceSuite(full);
+  pipelineSuite(full);
+  multiExecSuite(full);
+  readOnlySuite(full, reader);
+}

@@ -1,0 +1,47 @@
+// Transactions over any transport: one shard, EXECABORT for queue-time errors, CROSSSLOT across shards.
+import { describe, expect, it } from "vitest";
+import type { Client } from "../transport";
+
+const EXECABORT = { error: "EXECABORT Transaction discarded because of previous errors." };
+const CROSSSLOT = { error: "CROSSSLOT Keys in request don't hash to the same slot" };
+
+export function multiExecSuite(t: Client): void {
+  describe(`multi-exec over ${t.name}`, () => {
+    it("runs every command and answers the per-command array", async () => {
+      expect(await t.multiExec([["SET", "{t}a", "1"], ["INCR", "{t}a"], ["GET", "{t}a"], ["PING"], ["MGET", "{t}a", "{t}b"]])).toEqual([
+        { result: "OK" }, { result: 2 }, { result: "2" }, { result: "PONG" }, { result: ["2", null] },
+      ]);
+    });
+
+    it("runs keyless commands on the transaction's shard, wherever that is", async () => {
+      for (const key of await t.keysOnShards()) {
+        expect(await t.multiExec([["PING"], ["SET", key, "v"], ["ECHO", "x"], ["GET", key]])).toEqual([
+          { result: "PONG" }, { result: "OK" }, { result: "x" }, { result: "v" },
+        ]);
+      }
+    });
+
+    it("runtime errors are inline and do not stop the transaction", async () => {
+      await t.result(["SET", "{t}s", "abc"]);
+      expect(await t.multiExec([["INCR", "{t}s"], ["SET", "{t}s", "def"], ["GET", "{t}s"]])).toEqual([
+        { error: "ERR value is not an integer or out of range" }, { result: "OK" }, { result: "def" },
+      ]);
+    });
+
+    it.each([
+      ["an unknown command", ["NOPE", "x"]],
+      ["a wrong arity", ["GET"]],
+      ["an unknown subcommand", ["CLUSTER", "NOPE"]],
+    ])("%s discards the transaction with EXECABORT and runs nothing", async (_, bad) => {
+      expect(await t.multiExec([["SET", "{t}a", "1"], bad])).toEqual(EXECABORT);
+      expect(await t.result(["EXISTS", "{t}a"])).toBe(0);
+    });
+
+    it("keys on several shards are CROSSSLOT and run nothing", async () => {
+      const [a, b] = await t.keysOnShards();
+      expect(await t.multiExec([["SET", a!, "1"], ["SET", b!, "2"]])).toEqual(CROSSSLOT);
+      expect(await t.result(["EXISTS", a!, b!])).toBe(0);
+      expect(await t.multiExec([["MGET", a!, b!]])).toEqual(CROSSSLOT);
+    });
+  });
+}
