@@ -1,0 +1,83 @@
+// The unmodified @upstash/redis `Redis` class over the service binding through bindingRequester:
+// single commands, pipeline(), multi(), auto-pipelining, JSON values, and errors as UpstashError.
+import { Redis } from "@upstash/redis";
+import { describe, expect, it } from "vitest";
+import { bindingRequester } from "../../worker/client";
+import { bindingTransport, useEmptyStoreOver } from "../transports/transport";
+import { edgeslot, edgeslotReadOnly } from "./bindings";
+
+useEmptyStoreOver(bindingTransport("the service binding", edgeslot));
+
+/** How a consumer turns auto-pipelining on: the Requester constructor leaves it off, and the
+ * switch is the class's own (protected) autoPipeline(). */
+class AutoPipelinedRedis extends Redis {
+  constructor(requester: ConstructorParameters<typeof Redis>[0]) {
+    super(requester);
+    // The class does the same in its config constructor: the proxy batches commands of one tick.
+    return this.autoPipeline();
+  }
+}
+
+describe("@upstash/redis over the binding", () => {
+  const redis = new Redis(bindingRequester(edgeslot));
+
+  it("set, get, incr, mget, del", async () => {
+    expect(await redis.set("k", "v")).toBe("OK");
+    expect(await redis.get("k")).toBe("v");
+    expect(await redis.incr("n")).toBe(1);
+    expect(await redis.incrby("n", 41)).toBe(42);
+    expect(await redis.mget("k", "n", "missing")).toEqual(["v", 42, null]);
+    expect(await redis.set("e", "x", { ex: 100 })).toBe("OK");
+    expect(await redis.ttl("e")).toBe(100);
+    expect(await redis.del("k", "n", "missing")).toBe(2);
+    expect(await redis.get("k")).toBe(null);
+  });
+
+  it("a JSON object value is serialized and parsed back", async () => {
+    const value = { name: "edgeslot", tags: ["kv", "redis"], nested: { n: 1, ok: true } };
+    await redis.set("obj", value);
+    expect(await redis.get("obj")).toEqual(value);
+  });
+
+  it("a Redis error is thrown as the client's error with Redis's message", async () => {
+    await redis.set("s", "abc");
+    await expect(redis.incr("s")).rejects.toThrow("ERR value is not an integer or out of range");
+  });
+
+  it("pipeline() answers in order across shards", async () => {
+    const p = redis.pipeline();
+    p.set("a", "1").set("b", "2").incr("a").mget("a", "b").dbsize();
+    expect(await p.exec()).toEqual(["OK", "OK", 2, [2, 2], 2]);
+  });
+
+  it("multi() runs a transaction on one shard", async () => {
+    const tx = redis.multi();
+    tx.set("{t}a", "1").incr("{t}a").get("{t}a");
+    expect(await tx.exec()).toEqual(["OK", 2, 2]);
+  });
+
+  it("auto-pipelining batches concurrent commands into pipeline requests", async () => {
+    const requester = bindingRequester(edgeslot);
+    const paths: string[][] = [];
+    const auto = new AutoPipelinedRedis({
+      ...requester,
+      request: (req) => {
+        paths.push(req.path ?? []);
+        return requester.request(req);
+      },
+    });
+    const [set, incr, get] = await Promise.all([auto.set("ap", "10"), auto.incr("ap"), auto.get("ap")]);
+    expect([set, incr, get]).toEqual(["OK", 11, 11]);
+    // Fewer requests than commands, each a pipeline (the client may batch reads and writes apart).
+    expect(paths.length).toBeLessThan(3);
+    expect(paths.every((path) => path.join("/") === "pipeline")).toBe(true);
+  });
+
+  it("the read-only binding refuses writes with NOPERM and serves reads", async () => {
+    await redis.set("k", "v");
+    const reader = new Redis(bindingRequester(edgeslotReadOnly));
+    expect(await reader.get("k")).toBe("v");
+    await expect(reader.set("k", "w")).rejects.toThrow("NOPERM this user has no permissions to run the 'set' command");
+    expect(await redis.get("k")).toBe("v");
+  });
+});
