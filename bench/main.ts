@@ -9,9 +9,10 @@ import { appendResults, renderRun, type Section } from "./report";
 import { engineSuite } from "./engine";
 import { REDIS_SERVER } from "./redis-server";
 import { slotsSuite } from "./slots";
+import { transportSuite } from "./transport";
 import type { Suite } from "./suite";
 
-const SUITES: readonly Suite[] = [slotsSuite, engineSuite];
+const SUITES: readonly Suite[] = [slotsSuite, engineSuite, transportSuite];
 
 export async function main(): Promise<number> {
   const quick = process.env.BENCH_QUICK === "1";

@@ -1,0 +1,66 @@
+// A bench-only Worker holding the whole gateway (its shards and RPC entrypoints) plus a driver that
+// times round trips from inside workerd, as a consumer Worker would make them: through a service
+// binding to EdgeslotRpc, and through the gateway's HTTP app (JSON bodies, bearer token) behind a
+// service binding's fetch. Loaded by bench/transport.ts, never deployed.
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { app } from "../worker/app";
+import type { EdgeslotBinding, Result } from "../worker/rpc";
+import { benchKey, benchValue, PIPELINE_LENGTH, type TransportCase, type TransportRun } from "./transport-workload";
+
+export { Shard } from "../shards/shard";
+export { EdgeslotReadOnlyRpc, EdgeslotRpc } from "../worker/rpc";
+
+/** The gateway's HTTP API as a named entrypoint, so the driver reaches it as another Worker would. */
+export class GatewayHttp extends WorkerEntrypoint<Env> {
+  async fetch(request: Request): Promise<Response> {
+    return app.fetch(request, this.env, this.ctx);
+  }
+}
+
+interface DriverEnv extends Env {
+  EDGESLOT: EdgeslotBinding;
+  GATEWAY_HTTP: Fetcher;
+}
+
+
+function commandsFor(kase: TransportCase): string[][] {
+  return kase === "get" ? [["GET", benchKey(0)]] : Array.from({ length: PIPELINE_LENGTH }, (_, i) => ["GET", benchKey(i)]);
+}
+
+async function viaBinding(env: DriverEnv, kase: TransportCase, commands: string[][]): Promise<Result[]> {
+  if (kase === "get") return [await env.EDGESLOT.exec(commands[0]!)];
+  const answer = await env.EDGESLOT.pipeline(commands);
+  if (!Array.isArray(answer)) throw new Error(answer.error);
+  return answer;
+}
+
+async function viaHttp(env: DriverEnv, kase: TransportCase, commands: string[][]): Promise<Result[]> {
+  const response = await env.GATEWAY_HTTP.fetch(`http://gateway.bench${kase === "get" ? "/" : "/pipeline"}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${env.EDGESLOT_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify(kase === "get" ? commands[0] : commands),
+  });
+  const body = (await response.json()) as Result | Result[];
+  return Array.isArray(body) ? body : [body];
+}
+
+export default {
+  /** POST /setup writes the bench keys; POST /run?transport=binding|http&case=get|pipeline&rounds=N. */
+  async fetch(request: Request, env: DriverEnv): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname === "/setup") {
+      const answer = await env.EDGESLOT.exec(["MSET", ...Array.from({ length: PIPELINE_LENGTH }, (_, i) => [benchKey(i), benchValue(i)]).flat()]);
+      return Response.json(answer);
+    }
+    const transport = url.searchParams.get("transport") === "http" ? viaHttp : viaBinding;
+    const kase = (url.searchParams.get("case") ?? "get") as TransportCase;
+    const rounds = Number(url.searchParams.get("rounds") ?? 1);
+    const commands = commandsFor(kase);
+    let last: Result[] = [];
+    const start = performance.now();
+    for (let i = 0; i < rounds; i++) last = await transport(env, kase, commands);
+    const ms = performance.now() - start;
+    const run: TransportRun = { ms, results: last.map((entry) => entry.error ?? entry.result) };
+    return Response.json(run);
+  },
+} satisfies ExportedHandler<DriverEnv>;
