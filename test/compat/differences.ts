@@ -21,6 +21,11 @@ export type CompareRule =
   | { kind: "live-count-plus-unreclaimed" }
   /** edgeslot's full iteration must be empty; the oracle is not compared. */
   | { kind: "empty-scan" }
+  /**
+   * A random pick from a hash: errors, nil and empty replies compare exactly; otherwise the same number of
+   * items, each a field (with its value, for WITHVALUES) the oracle's hash holds, distinct for a positive count.
+   */
+  | { kind: "random-fields" }
   /** Replies are compared exactly as usual: the difference is one a single client cannot see, or one only Redis Cluster shows. */
   | { kind: "exact" }
   /** When the command's keys live on more than one shard, edgeslot answers `error` and the oracle is not asked. */
@@ -132,6 +137,17 @@ export const DIFFERENCES: readonly Difference[] = [
     summary: "RANDOMKEY picks a different key.",
     reason: "It is random in both; the harness checks the key exists.",
     rule: { kind: "member-of-keyspace" },
+  },
+  {
+    id: "hrandfield-choice",
+    commands: ["HRANDFIELD"],
+    levels: ["core", "gateway"],
+    kind: "unspecified",
+    summary: "HRANDFIELD picks different fields.",
+    reason:
+      "It is random in both; the harness checks the reply's size, that every field (and value) is in the hash, and " +
+      "that a positive count gives distinct fields.",
+    rule: { kind: "random-fields" },
   },
   {
     id: "ttl-seconds-clock",

@@ -105,6 +105,13 @@ export async function runStream(run: StreamRun): Promise<Mismatch[]> {
         report(index, command, problem.expected, problem.actual);
         await resync();
       } else history.push(renderCommand(command));
+    } else if (name === "HRANDFIELD" && ruleFor(command, run.level)?.kind === "random-fields") {
+      await flush();
+      const problem = await checkRandomFields(run, command);
+      if (problem) {
+        report(index, command, problem.expected, problem.actual);
+        await resync();
+      } else history.push(renderCommand(command));
     } else if (name === "DBSIZE" && command.length === 1 && ruleFor(command, run.level)?.kind === "live-count-plus-unreclaimed") {
       await flush();
       const [expected, actual] = await Promise.all([liveCount(run.oracle), liveCount(run.target)]);
@@ -179,6 +186,42 @@ async function checkRandomKey(run: StreamRun): Promise<{ expected: string; actua
   }
   const [exists] = await run.oracle.send([["EXISTS", actual]]);
   return exists === 1 ? null : { expected: "a key the oracle holds", actual: `${renderReply(actual)} (absent on redis-server)` };
+}
+
+/** HRANDFIELD under the random-fields rule: the oracle's hash (HGETALL) judges the target's pick. */
+async function checkRandomFields(run: StreamRun, command: StreamCommand): Promise<{ expected: string; actual: string } | null> {
+  const shown = run.view ?? ((reply: Reply) => view(run.level, reply));
+  const [[oracleReply, all], [actual]] = await Promise.all([
+    run.oracle.send([command, ["HGETALL", command[1] ?? ""]]),
+    run.target.send([command]),
+  ]);
+  const expected = shown(oracleReply!);
+  const fail = (why: string) => ({ expected: `${renderReply(expected)} (${why})`, actual: renderReply(actual ?? null) });
+  if (!(expected instanceof Uint8Array) && !(Array.isArray(expected) && expected.length > 0)) {
+    return repliesMatch(expected, actual!, undefined) ? null : fail("exactly");
+  }
+  const hash = new Map<string, string>();
+  const pairs = shown(all!);
+  if (Array.isArray(pairs)) for (let i = 0; i + 1 < pairs.length; i += 2) hash.set(bytesKey(pairs[i]!), bytesKey(pairs[i + 1]!));
+  if (expected instanceof Uint8Array) {
+    return actual instanceof Uint8Array && hash.has(bytesKey(actual)) ? null : fail("a field of the hash");
+  }
+  if (!Array.isArray(actual) || actual.length !== expected.length) return fail("as many items");
+  const withValues = command.length === 4;
+  const step = withValues ? 2 : 1;
+  const seen = new Set<string>();
+  for (let i = 0; i < actual.length; i += step) {
+    const f = bytesKey(actual[i]!);
+    if (!hash.has(f)) return fail("fields of the hash");
+    if (withValues && hash.get(f) !== bytesKey(actual[i + 1]!)) return fail("each field with its value");
+    seen.add(f);
+  }
+  if (!command[2]!.startsWith("-") && seen.size !== actual.length / step) return fail("distinct fields");
+  return null;
+}
+
+function bytesKey(reply: Reply): string {
+  return reply instanceof Uint8Array ? Buffer.from(reply).toString("latin1") : renderReply(reply);
 }
 
 /** A failure message naming the seed, each mismatch and the commands that led to it. */

@@ -2,9 +2,10 @@
 // and deleted keys, and `__RESTORE` of one payload.
 import { alloc, free } from "./alloc";
 import {
-  clearFlushPending, dirtyCount, flushPending, GRAVEYARD, install, KEYSPACE, lookup, newEntry, decDirty,
+  clearFlushPending, dirtyCount, flushPending, GRAVEYARD, install, KEYSPACE, lookup, newEntry, decDirty, T_HASH,
 } from "./db";
 import { ERR_BAD_PAYLOAD, ERR_NOT_INTEGER, ERR_OOM } from "./errors";
+import { validHashValue } from "./hash";
 import { parseI64, parsedInt } from "./numbers";
 import { bulk, closeArray, deferArray, EFFECTS, error, header, nil, ok, raw, REPLY, reserve, advance, outLen } from "./out";
 import { argLen, argPtr, cmdEnd, cmdStart } from "./request";
@@ -131,11 +132,15 @@ export function cmdRestore(): void {
     return;
   }
   const vl = load<u32>(p + vpos - 4);
-  if (<u64>vpos + <u64>vl + 10 != <u64>len || load<u16>(p + vpos + vl) != PAYLOAD_VERSION || load<u8>(p) != 0) {
+  if (<u64>vpos + <u64>vl + 10 != <u64>len || load<u16>(p + vpos + vl) != PAYLOAD_VERSION || load<u8>(p) > T_HASH) {
     error(REPLY, ERR_BAD_PAYLOAD);
     return;
   }
   if (load<u64>(p + vpos + vl + 2) != crc64(p, vpos + vl + 2)) {
+    error(REPLY, ERR_BAD_PAYLOAD);
+    return;
+  }
+  if (load<u8>(p) == T_HASH && !validHashValue(p + vpos, vl)) {
     error(REPLY, ERR_BAD_PAYLOAD);
     return;
   }

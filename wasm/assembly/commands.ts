@@ -3,6 +3,10 @@ import { cmdCheckpoint, cmdRestore } from "./checkpoint";
 import {
   cmdExpire, cmdExpireat, cmdExpiretime, cmdPersist, cmdPexpire, cmdPexpireat, cmdPexpiretime, cmdPttl, cmdSweep, cmdTtl,
 } from "./expire";
+import {
+  cmdHdel, cmdHexists, cmdHget, cmdHgetall, cmdHincrby, cmdHincrbyfloat, cmdHkeys, cmdHlen, cmdHmget, cmdHmset, cmdHrandfield,
+  cmdHscan, cmdHset, cmdHsetnx, cmdHstrlen, cmdHvals,
+} from "./hash";
 import { cmdIncrbyfloat } from "./incrbyfloat";
 import {
   cmdDbsize, cmdDel, cmdExists, cmdFlushall, cmdKeys, cmdRandomkey, cmdRename, cmdRenamenx, cmdScan, cmdTouch, cmdType, cmdUnlink,
@@ -23,17 +27,23 @@ const NAMES: string[] = [
   "msetnx", "append", "strlen", "incr", "decr", "incrby", "decrby", "incrbyfloat", "getrange", "setrange",
   "del", "unlink", "exists", "type", "expire", "pexpire", "expireat", "pexpireat", "ttl", "pttl",
   "expiretime", "pexpiretime", "persist", "rename", "renamenx", "touch", "keys", "scan", "randomkey", "dbsize",
-  "flushdb", "flushall", "ping", "echo", "time", "info", "cluster", "__restore", "__checkpoint", "__sweep",
+  "flushdb", "flushall", "ping", "echo", "time", "info", "cluster",
+  "hset", "hsetnx", "hget", "hmget", "hmset", "hdel", "hexists", "hlen", "hkeys", "hvals",
+  "hgetall", "hincrby", "hincrbyfloat", "hstrlen", "hrandfield", "hscan",
+  "__restore", "__checkpoint", "__sweep",
 ];
 const ARITY: i32[] = [
   2, -3, 3, 4, 4, 3, 2, -2, -2, -3,
   -3, 3, 2, 2, 2, 3, 3, 3, 4, 4,
   -2, -2, -2, 2, -3, -3, -3, -3, 2, 2,
   2, 2, 2, 3, 3, -2, 2, -2, 1, 1,
-  -1, -1, -1, 2, 1, -1, -2, 3, 2, 2,
+  -1, -1, -1, 2, 1, -1, -2,
+  -4, 4, 3, -3, -4, -3, 3, 2, 2, 2,
+  2, 4, 4, 3, -2, -3,
+  3, 2, 2,
 ];
 /** Ids from here on are internal: only reachable with FLAG_INTERNAL. */
-const FIRST_INTERNAL = 47;
+const FIRST_INTERNAL = 63;
 
 // Lookup table: 256 slots of [u64 lo][u64 hi][i32 id + 1][i32 arity].
 const LOOKUP = memory.data(256 * 24);
@@ -184,9 +194,25 @@ export function dispatch(internal: bool): void {
     case 44: cmdTime(); break;
     case 45: cmdInfo(); break;
     case 46: cmdCluster(); break;
-    case 47: cmdRestore(); break;
-    case 48: cmdCheckpoint(); break;
-    case 49: cmdSweep(); break;
+    case 47: cmdHset(); break;
+    case 48: cmdHsetnx(); break;
+    case 49: cmdHget(); break;
+    case 50: cmdHmget(); break;
+    case 51: cmdHmset(); break;
+    case 52: cmdHdel(); break;
+    case 53: cmdHexists(); break;
+    case 54: cmdHlen(); break;
+    case 55: cmdHkeys(); break;
+    case 56: cmdHvals(); break;
+    case 57: cmdHgetall(); break;
+    case 58: cmdHincrby(); break;
+    case 59: cmdHincrbyfloat(); break;
+    case 60: cmdHstrlen(); break;
+    case 61: cmdHrandfield(); break;
+    case 62: cmdHscan(); break;
+    case 63: cmdRestore(); break;
+    case 64: cmdCheckpoint(); break;
+    case 65: cmdSweep(); break;
     default: unreachable();
   }
 }

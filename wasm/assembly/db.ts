@@ -34,7 +34,9 @@ export function setExpiryActive(on: bool): void {
 export let foundSlot: usize = 0;
 export let foundHash: u32 = 0;
 
+/** Entry type tags (the payload's type byte too). */
 export const T_STRING: u8 = 0;
+export const T_HASH: u8 = 1;
 
 export function setNow(ms: f64): void {
   now = <i64>ms;

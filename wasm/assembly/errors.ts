@@ -16,6 +16,11 @@ export const ERR_EXPIRE_GT_LT = "ERR GT and LT options at the same time are not 
 export const ERR_INVALID_SLOT = "ERR Invalid slot";
 export const ERR_INVALID_SLOT_OR_COUNT = "ERR Invalid slot or number of keys";
 export const ERR_BAD_PAYLOAD = "ERR DUMP payload version or checksum are wrong";
+export const ERR_HASH_NOT_INTEGER = "ERR hash value is not an integer";
+export const ERR_HASH_NOT_FLOAT = "ERR hash value is not a float";
+export const ERR_NAN_OR_INF = "ERR value is NaN or Infinity";
+export const ERR_OUT_OF_RANGE = "ERR value is out of range";
+export const ERR_RANDFIELD_RANGE = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 export const ERR_NO_INTERNAL = "ERR internal commands are not allowed here";
 // Prefixes and suffixes completed with the command name or an argument.
 export const ERR_ARITY_PREFIX = "ERR wrong number of arguments for '";

@@ -1,7 +1,7 @@
 // Keyspace commands (Redis db.c): DEL, EXISTS, TYPE, RENAME, TOUCH, KEYS, SCAN, RANDOMKEY, DBSIZE, FLUSH*.
 import { alloc, free } from "./alloc";
 import {
-  deleteAt, effect, effectArg, expiryActive, flushAll, foundSlot, install, KEYSPACE, lookup, newEntry, now, T_STRING,
+  deleteAt, effect, effectArg, expiryActive, flushAll, foundSlot, install, KEYSPACE, lookup, newEntry, now, T_HASH, T_STRING,
 } from "./db";
 import { ERR_INVALID_CURSOR, ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ERR_OOM, ERR_SYNTAX } from "./errors";
 import { globMatch } from "./glob";
@@ -13,7 +13,7 @@ import { eExpire, eFlags, eKey, eKeyLen, eSize, eType, eVal, eValLen, F_TTL, HDR
 export function typeName(e: usize): string {
   if (e == 0) return "none";
   const t = eType(e);
-  return t == T_STRING ? "string" : "none";
+  return t == T_STRING ? "string" : t == T_HASH ? "hash" : "none";
 }
 
 function isExpired(e: usize): bool {
@@ -254,8 +254,8 @@ export function seedRandom(value: f64): void {
   if (rngState == 0) rngState = 1;
 }
 
-function nextRandom(): u64 {
-  // xorshift64*: RANDOMKEY only needs a cheap, seedable spread.
+export function nextRandom(): u64 {
+  // xorshift64*: RANDOMKEY and HRANDFIELD only need a cheap, seedable spread.
   let x = rngState;
   x ^= x >> 12;
   x ^= x << 25;

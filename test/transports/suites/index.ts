@@ -1,5 +1,6 @@
 // Every behaviour suite that must hold over each transport, so HTTP and the binding cannot drift.
 import type { Client } from "../transport";
+import { hashesSuite } from "./hashes";
 import { keyspaceSuite } from "./keyspace";
 import { multiExecSuite } from "./multi-exec";
 import { pipelineSuite } from "./pipeline";
@@ -8,6 +9,7 @@ import { stringsSuite } from "./strings";
 
 export function behaviourSuites(full: Client, reader: Client): void {
   stringsSuite(full);
+  hashesSuite(full, reader);
   keyspaceSuite(full);
   pipelineSuite(full);
   multiExecSuite(full);
