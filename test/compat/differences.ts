@@ -150,6 +150,18 @@ export const DIFFERENCES: readonly Difference[] = [
     rule: { kind: "random-fields" },
   },
   {
+    id: "hrandfield-repeat-limit",
+    commands: ["HRANDFIELD"],
+    levels: ["core", "gateway"],
+    when: (args) => /^-\d+$/.test(args[2] ?? "") && BigInt(args[2]!) < -(2n ** 20n),
+    kind: "deliberate",
+    summary: "HRANDFIELD with a negative count below -1048576 on an existing hash answers `ERR value is out of range`.",
+    reason:
+      "redis-server builds whatever reply is asked for (a huge negative count exhausts its memory and kills it); a " +
+      "shard refuses more than 2^20 repeated fields rather than fail the whole shard. The streams never send such counts.",
+    rule: { kind: "exact" },
+  },
+  {
     id: "ttl-seconds-clock",
     commands: ["TTL", "EXPIRETIME"],
     levels: ["core", "gateway"],

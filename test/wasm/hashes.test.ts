@@ -135,6 +135,10 @@ describe("hash commands", () => {
     );
     expect(s.run("HRANDFIELD", "h", "9223372036854775807", "WITHVALUES")).toBe("-ERR value is out of range");
     expect(s.run("HRANDFIELD", "h", "-4611686018427387904", "WITHVALUES")).toBe("-ERR value is out of range");
+    // Deliberate: a shard refuses more than 2^20 repeats instead of building a reply that exhausts its memory.
+    expect(s.run("HRANDFIELD", "h", "-9223372036854775807")).toBe("-ERR value is out of range");
+    expect(s.run("HRANDFIELD", "h", String(-(2 ** 20) - 1))).toBe("-ERR value is out of range");
+    expect(s.run("HRANDFIELD", "h", String(-(2 ** 20)))).toHaveLength(2 ** 20);
   });
 
   it("HSCAN returns a compact hash whole with cursor 0, filtered by MATCH", () => {

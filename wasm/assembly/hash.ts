@@ -402,6 +402,9 @@ function writePair(e: usize, o: usize, withValues: bool): void {
   }
 }
 
+/** The most fields a negative HRANDFIELD count may repeat (a reply of tens of MB at most). */
+const MAX_REPEATS: i64 = 1 << 20;
+
 /** HRANDFIELD key [count [WITHVALUES]]: read-only, so nothing is logged. */
 export function cmdHrandfield(): void {
   if (argc == 2) {
@@ -444,6 +447,12 @@ export function cmdHrandfield(): void {
   }
   const size = hCount(e);
   const per: i64 = withValues ? 2 : 1;
+  // Deliberate difference: redis-server builds any reply it is asked for (and dies of a huge negative
+  // count); a shard refuses repeats past MAX_REPEATS items rather than exhaust its memory.
+  if (!unique && count > MAX_REPEATS) {
+    error(REPLY, ERR_OUT_OF_RANGE);
+    return;
+  }
   if (!unique) {
     arrayHeader(REPLY, count * per);
     for (let i: i64 = 0; i < count; i++) writePair(e, pairOffset(e, <u32>(nextRandom() % <u64>size)), withValues);
