@@ -92,6 +92,30 @@ function matchWord(p: usize, len: u32, at: u32, word: string): bool {
   return true;
 }
 
+let parsedExponent: i64 = 0;
+
+/**
+ * The exponent after `e` (decimal) or `p` (hex): an optional sign, then digits to the end of the
+ * input, into parsedExponent. Saturates far past any representable exponent, as strtold does.
+ */
+function parseExponentTail(p: usize, start: u32, len: u32): bool {
+  let i = start;
+  let negative = false;
+  if (i < len && (load<u8>(p + i) == 0x2d || load<u8>(p + i) == 0x2b)) {
+    negative = load<u8>(p + i) == 0x2d;
+    i++;
+  }
+  if (i >= len) return false;
+  let value: i64 = 0;
+  for (; i < len; i++) {
+    const d = <u32>load<u8>(p + i);
+    if (!isDigit(d)) return false;
+    if (value < 100000000) value = value * 10 + <i64>(d - 0x30);
+  }
+  parsedExponent = negative ? -value : value;
+  return true;
+}
+
 /**
  * Redis's string2ld: the whole string must be a strtold number (no leading space, no trailing bytes,
  * not NaN, no overflow, no underflow to zero). Sets ld*; false when Redis would refuse it.
@@ -136,22 +160,8 @@ export function parseLongDouble(p: usize, len: u32): bool {
   }
   if (!any) return false;
   if (i < len) {
-    const c = lower(load<u8>(p + i));
-    if (c != 0x65) return false;
-    i++;
-    let eneg = false;
-    if (i < len && (load<u8>(p + i) == 0x2d || load<u8>(p + i) == 0x2b)) {
-      eneg = load<u8>(p + i) == 0x2d;
-      i++;
-    }
-    if (i >= len) return false;
-    let ev: i64 = 0;
-    for (; i < len; i++) {
-      const d = <u32>load<u8>(p + i);
-      if (!isDigit(d)) return false;
-      if (ev < 100000000) ev = ev * 10 + <i64>(d - 0x30);
-    }
-    exp10 += eneg ? -ev : ev;
+    if (lower(load<u8>(p + i)) != 0x65 || !parseExponentTail(p, i + 1, len)) return false;
+    exp10 += parsedExponent;
   }
   if (digits == 0) {
     ldM = 0;
@@ -199,21 +209,8 @@ function parseHex(p: usize, len: u32, start: u32): bool {
   }
   if (!any) return false;
   if (i < len) {
-    if (lower(load<u8>(p + i)) != 0x70) return false;
-    i++;
-    let eneg = false;
-    if (i < len && (load<u8>(p + i) == 0x2d || load<u8>(p + i) == 0x2b)) {
-      eneg = load<u8>(p + i) == 0x2d;
-      i++;
-    }
-    if (i >= len) return false;
-    let ev: i64 = 0;
-    for (; i < len; i++) {
-      const d = <u32>load<u8>(p + i);
-      if (!isDigit(d)) return false;
-      if (ev < 100000000) ev = ev * 10 + <i64>(d - 0x30);
-    }
-    exp2 += eneg ? -ev : ev;
+    if (lower(load<u8>(p + i)) != 0x70 || !parseExponentTail(p, i + 1, len)) return false;
+    exp2 += parsedExponent;
   }
   if (bigIsZero(0)) {
     ldM = 0;
