@@ -7,7 +7,7 @@ import {
   ERR_OOM, ERR_OUT_OF_RANGE, ERR_OVERFLOW, ERR_RANDFIELD_RANGE, ERR_SYNTAX, ERR_WRONGTYPE,
 } from "./errors";
 import { globMatch } from "./glob";
-import { nextRandom } from "./keys";
+import { nextRandom, parseScanOptions, scanPatternLen, scanPatternPtr } from "./keys";
 import { addLongDouble, formatLongDouble, ldE, ldInf, ldM, ldNeg, parseLongDouble } from "./longdouble";
 import { argIs, parseCursor, parseI64, parsedInt } from "./numbers";
 import {
@@ -493,28 +493,10 @@ export function cmdHscan(): void {
     arrayHeader(REPLY, 0);
     return;
   }
-  let pp: usize = 0;
-  let pl: i32 = -1;
-  for (let i = 3; i < argc; i += 2) {
-    const left = argc - i;
-    if (argIs(argPtr(i), argLen(i), "count") && left >= 2) {
-      if (!parseI64(argPtr(i + 1), argLen(i + 1))) {
-        error(REPLY, ERR_NOT_INTEGER);
-        return;
-      }
-      if (parsedInt < 1) {
-        error(REPLY, ERR_SYNTAX);
-        return;
-      }
-    } else if (argIs(argPtr(i), argLen(i), "match") && left >= 2) {
-      pp = argPtr(i + 1);
-      pl = <i32>argLen(i + 1);
-      if (pl == 1 && load<u8>(pp) == 0x2a) pl = -1;
-    } else {
-      error(REPLY, ERR_SYNTAX);
-      return;
-    }
-  }
+  // COUNT is checked but unused: a compact hash is returned whole, as Redis does.
+  if (!parseScanOptions(3, false)) return;
+  const pp = scanPatternPtr;
+  const pl = scanPatternLen;
   arrayHeader(REPLY, 2);
   bulk(REPLY, ZERO, 1);
   const mark = deferArray(REPLY);

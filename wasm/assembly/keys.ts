@@ -144,43 +144,62 @@ function rev(v: u64): u64 {
 
 const cursorBuf = memory.data(24);
 
+/** SCAN-family options, parsed by parseScanOptions. A pattern or type length of -1 means none (`MATCH *` is none). */
+export let scanCount: i64 = 10;
+export let scanPatternPtr: usize = 0;
+export let scanPatternLen: i32 = -1;
+export let scanTypePtr: usize = 0;
+export let scanTypeLen: i32 = -1;
+
+/**
+ * Parses `[MATCH pattern] [COUNT count] [TYPE type]` from argument `first` on, as Redis's
+ * scanGenericCommand does (TYPE only for SCAN). On a bad option writes Redis's error and returns false.
+ */
+export function parseScanOptions(first: i32, allowType: bool): bool {
+  scanCount = 10;
+  scanPatternPtr = 0;
+  scanPatternLen = -1;
+  scanTypePtr = 0;
+  scanTypeLen = -1;
+  for (let i = first; i < argc; i += 2) {
+    const left = argc - i;
+    if (argIs(argPtr(i), argLen(i), "count") && left >= 2) {
+      if (!parseI64(argPtr(i + 1), argLen(i + 1))) {
+        error(REPLY, ERR_NOT_INTEGER);
+        return false;
+      }
+      scanCount = parsedInt;
+      if (scanCount < 1) {
+        error(REPLY, ERR_SYNTAX);
+        return false;
+      }
+    } else if (argIs(argPtr(i), argLen(i), "match") && left >= 2) {
+      scanPatternPtr = argPtr(i + 1);
+      scanPatternLen = <i32>argLen(i + 1);
+      if (scanPatternLen == 1 && load<u8>(scanPatternPtr) == 0x2a) scanPatternLen = -1;
+    } else if (allowType && argIs(argPtr(i), argLen(i), "type") && left >= 2) {
+      scanTypePtr = argPtr(i + 1);
+      scanTypeLen = <i32>argLen(i + 1);
+    } else {
+      error(REPLY, ERR_SYNTAX);
+      return false;
+    }
+  }
+  return true;
+}
+
 export function cmdScan(): void {
   if (!parseCursor(argPtr(1), argLen(1))) {
     error(REPLY, ERR_INVALID_CURSOR);
     return;
   }
   let v = <u64>parsedInt;
-  let count: i64 = 10;
-  let pp: usize = 0;
-  let pl: i32 = -1;
-  let tp: usize = 0;
-  let tl: i32 = -1;
-  let i = 2;
-  while (i < argc) {
-    const left = argc - i;
-    if (argIs(argPtr(i), argLen(i), "count") && left >= 2) {
-      if (!parseI64(argPtr(i + 1), argLen(i + 1))) {
-        error(REPLY, ERR_NOT_INTEGER);
-        return;
-      }
-      count = parsedInt;
-      if (count < 1) {
-        error(REPLY, ERR_SYNTAX);
-        return;
-      }
-    } else if (argIs(argPtr(i), argLen(i), "match") && left >= 2) {
-      pp = argPtr(i + 1);
-      pl = <i32>argLen(i + 1);
-      if (pl == 1 && load<u8>(pp) == 0x2a) pl = -1;
-    } else if (argIs(argPtr(i), argLen(i), "type") && left >= 2) {
-      tp = argPtr(i + 1);
-      tl = <i32>argLen(i + 1);
-    } else {
-      error(REPLY, ERR_SYNTAX);
-      return;
-    }
-    i += 2;
-  }
+  if (!parseScanOptions(2, true)) return;
+  const count = scanCount;
+  const pp = scanPatternPtr;
+  const pl = scanPatternLen;
+  const tp = scanTypePtr;
+  const tl = scanTypeLen;
   // Phase 1: collect the entries of whole home buckets, in reverse-binary bucket order.
   let capList: u32 = 64;
   let list = alloc(capList << 2);
