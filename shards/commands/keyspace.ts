@@ -9,6 +9,8 @@ export const KEYSPACE = [
   { name: "unlink", group: "keyspace", arity: -2, flags: ["write", "fast"], keys: ALL_KEYS, split: SUM_PER_KEY, summary: "Delete keys (split per shard)" },
   { name: "exists", group: "keyspace", arity: -2, flags: ["readonly", "fast"], keys: ALL_KEYS, split: SUM_PER_KEY, summary: "Count existing keys (split per shard)" },
   { name: "touch", group: "keyspace", arity: -2, flags: ["readonly", "fast"], keys: ALL_KEYS, split: SUM_PER_KEY, summary: "Count existing keys, touching them (split per shard)" },
+  { name: "object", group: "keyspace", arity: -2, flags: [], keys: NO_KEYS, split: { kind: "container" }, summary: "Object subcommands" },
+  { name: "object|encoding", group: "keyspace", arity: 3, flags: ["readonly"], keys: { kind: "range", first: 2, last: 2, step: 1 }, split: SINGLE, summary: "The encoding of a key's value" },
   { name: "type", group: "keyspace", arity: 2, flags: ["readonly", "fast"], keys: FIRST_KEY, split: SINGLE, summary: "Type of a key" },
   { name: "expire", group: "keyspace", arity: -3, flags: ["write", "fast"], keys: FIRST_KEY, split: SINGLE, summary: "Set an expiry in seconds (NX XX GT LT)" },
   { name: "pexpire", group: "keyspace", arity: -3, flags: ["write", "fast"], keys: FIRST_KEY, split: SINGLE, summary: "Set an expiry in milliseconds (NX XX GT LT)" },

@@ -2,10 +2,10 @@
 // and deleted keys, and `__RESTORE` of one payload.
 import { alloc, free } from "./alloc";
 import {
-  clearFlushPending, dirtyCount, flushPending, GRAVEYARD, install, KEYSPACE, lookup, newEntry, decDirty, T_HASH,
+  clearFlushPending, dirtyCount, flushPending, GRAVEYARD, install, KEYSPACE, lookup, newEntry, decDirty, T_LAST,
 } from "./db";
 import { ERR_BAD_PAYLOAD, ERR_NOT_INTEGER, ERR_OOM } from "./errors";
-import { validHashValue } from "./hash";
+import { afterLoad, compactLen, validCompact, writeCompact } from "./objects";
 import { parseI64, parsedInt } from "./numbers";
 import { bulk, closeArray, deferArray, EFFECTS, error, header, nil, ok, raw, REPLY, reserve, advance, outLen } from "./out";
 import { argLen, argPtr, cmdEnd, cmdStart } from "./request";
@@ -33,26 +33,24 @@ export function crc64(p: usize, len: usize): u64 {
 }
 
 // Payload: [u8 type][u8 hasExpiry][i64 expireAt if hasExpiry][u32 valueLen][value][u16 version][u64 crc64], little-endian.
-function payloadSize(e: usize): u32 {
-  return 2 + (eExpire(e) >= 0 ? 8 : 0) + 4 + eValLen(e) + 10;
-}
-
-function writePayload(e: usize): void {
-  const n = payloadSize(e);
+// DUMP writes the same payload without the expiry (RESTORE takes the TTL as an argument, as in Redis).
+/** Writes entry e's payload as a bulk reply; with its expiry when withExpiry (checkpoint rows). */
+export function writePayload(e: usize, withExpiry: bool): void {
+  const exp = withExpiry ? eExpire(e) : -1;
+  const vl = compactLen(e);
+  const n = 2 + (exp >= 0 ? 8 : 0) + 4 + vl + 10;
   header(REPLY, 0x24, n);
   const d = reserve(REPLY, n + 2);
   let p = d;
   store<u8>(p, eType(e));
-  const exp = eExpire(e);
   store<u8>(p, exp >= 0 ? 1 : 0, 1);
   p += 2;
   if (exp >= 0) {
     store<i64>(p, exp);
     p += 8;
   }
-  const vl = eValLen(e);
   store<u32>(p, vl);
-  memory.copy(p + 4, eVal(e), vl);
+  writeCompact(e, p + 4);
   p += 4 + vl;
   store<u16>(p, PAYLOAD_VERSION);
   p += 2;
@@ -107,7 +105,7 @@ export function cmdCheckpoint(): void {
     steps++;
     if (e == 0 || !(eFlags(e) & F_DIRTY)) continue;
     bulk(REPLY, eKey(e), eKeyLen(e));
-    writePayload(e);
+    writePayload(e, true);
     items += 2;
     store<u8>(e, (eFlags(e) & ~F_DIRTY) | F_STORED, 9);
     decDirty();
@@ -115,44 +113,49 @@ export function cmdCheckpoint(): void {
   closeArray(REPLY, mark, items);
 }
 
-/** `__RESTORE key payload`: loads one checkpoint row; a payload that fails its checks is refused untouched. */
-export function cmdRestore(): void {
-  const kp = argPtr(1);
-  const kl = argLen(1);
-  const p = argPtr(2);
-  const len = argLen(2);
-  if (len < 16 || load<u8>(p, 1) > 1) {
-    error(REPLY, ERR_BAD_PAYLOAD);
-    return;
-  }
+/** Set by checkPayload: where a valid payload's value bytes are, and its expiry (-1 = none). */
+let payloadValue: usize = 0;
+let payloadValueLen: u32 = 0;
+export let payloadExpiry: i64 = -1;
+
+/** Whether (p, len) is a payload this build wrote and its value is well formed: length, version, type, CRC64. */
+export function checkPayload(p: usize, len: u32): bool {
+  if (len < 16 || load<u8>(p, 1) > 1 || load<u8>(p) > T_LAST) return false;
   const hasExp = load<u8>(p, 1) == 1;
   const vpos: u32 = hasExp ? 14 : 6;
-  if (len < vpos + 10) {
-    error(REPLY, ERR_BAD_PAYLOAD);
-    return;
-  }
+  if (len < vpos + 10) return false;
   const vl = load<u32>(p + vpos - 4);
-  if (<u64>vpos + <u64>vl + 10 != <u64>len || load<u16>(p + vpos + vl) != PAYLOAD_VERSION || load<u8>(p) > T_HASH) {
-    error(REPLY, ERR_BAD_PAYLOAD);
-    return;
-  }
-  if (load<u64>(p + vpos + vl + 2) != crc64(p, vpos + vl + 2)) {
-    error(REPLY, ERR_BAD_PAYLOAD);
-    return;
-  }
-  if (load<u8>(p) == T_HASH && !validHashValue(p + vpos, vl)) {
-    error(REPLY, ERR_BAD_PAYLOAD);
-    return;
-  }
-  const exp = hasExp ? load<i64>(p, 2) : -1;
+  if (<u64>vpos + <u64>vl + 10 != <u64>len || load<u16>(p + vpos + vl) != PAYLOAD_VERSION) return false;
+  if (load<u64>(p + vpos + vl + 2) != crc64(p, vpos + vl + 2)) return false;
+  if (!validCompact(load<u8>(p), p + vpos, vl)) return false;
+  payloadValue = p + vpos;
+  payloadValueLen = vl;
+  payloadExpiry = hasExp ? load<i64>(p, 2) : -1;
+  return true;
+}
+
+/**
+ * Installs the payload checkPayload last accepted (type byte at p) as key (kp, kl) with expireAt
+ * (-1 = none), replacing any value. Returns the entry, or 0 on OOM (nothing changed).
+ */
+export function loadPayload(kp: usize, kl: u32, p: usize, expireAt: i64): usize {
   lookup(kp, kl);
-  const e = newEntry(kp, kl, vl, load<u8>(p), exp, true);
-  if (e == 0) {
-    error(REPLY, ERR_OOM);
+  const e = newEntry(kp, kl, payloadValueLen, load<u8>(p), expireAt, true);
+  if (e == 0) return 0;
+  memory.copy(eKey(e) + kl, payloadValue, payloadValueLen);
+  if (!install(e)) return 0;
+  return afterLoad(e);
+}
+
+/** `__RESTORE key payload`: loads one checkpoint row; a payload that fails its checks is refused untouched. */
+export function cmdRestore(): void {
+  const p = argPtr(2);
+  if (!checkPayload(p, argLen(2))) {
+    error(REPLY, ERR_BAD_PAYLOAD);
     return;
   }
-  memory.copy(eKey(e) + kl, p + vpos, vl);
-  if (!install(e)) {
+  const e = loadPayload(argPtr(1), argLen(1), p, payloadExpiry);
+  if (e == 0) {
     error(REPLY, ERR_OOM);
     return;
   }

@@ -1,5 +1,7 @@
 // The core's command table: names, Redis arities, and dispatch (lookup by the packed lowercase name).
 import { cmdCheckpoint, cmdRestore } from "./checkpoint";
+import { Command } from "./command";
+import { cmdObject } from "./objects";
 import {
   cmdExpire, cmdExpireat, cmdExpiretime, cmdPersist, cmdPexpire, cmdPexpireat, cmdPexpiretime, cmdPttl, cmdSweep, cmdTtl,
 } from "./expire";
@@ -21,32 +23,55 @@ import {
   cmdGet, cmdGetdel, cmdGetex, cmdGetset, cmdMget, cmdMset, cmdMsetnx, cmdPsetex, cmdSet, cmdSetex, cmdSetnx,
 } from "./strings";
 
-/** Commands in id order: lowercase name (Redis's fullname, used in arity errors) and arity. */
-const NAMES: string[] = [
-  "get", "set", "setnx", "setex", "psetex", "getset", "getdel", "getex", "mget", "mset",
-  "msetnx", "append", "strlen", "incr", "decr", "incrby", "decrby", "incrbyfloat", "getrange", "setrange",
-  "del", "unlink", "exists", "type", "expire", "pexpire", "expireat", "pexpireat", "ttl", "pttl",
-  "expiretime", "pexpiretime", "persist", "rename", "renamenx", "touch", "keys", "scan", "randomkey", "dbsize",
-  "flushdb", "flushall", "ping", "echo", "time", "info", "cluster",
-  "hset", "hsetnx", "hget", "hmget", "hmset", "hdel", "hexists", "hlen", "hkeys", "hvals",
-  "hgetall", "hincrby", "hincrbyfloat", "hstrlen", "hrandfield", "hscan",
-  "__restore", "__checkpoint", "__sweep",
+/** Commands every build has; each collection family declares its own list in its file. */
+const STRINGS: Command[] = [
+  new Command("get", 2, cmdGet), new Command("set", -3, cmdSet), new Command("setnx", 3, cmdSetnx),
+  new Command("setex", 4, cmdSetex), new Command("psetex", 4, cmdPsetex), new Command("getset", 3, cmdGetset),
+  new Command("getdel", 2, cmdGetdel), new Command("getex", -2, cmdGetex), new Command("mget", -2, cmdMget),
+  new Command("mset", -3, cmdMset), new Command("msetnx", -3, cmdMsetnx), new Command("append", 3, cmdAppend),
+  new Command("strlen", 2, cmdStrlen), new Command("incr", 2, cmdIncr), new Command("decr", 2, cmdDecr),
+  new Command("incrby", 3, cmdIncrby), new Command("decrby", 3, cmdDecrby), new Command("incrbyfloat", 3, cmdIncrbyfloat),
+  new Command("getrange", 4, cmdGetrange), new Command("setrange", 4, cmdSetrange),
 ];
-const ARITY: i32[] = [
-  2, -3, 3, 4, 4, 3, 2, -2, -2, -3,
-  -3, 3, 2, 2, 2, 3, 3, 3, 4, 4,
-  -2, -2, -2, 2, -3, -3, -3, -3, 2, 2,
-  2, 2, 2, 3, 3, -2, 2, -2, 1, 1,
-  -1, -1, -1, 2, 1, -1, -2,
-  -4, 4, 3, -3, -4, -3, 3, 2, 2, 2,
-  2, 4, 4, 3, -2, -3,
-  3, 2, 2,
+const KEYSPACE_COMMANDS: Command[] = [
+  new Command("del", -2, cmdDel), new Command("unlink", -2, cmdUnlink), new Command("exists", -2, cmdExists),
+  new Command("type", 2, cmdType), new Command("expire", -3, cmdExpire), new Command("pexpire", -3, cmdPexpire),
+  new Command("expireat", -3, cmdExpireat), new Command("pexpireat", -3, cmdPexpireat), new Command("ttl", 2, cmdTtl),
+  new Command("pttl", 2, cmdPttl), new Command("expiretime", 2, cmdExpiretime), new Command("pexpiretime", 2, cmdPexpiretime),
+  new Command("persist", 2, cmdPersist), new Command("rename", 3, cmdRename), new Command("renamenx", 3, cmdRenamenx),
+  new Command("touch", -2, cmdTouch), new Command("keys", 2, cmdKeys), new Command("scan", -2, cmdScan),
+  new Command("randomkey", 1, cmdRandomkey), new Command("dbsize", 1, cmdDbsize), new Command("flushdb", -1, cmdFlushall),
+  new Command("flushall", -1, cmdFlushall), new Command("object", -2, cmdObject),
 ];
-/** Ids from here on are internal: only reachable with FLAG_INTERNAL. */
-const FIRST_INTERNAL = 63;
+const SERVER: Command[] = [
+  new Command("ping", -1, cmdPing), new Command("echo", 2, cmdEcho), new Command("time", 1, cmdTime),
+  new Command("info", -1, cmdInfo), new Command("cluster", -2, cmdCluster),
+];
+// Family tables live here, not in their modules: db.ts and the family modules import each other, and a
+// top-level table of function references inside that cycle would compile before db.ts's globals exist.
+const HASHES: Command[] = [
+  new Command("hset", -4, cmdHset), new Command("hsetnx", 4, cmdHsetnx), new Command("hget", 3, cmdHget),
+  new Command("hmget", -3, cmdHmget), new Command("hmset", -4, cmdHmset), new Command("hdel", -3, cmdHdel),
+  new Command("hexists", 3, cmdHexists), new Command("hlen", 2, cmdHlen), new Command("hkeys", 2, cmdHkeys),
+  new Command("hvals", 2, cmdHvals), new Command("hgetall", 2, cmdHgetall), new Command("hincrby", 4, cmdHincrby),
+  new Command("hincrbyfloat", 4, cmdHincrbyfloat), new Command("hstrlen", 3, cmdHstrlen),
+  new Command("hrandfield", -2, cmdHrandfield), new Command("hscan", -3, cmdHscan),
+];
+/** Reachable only with FLAG_INTERNAL: their names start with "__". */
+const INTERNAL: Command[] = [
+  new Command("__restore", 3, cmdRestore), new Command("__checkpoint", 2, cmdCheckpoint), new Command("__sweep", 2, cmdSweep),
+];
+const FAMILIES: Command[][] = [STRINGS, KEYSPACE_COMMANDS, SERVER, HASHES, INTERNAL];
 
-// Lookup table: 256 slots of [u64 lo][u64 hi][i32 id + 1][i32 arity].
-const LOOKUP = memory.data(256 * 24);
+/**
+ * Every command, indexed by the lookup table. Built at start-up: the stub runtime's allocator must
+ * not run once the core's heap has taken over the memory above it.
+ */
+const ALL: Command[] = FAMILIES.flat();
+
+// Lookup table: 512 slots of [u64 lo][u64 hi][i32 id + 1][i32 arity], under half full.
+const LOOKUP_SLOTS: u32 = 512;
+const LOOKUP = memory.data(LOOKUP_SLOTS * 24);
 let lookupReady = false;
 let packLo: u64 = 0;
 let packHi: u64 = 0;
@@ -67,22 +92,27 @@ function pack(p: usize, len: u32): bool {
 
 // @ts-ignore: decorator
 @inline function bucketOf(lo: u64, hi: u64): u32 {
-  return <u32>(((lo ^ (hi * 0x9e3779b97f4a7c15)) * 0xff51afd7ed558ccd) >> 56);
+  return <u32>(((lo ^ (hi * 0x9e3779b97f4a7c15)) * 0xff51afd7ed558ccd) >> 55);
 }
 
 function buildLookup(): void {
   const tmp = memory.data(16);
-  for (let id = 0; id < NAMES.length; id++) {
-    const name = NAMES[id];
+  for (let id = 0; id < ALL.length; id++) {
+    const name = ALL[id].name;
+    // Names longer than 16 bytes would not pack; a duplicate would shadow: both are build mistakes.
+    if (name.length > 16) unreachable();
     for (let i = 0; i < name.length; i++) store<u8>(tmp + i, <u8>name.charCodeAt(i));
     pack(tmp, name.length);
     let b = bucketOf(packLo, packHi);
-    while (load<i32>(LOOKUP + b * 24, 16) != 0) b = (b + 1) & 255;
+    while (load<i32>(LOOKUP + b * 24, 16) != 0) {
+      if (load<u64>(LOOKUP + b * 24) == packLo && load<u64>(LOOKUP + b * 24, 8) == packHi) unreachable();
+      b = (b + 1) & (LOOKUP_SLOTS - 1);
+    }
     const s = LOOKUP + b * 24;
     store<u64>(s, packLo);
     store<u64>(s, packHi, 8);
     store<i32>(s, id + 1, 16);
-    store<i32>(s, ARITY[id], 20);
+    store<i32>(s, ALL[id].arity, 20);
   }
   lookupReady = true;
 }
@@ -101,7 +131,7 @@ function findCommand(p: usize, len: u32): i32 {
       foundArity = load<i32>(s, 20);
       return id - 1;
     }
-    b = (b + 1) & 255;
+    b = (b + 1) & (LOOKUP_SLOTS - 1);
   }
 }
 
@@ -127,92 +157,29 @@ function replyUnknown(): void {
 
 /** Executes the parsed command (argv) and writes exactly one reply. */
 export function dispatch(internal: bool): void {
-  let id: i32;
   const name = argPtr(0);
   // GET and SET skip the table: one masked 4-byte load (the 4th byte is the bulk's '\r').
   const word = argLen(0) == 3 ? load<u32>(name) & 0x00dfdfdf : 0;
   if (word == 0x00544547) {
-    id = 0;
-    foundArity = 2;
-  } else if (word == 0x00544553) {
-    id = 1;
-    foundArity = -3;
-  } else id = findCommand(name, argLen(0));
-  if (id < 0 || (id >= FIRST_INTERNAL && !internal)) {
+    if (argc != 2) replyArityError("get");
+    else cmdGet();
+    return;
+  }
+  if (word == 0x00544553) {
+    if (argc < 3) replyArityError("set");
+    else cmdSet();
+    return;
+  }
+  const id = findCommand(name, argLen(0));
+  // Internal names start with "__" (0x5f5f): reachable only from internal batches.
+  if (id < 0 || (!internal && argLen(0) > 2 && load<u16>(name) == 0x5f5f)) {
     replyUnknown();
     return;
   }
+  const command = ALL[id];
   if (foundArity > 0 ? argc != foundArity : argc < -foundArity) {
-    replyArityError(NAMES[id]);
+    replyArityError(command.name);
     return;
   }
-  switch (id) {
-    case 0: cmdGet(); break;
-    case 1: cmdSet(); break;
-    case 2: cmdSetnx(); break;
-    case 3: cmdSetex(); break;
-    case 4: cmdPsetex(); break;
-    case 5: cmdGetset(); break;
-    case 6: cmdGetdel(); break;
-    case 7: cmdGetex(); break;
-    case 8: cmdMget(); break;
-    case 9: cmdMset(); break;
-    case 10: cmdMsetnx(); break;
-    case 11: cmdAppend(); break;
-    case 12: cmdStrlen(); break;
-    case 13: cmdIncr(); break;
-    case 14: cmdDecr(); break;
-    case 15: cmdIncrby(); break;
-    case 16: cmdDecrby(); break;
-    case 17: cmdIncrbyfloat(); break;
-    case 18: cmdGetrange(); break;
-    case 19: cmdSetrange(); break;
-    case 20: cmdDel(); break;
-    case 21: cmdUnlink(); break;
-    case 22: cmdExists(); break;
-    case 23: cmdType(); break;
-    case 24: cmdExpire(); break;
-    case 25: cmdPexpire(); break;
-    case 26: cmdExpireat(); break;
-    case 27: cmdPexpireat(); break;
-    case 28: cmdTtl(); break;
-    case 29: cmdPttl(); break;
-    case 30: cmdExpiretime(); break;
-    case 31: cmdPexpiretime(); break;
-    case 32: cmdPersist(); break;
-    case 33: cmdRename(); break;
-    case 34: cmdRenamenx(); break;
-    case 35: cmdTouch(); break;
-    case 36: cmdKeys(); break;
-    case 37: cmdScan(); break;
-    case 38: cmdRandomkey(); break;
-    case 39: cmdDbsize(); break;
-    case 40: cmdFlushall(); break;
-    case 41: cmdFlushall(); break;
-    case 42: cmdPing(); break;
-    case 43: cmdEcho(); break;
-    case 44: cmdTime(); break;
-    case 45: cmdInfo(); break;
-    case 46: cmdCluster(); break;
-    case 47: cmdHset(); break;
-    case 48: cmdHsetnx(); break;
-    case 49: cmdHget(); break;
-    case 50: cmdHmget(); break;
-    case 51: cmdHmset(); break;
-    case 52: cmdHdel(); break;
-    case 53: cmdHexists(); break;
-    case 54: cmdHlen(); break;
-    case 55: cmdHkeys(); break;
-    case 56: cmdHvals(); break;
-    case 57: cmdHgetall(); break;
-    case 58: cmdHincrby(); break;
-    case 59: cmdHincrbyfloat(); break;
-    case 60: cmdHstrlen(); break;
-    case 61: cmdHrandfield(); break;
-    case 62: cmdHscan(); break;
-    case 63: cmdRestore(); break;
-    case 64: cmdCheckpoint(); break;
-    case 65: cmdSweep(); break;
-    default: unreachable();
-  }
+  command.run();
 }

@@ -1,5 +1,5 @@
 // Counters (Redis t_string.c): INCR, DECR, INCRBY, DECRBY with exact 64-bit overflow checks.
-import { lookup, putString, resizeValue, T_STRING } from "./db";
+import { ENC_COMPACT, lookup, putString, resizeValue, setEncoding, T_STRING } from "./db";
 import { ERR_DECR_OVERFLOW, ERR_NOT_INTEGER, ERR_OOM, ERR_OVERFLOW, ERR_WRONGTYPE } from "./errors";
 import { parseI64, parsedInt } from "./numbers";
 import { EFFECTS, error, integer, raw, REPLY, writeI64 } from "./out";
@@ -37,6 +37,7 @@ function incrBy(incr: i64): void {
       return;
     }
     memory.copy(eVal(e), digitsBuf, n);
+    setEncoding(e, ENC_COMPACT); // a number again, whatever it was
   } else if (!putString(kp, kl, digitsBuf, n, -1)) {
     error(REPLY, ERR_OOM);
     return;

@@ -1,10 +1,11 @@
 // The keyspace: lookups with lazy expiry, installing and deleting entries, and the bookkeeping
 // (volatile and dirty counts, the graveyard of stored keys deleted since the last checkpoint).
 import { alloc, allocData, blockSize, copyBytes, free } from "./alloc";
+import { releaseValue } from "./objects";
 import { hashFor } from "./prefetch";
 import { arrayHeader, bulk, bulkAscii, EFFECTS, writeI64 } from "./out";
 import {
-  eExpire, eFlags, eKey, eKeyLen, eSize, eType, eVal, eValLen, F_DIRTY, F_STORED, F_TTL, hashKey, HDR,
+  eEncoding, eExpire, eFlags, eKey, eKeyLen, eSize, eType, eVal, eValLen, F_DIRTY, F_STORED, F_TTL, hashKey, HDR,
   tFind, tInsert, tMakeRoom, tMask, tRemove, tReset, tSlots,
 } from "./table";
 
@@ -37,6 +38,29 @@ export let foundHash: u32 = 0;
 /** Entry type tags (the payload's type byte too). */
 export const T_STRING: u8 = 0;
 export const T_HASH: u8 = 1;
+export const T_LIST: u8 = 2;
+export const T_SET: u8 = 3;
+export const T_ZSET: u8 = 4;
+/** The highest tag a payload may carry. */
+export const T_LAST: u8 = T_ZSET;
+
+/**
+ * Entry encodings (header byte 10). ENC_COMPACT: the value bytes are the whole value (and are its
+ * checkpoint form). ENC_FULL: the value starts with a u32 pointer to an out-of-line structure that the
+ * entry owns (objects.ts releases it with the entry). ENC_ALT: a second inline form (a raw string, an intset).
+ */
+export const ENC_COMPACT: u8 = 0;
+export const ENC_FULL: u8 = 1;
+export const ENC_ALT: u8 = 2;
+
+export function setEncoding(e: usize, enc: u8): void {
+  store<u8>(e, enc, 10);
+}
+
+/** Whether entry n holds the very structure that entry old owns (a move of the same value, not a new one). */
+function sameStructure(old: usize, n: usize): bool {
+  return eEncoding(n) == ENC_FULL && eType(n) == eType(old) && load<u32>(eVal(n)) == load<u32>(eVal(old));
+}
 
 export function setNow(ms: f64): void {
   now = <i64>ms;
@@ -119,6 +143,7 @@ export function deleteAt(s: usize): void {
   if (f & F_DIRTY) dirtyCount--;
   if (f & F_STORED) markStoredDeletion(e);
   tRemove(KEYSPACE, s);
+  releaseValue(e);
   free(e, eSize(e));
 }
 
@@ -135,7 +160,7 @@ export function newEntry(kp: usize, kl: u32, vl: u32, type: u8, expireAt: i64, d
   store<u32>(e, vl, 4);
   store<u8>(e, type, 8);
   store<u8>(e, ttl ? F_TTL | F_DIRTY : F_DIRTY, 9);
-  store<u16>(e, 0, 10);
+  store<u16>(e, 0, 10); // ENC_COMPACT
   if (ttl) store<i64>(e, expireAt, HDR);
   copyBytes(eKey(e), kp, kl);
   return e;
@@ -154,6 +179,7 @@ export function install(e: usize): bool {
     if (!(oldFlags & F_DIRTY)) dirtyCount++;
     store<u8>(e, f | (oldFlags & F_STORED), 9);
     store<u32>(foundSlot, <u32>e, 4);
+    if (eEncoding(old) == ENC_FULL && !sameStructure(old, e)) releaseValue(old);
     free(old, eSize(old));
   } else {
     if (!tMakeRoom(KEYSPACE)) {
@@ -204,6 +230,7 @@ export function setExpire(e: usize, expireAt: i64): usize {
   const vl = eValLen(e);
   const n = newEntry(eKey(e), kl, vl, load<u8>(e, 8), expireAt, false);
   if (n == 0) return 0; // linear memory refused to grow: the caller answers OOM
+  setEncoding(n, eEncoding(e));
   memory.copy(eKey(n) + kl, eKey(e) + kl, vl);
   install(n);
   return n;
@@ -225,7 +252,9 @@ function freeEntries(t: usize): void {
   const cap = tMask(t) + 1;
   for (let i: u32 = 0; i < cap; i++) {
     const e = <usize>load<u32>(slots + ((<usize>i) << 3), 4);
-    if (e != 0) free(e, eSize(e));
+    if (e == 0) continue;
+    releaseValue(e);
+    free(e, eSize(e));
   }
 }
 
@@ -265,6 +294,7 @@ export function resizeValue(e: usize, newLen: u32, keep: u32): usize {
   const kl = eKeyLen(e);
   const n = newEntry(eKey(e), kl, newLen, eType(e), eExpire(e), true);
   if (n == 0) return 0;
+  setEncoding(n, eEncoding(e));
   memory.copy(eKey(n) + kl, eVal(e), min(keep, newLen));
   if (!install(n)) return 0;
   return n;

@@ -1,20 +1,17 @@
 // Keyspace commands (Redis db.c): DEL, EXISTS, TYPE, RENAME, TOUCH, KEYS, SCAN, RANDOMKEY, DBSIZE, FLUSH*.
 import { alloc, free } from "./alloc";
 import {
-  deleteAt, effect, effectArg, expiryActive, flushAll, foundSlot, install, KEYSPACE, lookup, newEntry, now, T_HASH, T_STRING,
+  deleteAt, effect, effectArg, ENC_COMPACT, expiryActive, flushAll, foundSlot, install, KEYSPACE, lookup, newEntry, now,
+  setEncoding,
 } from "./db";
+import { typeName } from "./objects";
 import { ERR_INVALID_CURSOR, ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ERR_OOM, ERR_SYNTAX } from "./errors";
 import { globMatch } from "./glob";
 import { argIs, parseCursor, parseI64, parsedInt } from "./numbers";
 import { arrayHeader, bulk, closeArray, deferArray, error, integer, nil, ok, REPLY, status, writeI64 } from "./out";
 import { argc, argLen, argPtr } from "./request";
-import { eExpire, eFlags, eKey, eKeyLen, eSize, eType, eVal, eValLen, F_TTL, HDR, tCount, tFind, hashKey, tMakeRoom, tMask, tSlots } from "./table";
+import { eEncoding, eExpire, eFlags, eKey, eKeyLen, eSize, eType, eVal, eValLen, F_TTL, HDR, tCount, tFind, hashKey, tMakeRoom, tMask, tSlots } from "./table";
 
-export function typeName(e: usize): string {
-  if (e == 0) return "none";
-  const t = eType(e);
-  return t == T_STRING ? "string" : t == T_HASH ? "hash" : "none";
-}
 
 function isExpired(e: usize): bool {
   return (eFlags(e) & F_TTL) != 0 && load<i64>(e, HDR) < now && expiryActive;
@@ -86,12 +83,15 @@ function renameGeneric(nx: bool): void {
     return;
   }
   memory.copy(eKey(n) + dl, eVal(src), vl);
+  setEncoding(n, eEncoding(src));
   // Make room for the destination before the source goes, so a refusal changes nothing.
   if (d == 0 && !tMakeRoom(KEYSPACE)) {
     free(n, eSize(n));
     error(REPLY, ERR_OOM);
     return;
   }
+  // The new entry now owns any out-of-line structure: the source goes without releasing it.
+  setEncoding(src, ENC_COMPACT);
   deleteAt(tFind(KEYSPACE, sp, sl, hashKey(sp, sl)));
   lookup(dp, dl);
   install(n);

@@ -1,5 +1,5 @@
 // Byte-range string commands (Redis t_string.c): STRLEN, APPEND, GETRANGE, SETRANGE.
-import { effect, effectArg, install, lookup, markDirty, newEntry, putString, resizeValue, T_STRING } from "./db";
+import { effect, effectArg, ENC_ALT, install, lookup, markDirty, newEntry, putString, resizeValue, setEncoding, T_STRING } from "./db";
 import { ERR_NOT_INTEGER, ERR_OFFSET, ERR_OOM, ERR_TOO_BIG, ERR_WRONGTYPE } from "./errors";
 import { parseI64, parsedInt } from "./numbers";
 import { bulk, error, integer, REPLY } from "./out";
@@ -45,6 +45,7 @@ export function cmdAppend(): void {
       return;
     }
     memory.copy(eVal(e) + old, ap, al);
+    setEncoding(e, ENC_ALT); // Redis appends to a raw sds
   }
   integer(REPLY, total);
   effect(3, "APPEND");
@@ -119,6 +120,7 @@ export function cmdSetrange(): void {
     }
     memory.fill(eVal(n), 0, <usize>offset);
     memory.copy(eVal(n) + <usize>offset, vp, vl);
+    setEncoding(n, ENC_ALT);
     if (!install(n)) {
       error(REPLY, ERR_OOM);
       return;
@@ -145,6 +147,7 @@ export function cmdSetrange(): void {
     }
     if (offset > old) memory.fill(eVal(e) + <usize>old, 0, <usize>(offset - old));
     memory.copy(eVal(e) + <usize>offset, vp, vl);
+    setEncoding(e, ENC_ALT);
     markDirty(e);
   }
   integer(REPLY, len);

@@ -72,7 +72,10 @@ export function hashKey(p: usize, len: u32): u32 {
   return true;
 }
 
-/** Entry layout shared by every table: [u32 klen][u32 vlen][u8 type][u8 flags][u16 spare][i64 expireAt ms if flags&1][key][value]. */
+/**
+ * Entry layout shared by every table:
+ * [u32 klen][u32 vlen][u8 type][u8 flags][u8 encoding][u8 spare][i64 expireAt ms if flags&1][key][value].
+ */
 export const HDR: usize = 12;
 export const F_TTL: u8 = 1;
 export const F_DIRTY: u8 = 2;
@@ -94,6 +97,10 @@ export const F_STORED: u8 = 4;
 // @ts-ignore: decorator
 @inline export function eFlags(e: usize): u8 {
   return load<u8>(e, 9);
+}
+// @ts-ignore: decorator
+@inline export function eEncoding(e: usize): u8 {
+  return load<u8>(e, 10);
 }
 // @ts-ignore: decorator
 @inline export function eKey(e: usize): usize {

@@ -35,6 +35,23 @@ export function keyspaceSuite(t: Client): void {
       expect(await t.error(["EXPIRE", "k", 1, "NX", "XX"])).toBe("ERR NX and XX, GT or LT options at the same time are not compatible");
     });
 
+    it("OBJECT ENCODING names strings' and hashes' encodings as Redis 7.0 does", async () => {
+      await t.result(["SET", "n", "12345"]);
+      await t.result(["SET", "short", "hello"]);
+      await t.result(["SET", "long", "x".repeat(45)]);
+      await t.result(["SET", "grown", "ab"]);
+      await t.result(["APPEND", "grown", "c"]);
+      await t.result(["HSET", "h", "f", "v"]);
+      expect(await t.result(["OBJECT", "ENCODING", "n"])).toBe("int");
+      expect(await t.result(["OBJECT", "ENCODING", "short"])).toBe("embstr");
+      expect(await t.result(["OBJECT", "encoding", "long"])).toBe("raw");
+      expect(await t.result(["OBJECT", "ENCODING", "grown"])).toBe("raw");
+      expect(await t.result(["OBJECT", "ENCODING", "h"])).toBe("listpack");
+      expect(await t.result(["OBJECT", "ENCODING", "missing"])).toBe(null);
+      expect(await t.error(["OBJECT", "NOPE", "n"])).toBe("ERR unknown subcommand 'NOPE'. Try OBJECT HELP.");
+      expect(await t.error(["OBJECT", "ENCODING"])).toBe("ERR wrong number of arguments for 'object|encoding' command");
+    });
+
     it("RENAME and RENAMENX on one shard, CROSSSLOT across shards", async () => {
       await t.result(["SET", "{u}a", "1"]);
       expect(await t.result(["RENAME", "{u}a", "{u}b"])).toBe("OK");

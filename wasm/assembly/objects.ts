@@ -1,0 +1,93 @@
+// What each value type provides to the keyspace: its TYPE and OBJECT ENCODING names, the release of the
+// out-of-line structure a full encoding owns, and its compact form (the checkpoint and DUMP bytes).
+// Adding a type means one case in each switch below.
+import { ENC_ALT, ENC_FULL, lookup, T_HASH, T_STRING } from "./db";
+import { ERR_SYNTAX } from "./errors";
+import { validHashValue } from "./hash";
+import { argIs, parseI64 } from "./numbers";
+import { bulkAscii, error, nil, REPLY } from "./out";
+import { argc, argLen, argPtr } from "./request";
+import { eEncoding, eType, eVal, eValLen } from "./table";
+
+/** TYPE's answer for entry e (0 = no key). */
+export function typeName(e: usize): string {
+  if (e == 0) return "none";
+  switch (eType(e)) {
+    case T_STRING: return "string";
+    case T_HASH: return "hash";
+    default: return "none";
+  }
+}
+
+/** OBJECT ENCODING's answer, in Redis 7.0's words. */
+export function encodingName(e: usize): string {
+  const full = eEncoding(e) == ENC_FULL;
+  switch (eType(e)) {
+    case T_STRING: {
+      if (eEncoding(e) == ENC_ALT) return "raw";
+      // Redis keeps a canonical integer of up to 20 bytes as a number and strings up to 44 bytes embedded.
+      if (parseI64(eVal(e), eValLen(e))) return "int";
+      return eValLen(e) <= 44 ? "embstr" : "raw";
+    }
+    case T_HASH: return full ? "hashtable" : "listpack";
+    default: return "unknown";
+  }
+}
+
+/** Frees the out-of-line structure of an ENC_FULL entry (never the entry's own block). */
+export function releaseValue(e: usize): void {
+  if (eEncoding(e) != ENC_FULL) return;
+  switch (eType(e)) {
+    default: unreachable();
+  }
+}
+
+/** The length of entry e's value in compact form: what a payload carries. */
+export function compactLen(e: usize): u32 {
+  if (eEncoding(e) != ENC_FULL) return eValLen(e);
+  switch (eType(e)) {
+    default: unreachable();
+  }
+  return 0;
+}
+
+/** Writes entry e's value in compact form (compactLen bytes) at d. */
+export function writeCompact(e: usize, d: usize): void {
+  if (eEncoding(e) != ENC_FULL) {
+    memory.copy(d, eVal(e), eValLen(e));
+    return;
+  }
+  switch (eType(e)) {
+    default: unreachable();
+  }
+}
+
+/** Whether bytes (p, len) are a well-formed compact value of type t (checked before anything is loaded). */
+export function validCompact(t: u8, p: usize, len: u32): bool {
+  switch (t) {
+    case T_STRING: return true;
+    case T_HASH: return validHashValue(p, len);
+    default: return false;
+  }
+}
+
+/**
+ * Called once a compact value was installed (RESTORE, a checkpoint row, COPY): converts it to the type's
+ * full encoding when it is past the type's thresholds. Returns the entry (maybe moved), 0 on OOM.
+ */
+export function afterLoad(e: usize): usize {
+  switch (eType(e)) {
+    default: return e;
+  }
+}
+
+/** `OBJECT ENCODING key` (the gateway answers unknown subcommands and arity): the encoding's name, nil for no key. */
+export function cmdObject(): void {
+  if (!argIs(argPtr(1), argLen(1), "encoding") || argc != 3) {
+    error(REPLY, ERR_SYNTAX);
+    return;
+  }
+  const e = lookup(argPtr(2), argLen(2));
+  if (e == 0) nil(REPLY);
+  else bulkAscii(REPLY, encodingName(e));
+}
