@@ -66,6 +66,7 @@ export function repliesMatch(expected: Reply, actual: Reply, rule: CompareRule |
     if (e < 0 || a < 0) return e === a;
     return Math.abs(e - a) <= rule.tolerance;
   }
+  if (rule?.kind === "presence" && expected instanceof Uint8Array && actual instanceof Uint8Array) return true;
   return sameBytes(expected, actual);
 }
 

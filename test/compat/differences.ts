@@ -26,6 +26,8 @@ export type CompareRule =
    * items, each a field (with its value, for WITHVALUES) the oracle's hash holds, distinct for a positive count.
    */
   | { kind: "random-fields" }
+  /** Two bulk strings match whatever their bytes (errors and nil compare exactly): only presence is compared. */
+  | { kind: "presence" }
   /** Replies are compared exactly as usual: the difference is one a single client cannot see, or one only Redis Cluster shows. */
   | { kind: "exact" }
   /** When the command's keys live on more than one shard, edgeslot answers `error` and the oracle is not asked. */
@@ -49,11 +51,25 @@ export const CROSSSLOT_ERROR = "CROSSSLOT Keys in request don't hash to the same
 
 export const DIFFERENCES: readonly Difference[] = [
   {
+    id: "dump-payload-format",
+    commands: ["DUMP", "RESTORE"],
+    levels: ["core", "gateway"],
+    kind: "deliberate",
+    summary:
+      "DUMP payloads are edgeslot's own format (the checkpoint row: type, value in its compact form, version, CRC64); " +
+      "RESTORE refuses a Redis RDB payload with `ERR DUMP payload version or checksum are wrong`.",
+    reason:
+      "One serialization serves checkpoints, DUMP/RESTORE and slot migration, and it is the core's compact form, " +
+      "so it loads without a parser for Redis's RDB encodings. Payloads move between edgeslot shards and deployments " +
+      "of the same payload version; the differential streams compare DUMP by presence only.",
+    rule: { kind: "presence" },
+  },
+  {
     id: "cross-shard-atomic-multikey",
-    commands: ["MSETNX", "RENAME", "RENAMENX"],
+    commands: ["MSETNX", "RENAME", "RENAMENX", "COPY"],
     levels: ["gateway"],
     kind: "deliberate",
-    summary: "MSETNX, RENAME and RENAMENX whose keys live on different shards answer CROSSSLOT.",
+    summary: "MSETNX, RENAME, RENAMENX and COPY whose keys live on different shards answer CROSSSLOT.",
     reason:
       "Each must be atomic across all its keys; until the cross-shard two-phase protocol lands, edgeslot " +
       "refuses rather than half-apply. Keys on the same shard (e.g. sharing a {hash tag}) work as in Redis. As in " +
@@ -88,7 +104,7 @@ export const DIFFERENCES: readonly Difference[] = [
   },
   {
     id: "crossslot-per-shard",
-    commands: ["MSETNX", "RENAME", "RENAMENX", "MULTI", "EXEC"],
+    commands: ["MSETNX", "RENAME", "RENAMENX", "COPY", "MULTI", "EXEC"],
     levels: ["gateway"],
     kind: "deliberate",
     summary: "Keys in different slots are accepted together while they live on one shard; CROSSSLOT means \"spans shards\".",

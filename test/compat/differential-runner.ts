@@ -1,4 +1,6 @@
 // Runs one command stream against redis-server (the oracle) and edgeslot, and collects every unexplained difference.
+import { resolveCommand } from "../../worker/routing/command";
+import { keyIndices } from "../../worker/routing/keys";
 import { ReplyError, type Reply } from "../../worker/wire/resp";
 import { asJsonView, renderCommand, renderReply, repliesMatch } from "./compare";
 import { ruleFor, type Level } from "./differences";
@@ -142,14 +144,16 @@ function planCommand(run: StreamRun, command: StreamCommand): { oracleCommand: S
   return { oracleCommand: command };
 }
 
-/** The keys of MSETNX / RENAME / RENAMENX that pass the command table's arity check (others get the arity error). */
+/**
+ * The keys of a command whose rule refuses it across shards, read from the command table's key spec as the
+ * gateway reads them; null when the table refuses the command first (unknown, arity). As in Redis Cluster,
+ * the slot check sees MSETNX's keys (every other argument) before the command counts its pairs.
+ */
 function atomicKeys(command: StreamCommand): string[] | null {
-  const name = command[0]!.toUpperCase();
-  if ((name === "RENAME" || name === "RENAMENX") && command.length === 3) return [command[1]!, command[2]!];
-  // As in Redis Cluster, the slot check sees MSETNX's keys (every other argument) before the command
-  // itself counts its pairs, so an odd pair count across shards is CROSSSLOT too.
-  if (name === "MSETNX" && command.length >= 3) return command.filter((_, i) => i % 2 === 1);
-  return null;
+  const bytes = command.map((arg) => Buffer.from(arg, "latin1"));
+  const spec = resolveCommand(bytes);
+  if (spec instanceof ReplyError) return null;
+  return keyIndices(spec.keys, bytes).map((i) => command[i]!);
 }
 
 /** Iterates a SCAN to completion; returns its error, or its distinct keys sorted, as one printable string. */

@@ -2,7 +2,7 @@
 // HTTP (`POST /`, `/pipeline`, `/multi-exec`) and over the service binding's RPC entrypoints.
 import { beforeEach } from "vitest";
 import type { EdgeslotBinding } from "../../worker/rpc";
-import { type Arg, call, type CallOptions, multiExec, pipeline, READONLY_TOKEN } from "../worker/gateway";
+import { type Arg, call, type CallOptions, multiExec, pipeline, READONLY_TOKEN, request } from "../worker/gateway";
 
 /** One command's outcome: the Upstash `{result}` / `{error}` shape both transports answer. */
 export type Entry = { result?: any; error?: string };
@@ -13,7 +13,15 @@ export interface Transport {
   /** One entry per command, or one `{error}` for a request refused as a whole. */
   pipeline(commands: Arg[][]): Promise<Entry[] | Entry>;
   multiExec(commands: Arg[][]): Promise<Entry[] | Entry>;
+  /** One command with byte arguments, bulk replies as bytes (binary-safe both ways). */
+  execBytes(command: (Arg | Uint8Array)[]): Promise<Entry>;
 }
+
+const bytesOf = (arg: Arg | Uint8Array) => (arg instanceof Uint8Array ? arg : new TextEncoder().encode(String(arg)));
+const percentEncoded = (bytes: Uint8Array) => Array.from(bytes, (b) => `%${b.toString(16).padStart(2, "0")}`).join("");
+const base64Bytes = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+const bytesIn = (value: unknown): unknown =>
+  typeof value === "string" ? base64Bytes(value) : Array.isArray(value) ? value.map(bytesIn) : value;
 
 export function httpTransport(options: CallOptions = {}): Transport {
   return {
@@ -21,6 +29,12 @@ export function httpTransport(options: CallOptions = {}): Transport {
     exec: async (command) => (await call(command, options)).json,
     pipeline: async (commands) => (await pipeline(commands, options)).json,
     multiExec: async (commands) => (await multiExec(commands, options)).json,
+    // Path style: every argument percent-encoded as bytes; replies base64 (Upstash-Encoding).
+    async execBytes(command) {
+      const path = `/${command.map((arg) => percentEncoded(bytesOf(arg))).join("/")}`;
+      const entry: Entry = (await request(path, undefined, { ...options, base64: true })).json;
+      return "result" in entry ? { result: bytesIn(entry.result) } : entry;
+    },
   };
 }
 
@@ -34,6 +48,7 @@ export function bindingTransport(name: string, binding: EdgeslotBinding): Transp
     exec: (command) => binding.exec(command),
     pipeline: (commands) => binding.pipeline(commands),
     multiExec: (commands) => binding.multiExec(commands),
+    execBytes: (command) => binding.exec(command, { binary: true }),
   };
 }
 
@@ -58,6 +73,7 @@ export function client(transport: Transport): Client {
     exec: (command) => transport.exec(command),
     pipeline: (commands) => transport.pipeline(commands),
     multiExec: (commands) => transport.multiExec(commands),
+    execBytes: (command) => transport.execBytes(command),
     result,
     async error(command) {
       const entry = await transport.exec(command);

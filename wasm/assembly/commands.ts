@@ -1,5 +1,6 @@
 // The core's command table: names, Redis arities, and dispatch (lookup by the packed lowercase name).
-import { cmdCheckpoint, cmdRestore } from "./checkpoint";
+import { cmdCheckpoint, cmdRestoreRow } from "./checkpoint";
+import { cmdCopy, cmdDump, cmdRestore } from "./dump";
 import { Command } from "./command";
 import { cmdObject } from "./objects";
 import {
@@ -42,6 +43,7 @@ const KEYSPACE_COMMANDS: Command[] = [
   new Command("touch", -2, cmdTouch), new Command("keys", 2, cmdKeys), new Command("scan", -2, cmdScan),
   new Command("randomkey", 1, cmdRandomkey), new Command("dbsize", 1, cmdDbsize), new Command("flushdb", -1, cmdFlushall),
   new Command("flushall", -1, cmdFlushall), new Command("object", -2, cmdObject),
+  new Command("dump", 2, cmdDump), new Command("restore", -4, cmdRestore), new Command("copy", -3, cmdCopy),
 ];
 const SERVER: Command[] = [
   new Command("ping", -1, cmdPing), new Command("echo", 2, cmdEcho), new Command("time", 1, cmdTime),
@@ -59,7 +61,7 @@ const HASHES: Command[] = [
 ];
 /** Reachable only with FLAG_INTERNAL: their names start with "__". */
 const INTERNAL: Command[] = [
-  new Command("__restore", 3, cmdRestore), new Command("__checkpoint", 2, cmdCheckpoint), new Command("__sweep", 2, cmdSweep),
+  new Command("__restore", 3, cmdRestoreRow), new Command("__checkpoint", 2, cmdCheckpoint), new Command("__sweep", 2, cmdSweep),
 ];
 const FAMILIES: Command[][] = [STRINGS, KEYSPACE_COMMANDS, SERVER, HASHES, INTERNAL];
 

@@ -47,11 +47,14 @@ export const T_LAST: u8 = T_ZSET;
 /**
  * Entry encodings (header byte 10). ENC_COMPACT: the value bytes are the whole value (and are its
  * checkpoint form). ENC_FULL: the value starts with a u32 pointer to an out-of-line structure that the
- * entry owns (objects.ts releases it with the entry). ENC_ALT: a second inline form (a raw string, an intset).
+ * entry owns (objects.ts releases it with the entry). ENC_ALT: a second inline form (a raw string, an intset); the
+ * payload keeps it for every type but strings, which Redis re-encodes when it loads them.
  */
 export const ENC_COMPACT: u8 = 0;
 export const ENC_FULL: u8 = 1;
 export const ENC_ALT: u8 = 2;
+/** Strings only: text that Redis never turned into an integer object (INCRBYFLOAT's result): embstr or raw. */
+export const ENC_TEXT: u8 = 3;
 
 export function setEncoding(e: usize, enc: u8): void {
   store<u8>(e, enc, 10);

@@ -1,5 +1,5 @@
 // INCRBYFLOAT: long-double arithmetic and formatting as Redis does it, logged as `SET key value KEEPTTL`.
-import { effect, effectArg, install, lookup, newEntry, T_STRING } from "./db";
+import { effect, effectArg, ENC_TEXT, install, lookup, newEntry, setEncoding, T_STRING } from "./db";
 import { ERR_NAN, ERR_NOT_FLOAT, ERR_OOM, ERR_WRONGTYPE } from "./errors";
 import { addLongDouble, formatLongDouble, ldE, ldInf, ldM, ldNeg, parseLongDouble } from "./longdouble";
 import { bulk, error, REPLY } from "./out";
@@ -52,6 +52,7 @@ export function cmdIncrbyfloat(): void {
     return;
   }
   memory.copy(eKey(ne) + kl, text, n);
+  setEncoding(ne, ENC_TEXT); // Redis builds the result as a string object, never as an integer
   if (!install(ne)) {
     error(REPLY, ERR_OOM);
     return;

@@ -1,11 +1,10 @@
 // What each value type provides to the keyspace: its TYPE and OBJECT ENCODING names, the release of the
 // out-of-line structure a full encoding owns, and its compact form (the checkpoint and DUMP bytes).
 // Adding a type means one case in each switch below.
-import { ENC_ALT, ENC_FULL, lookup, T_HASH, T_STRING } from "./db";
-import { ERR_SYNTAX } from "./errors";
+import { ENC_ALT, ENC_COMPACT, ENC_FULL, ENC_TEXT, lookup, T_HASH, T_STRING } from "./db";
 import { validHashValue } from "./hash";
 import { argIs, parseI64 } from "./numbers";
-import { bulkAscii, error, nil, REPLY } from "./out";
+import { bulkAscii, nil, replyArityError, replyUnknownSubcommand, REPLY } from "./out";
 import { argc, argLen, argPtr } from "./request";
 import { eEncoding, eType, eVal, eValLen } from "./table";
 
@@ -26,7 +25,7 @@ export function encodingName(e: usize): string {
     case T_STRING: {
       if (eEncoding(e) == ENC_ALT) return "raw";
       // Redis keeps a canonical integer of up to 20 bytes as a number and strings up to 44 bytes embedded.
-      if (parseI64(eVal(e), eValLen(e))) return "int";
+      if (eEncoding(e) != ENC_TEXT && parseI64(eVal(e), eValLen(e))) return "int";
       return eValLen(e) <= 44 ? "embstr" : "raw";
     }
     case T_HASH: return full ? "hashtable" : "listpack";
@@ -51,7 +50,7 @@ export function compactLen(e: usize): u32 {
   return 0;
 }
 
-/** Writes entry e's value in compact form (compactLen bytes) at d. */
+/** Writes entry e's value in compact form (compactLen bytes) at d; an ENC_ALT value is written as it is. */
 export function writeCompact(e: usize, d: usize): void {
   if (eEncoding(e) != ENC_FULL) {
     memory.copy(d, eVal(e), eValLen(e));
@@ -62,11 +61,14 @@ export function writeCompact(e: usize, d: usize): void {
   }
 }
 
-/** Whether bytes (p, len) are a well-formed compact value of type t (checked before anything is loaded). */
-export function validCompact(t: u8, p: usize, len: u32): bool {
+/**
+ * Whether bytes (p, len) are a well-formed inline value of type t in encoding enc (ENC_COMPACT, or
+ * ENC_ALT when the payload says so), checked before anything is loaded.
+ */
+export function validCompact(t: u8, enc: u8, p: usize, len: u32): bool {
   switch (t) {
-    case T_STRING: return true;
-    case T_HASH: return validHashValue(p, len);
+    case T_STRING: return enc == ENC_COMPACT;
+    case T_HASH: return enc == ENC_COMPACT && validHashValue(p, len);
     default: return false;
   }
 }
@@ -83,8 +85,12 @@ export function afterLoad(e: usize): usize {
 
 /** `OBJECT ENCODING key` (the gateway answers unknown subcommands and arity): the encoding's name, nil for no key. */
 export function cmdObject(): void {
-  if (!argIs(argPtr(1), argLen(1), "encoding") || argc != 3) {
-    error(REPLY, ERR_SYNTAX);
+  if (!argIs(argPtr(1), argLen(1), "encoding")) {
+    replyUnknownSubcommand(argPtr(1), argLen(1), "OBJECT");
+    return;
+  }
+  if (argc != 3) {
+    replyArityError("object|encoding");
     return;
   }
   const e = lookup(argPtr(2), argLen(2));

@@ -1,6 +1,6 @@
 // Growable output buffers (replies, effects) and RESP writers that fill them with plain stores.
 import { alloc, copyBytes, free } from "./alloc";
-import { ERR_ARITY_PREFIX, ERR_ARITY_SUFFIX, ERR_EXPIRE_TIME_PREFIX } from "./errors";
+import { ERR_ARITY_PREFIX, ERR_ARITY_SUFFIX, ERR_EXPIRE_TIME_PREFIX, ERR_UNKNOWN_SUB_PREFIX } from "./errors";
 
 // A buffer descriptor is three u32 at a fixed address: data pointer, length, capacity.
 export const REPLY: usize = memory.data(12);
@@ -225,5 +225,18 @@ export function replyArityError(cmd: string): void {
   ascii(REPLY, ERR_ARITY_PREFIX);
   ascii(REPLY, cmd);
   ascii(REPLY, ERR_ARITY_SUFFIX);
+  crlf(REPLY);
+}
+
+/** Redis's unknown-subcommand error: the subcommand (printf %s, capped at 128 bytes) and the container's HELP. */
+export function replyUnknownSubcommand(sp: usize, sl: u32, container: string): void {
+  const d = reserve(REPLY, 1);
+  store<u8>(d, 0x2d);
+  advance(REPLY, 1);
+  ascii(REPLY, ERR_UNKNOWN_SUB_PREFIX);
+  sanitized(REPLY, sp, cStringLen(sp, sl, 128));
+  ascii(REPLY, "'. Try ");
+  ascii(REPLY, container);
+  ascii(REPLY, " HELP.");
   crlf(REPLY);
 }

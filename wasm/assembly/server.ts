@@ -1,11 +1,11 @@
 // Connection and server commands executed per shard: PING, ECHO, TIME, INFO, CLUSTER COUNT/GETKEYSINSLOT.
 import { usedBytes, maxMemory } from "./alloc";
 import { KEYSPACE, now, volatileCount } from "./db";
-import { ERR_INVALID_SLOT, ERR_INVALID_SLOT_OR_COUNT, ERR_NOT_INTEGER, ERR_UNKNOWN_SUB_PREFIX } from "./errors";
+import { ERR_INVALID_SLOT, ERR_INVALID_SLOT_OR_COUNT, ERR_NOT_INTEGER } from "./errors";
 import { keySlotAt } from "./crc16";
 import { argIs, parseI64, parsedInt } from "./numbers";
 import {
-  advance, arrayHeader, ascii, bulk, closeArray, crlf, cStringLen, deferArray, error, integer, REPLY, replyArityError, reserve,
+  advance, arrayHeader, ascii, bulk, closeArray, crlf, cStringLen, deferArray, error, integer, REPLY, replyArityError, replyUnknownSubcommand, reserve,
   sanitized, status, writeI64,
 } from "./out";
 import { argc, argLen, argPtr } from "./request";
@@ -115,15 +115,7 @@ export function cmdCluster(): void {
     }
     const mark = deferArray(REPLY);
     closeArray(REPLY, mark, keysInSlot(<i32>slot, count, true));
-  } else {
-    const d = reserve(REPLY, 1);
-    store<u8>(d, 0x2d);
-    advance(REPLY, 1);
-    ascii(REPLY, ERR_UNKNOWN_SUB_PREFIX);
-    sanitized(REPLY, sp, cStringLen(sp, sl, 128));
-    ascii(REPLY, "'. Try CLUSTER HELP.");
-    crlf(REPLY);
-  }
+  } else replyUnknownSubcommand(sp, sl, "CLUSTER");
 }
 
 /** Counts (and with emit, replies with up to max of) the keys hashing to slot; O(keys) for now. */

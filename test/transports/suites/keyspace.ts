@@ -52,6 +52,80 @@ export function keyspaceSuite(t: Client): void {
       expect(await t.error(["OBJECT", "ENCODING"])).toBe("ERR wrong number of arguments for 'object|encoding' command");
     });
 
+    it("DUMP and RESTORE move a value between shards with its TTL given to RESTORE", async () => {
+      const [a, b] = await t.keysOnShards("dump");
+      await t.result(["HSET", a!, "f", "v", "g", "\u0000\u00ff"]);
+      await t.result(["EXPIRE", a!, 1000]);
+      const dumped = await t.execBytes(["DUMP", a!]);
+      const payload = dumped.result as Uint8Array;
+      expect(payload).toBeInstanceOf(Uint8Array);
+      expect(await t.result(["DUMP", "missing"])).toBe(null);
+      expect((await t.execBytes(["RESTORE", b!, 0, payload])).error).toBeUndefined();
+      expect(await t.result(["HGETALL", b!])).toEqual(["f", "v", "g", "\u0000\u00ff"]);
+      expect(await t.result(["TTL", b!])).toBe(-1); // the payload carries no TTL
+      expect((await t.execBytes(["RESTORE", b!, 0, payload])).error).toBe("BUSYKEY Target key name already exists.");
+      expect((await t.execBytes(["RESTORE", b!, 5000, payload, "REPLACE"])).error).toBeUndefined();
+      expect(await t.result(["PTTL", b!])).toBeGreaterThan(4000);
+      const at = Date.now() + 60_000;
+      expect((await t.execBytes(["RESTORE", b!, at, payload, "REPLACE", "ABSTTL"])).error).toBeUndefined();
+      expect(Math.abs((await t.result(["PEXPIRETIME", b!])) - at)).toBeLessThan(1000);
+      // An expiry already past: OK, and REPLACE only deletes.
+      expect((await t.execBytes(["RESTORE", b!, 1, payload, "REPLACE", "ABSTTL"])).error).toBeUndefined();
+      expect(await t.result(["EXISTS", b!])).toBe(0);
+      await t.result(["SET", "s", "plain"]);
+      const stringPayload = (await t.execBytes(["DUMP", "s"])).result as Uint8Array;
+      expect((await t.execBytes(["RESTORE", "s2", 0, stringPayload])).error).toBeUndefined();
+      expect(await t.result(["GET", "s2"])).toBe("plain");
+    });
+
+    it("RESTORE refuses a corrupt or foreign payload and leaves the key alone", async () => {
+      await t.result(["SET", "src", "value"]);
+      const payload = (await t.execBytes(["DUMP", "src"])).result as Uint8Array;
+      await t.result(["SET", "dst", "kept"]);
+      for (let i = 0; i < payload.length; i++) {
+        const corrupt = payload.slice();
+        corrupt[i] = corrupt[i]! ^ 0x20;
+        const reply = await t.execBytes(["RESTORE", "dst", 0, corrupt, "REPLACE"]);
+        expect(reply.error, `byte ${i} flipped`).toBe("ERR DUMP payload version or checksum are wrong");
+      }
+      expect((await t.execBytes(["RESTORE", "dst", 0, payload.subarray(0, payload.length - 1), "REPLACE"])).error).toBe(
+        "ERR DUMP payload version or checksum are wrong",
+      );
+      expect(await t.error(["RESTORE", "dst", 0, "not a payload", "REPLACE"])).toBe("ERR DUMP payload version or checksum are wrong");
+      expect(await t.result(["GET", "dst"])).toBe("kept");
+      expect(await t.error(["RESTORE", "new", -1, "x"])).toBe("ERR Invalid TTL value, must be >= 0");
+      expect(await t.error(["RESTORE", "new", "soon", "x"])).toBe("ERR value is not an integer or out of range");
+      expect(await t.error(["RESTORE", "new", 0, "x", "NOPE"])).toBe("ERR syntax error");
+      expect(await t.error(["RESTORE", "new", 0, "x", "FREQ", 300])).toBe("ERR Invalid FREQ value, must be >= 0 and <= 255");
+      expect(await t.error(["RESTORE", "new", 0, "x", "IDLETIME", -1])).toBe("ERR Invalid IDLETIME value, must be >= 0");
+      expect(await t.error(["RESTORE", "new", 0, "x", "IDLETIME", 1, "FREQ", 1])).toBe("ERR syntax error");
+      expect(await t.result(["EXISTS", "new"])).toBe(0);
+    });
+
+    it("COPY on one shard keeps the TTL and the encoding, with REPLACE and DB 0; CROSSSLOT across shards", async () => {
+      await t.result(["SET", "{c}a", "x".repeat(10)]);
+      await t.result(["APPEND", "{c}a", "y"]);
+      await t.result(["PEXPIRE", "{c}a", 100_000]);
+      expect(await t.result(["COPY", "{c}a", "{c}b"])).toBe(1);
+      expect(await t.result(["GET", "{c}b"])).toBe("xxxxxxxxxxy");
+      expect(await t.result(["PTTL", "{c}b"])).toBeGreaterThan(90_000);
+      expect(await t.result(["OBJECT", "ENCODING", "{c}b"])).toBe("raw");
+      await t.result(["HSET", "{c}h", "f", "v"]);
+      expect(await t.result(["COPY", "{c}h", "{c}b"])).toBe(0);
+      expect(await t.result(["COPY", "{c}h", "{c}b", "REPLACE", "DB", 0])).toBe(1);
+      expect(await t.result(["HGETALL", "{c}b"])).toEqual(["f", "v"]);
+      expect(await t.result(["TTL", "{c}b"])).toBe(-1);
+      await t.result(["HSET", "{c}b", "g", "w"]);
+      expect(await t.result(["HLEN", "{c}h"])).toBe(1); // a copy, not a shared value
+      expect(await t.result(["COPY", "{c}missing", "{c}b"])).toBe(0);
+      expect(await t.error(["COPY", "{c}a", "{c}a"])).toBe("ERR source and destination objects are the same");
+      expect(await t.error(["COPY", "{c}a", "{c}b", "DB", 1])).toBe("ERR Copying to another database is not allowed in cluster mode");
+      expect(await t.error(["COPY", "{c}a", "{c}b", "DB", 16])).toBe("ERR DB index is out of range");
+      expect(await t.error(["COPY", "{c}a", "{c}b", "DB", "x"])).toBe("ERR value is not an integer or out of range");
+      expect(await t.error(["COPY", "{c}a", "{c}b", "NOPE"])).toBe("ERR syntax error");
+      expect(await t.error(["COPY", "a", "b"])).toBe(CROSSSLOT);
+    });
+
     it("RENAME and RENAMENX on one shard, CROSSSLOT across shards", async () => {
       await t.result(["SET", "{u}a", "1"]);
       expect(await t.result(["RENAME", "{u}a", "{u}b"])).toBe("OK");
