@@ -60,6 +60,16 @@ export function repliesMatch(expected: Reply, actual: Reply, rule: CompareRule |
     const b = sort(actual);
     return a.length === b.length && a.every((item, i) => item === b[i]);
   }
+  if (rule?.kind === "unordered-pairs" && Array.isArray(expected) && Array.isArray(actual) && expected.length % 2 === 0) {
+    const pairs = (items: Reply[]) => {
+      const out: string[] = [];
+      for (let i = 0; i < items.length; i += 2) out.push(Buffer.from(encodeReply([items[i]!, items[i + 1]!])).toString("latin1"));
+      return out.sort();
+    };
+    const a = pairs(expected);
+    const b = pairs(actual);
+    return a.length === b.length && a.every((item, i) => item === b[i]);
+  }
   if (rule?.kind === "clock-tolerance" && isInteger(expected) && isInteger(actual)) {
     const e = Number(expected);
     const a = Number(actual);

@@ -8,6 +8,8 @@ export type Level = "core" | "gateway";
 export type CompareRule =
   /** Array replies are compared as sorted multisets. */
   | { kind: "unordered" }
+  /** Flat [field, value, …] arrays are compared as sorted multisets of their pairs. */
+  | { kind: "unordered-pairs" }
   /** A non-nil reply must name a key that exists on the oracle at that moment; nil only when both are empty. */
   | { kind: "member-of-keyspace" }
   /** The iteration is run to completion on both sides and the sets of keys it returned are compared. */
@@ -133,6 +135,37 @@ export const DIFFERENCES: readonly Difference[] = [
     summary: "KEYS returns the matching keys in a different order.",
     reason: "Redis documents no order (it is its hash table's); edgeslot's table and its shard fan-out order differ.",
     rule: { kind: "unordered" },
+  },
+  {
+    id: "hash-table-order",
+    commands: ["HKEYS", "HVALS", "HGETALL"],
+    levels: ["core", "gateway"],
+    kind: "unspecified",
+    summary: "A hash in the table encoding (past 512 fields or 64-byte fields/values) lists its fields in a different order.",
+    reason:
+      "Redis documents no order for its hashtable encoding (it is its dict's); edgeslot's table orders differently. " +
+      "Compact hashes keep insertion order on both sides; the streams compare these replies as multisets (of pairs for HGETALL).",
+    rule: { kind: "unordered" },
+  },
+  {
+    id: "hash-table-order-pairs",
+    commands: ["HGETALL"],
+    levels: ["core", "gateway"],
+    kind: "unspecified",
+    summary: "HGETALL of a table-encoded hash: the same pairs in a different order.",
+    reason: "As for HKEYS and HVALS; field and value stay paired.",
+    rule: { kind: "unordered-pairs" },
+  },
+  {
+    id: "hscan-cursor",
+    commands: ["HSCAN"],
+    levels: ["core", "gateway"],
+    kind: "unspecified",
+    summary: "HSCAN of a table-encoded hash pages differently: cursors and page contents are the table's.",
+    reason:
+      "As with SCAN, a cursor is a position in one server's table. The streams start iterations at 0, run them to " +
+      "completion on both sides and compare the sets of pairs returned.",
+    rule: { kind: "scan-union" },
   },
   {
     id: "scan-cursor",

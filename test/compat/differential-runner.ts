@@ -91,7 +91,7 @@ export async function runStream(run: StreamRun): Promise<Mismatch[]> {
   for (let index = 0; index < run.commands.length && mismatches.length < limit; index++) {
     const command = run.commands[index]!;
     const name = command[0]!.toUpperCase();
-    if (name === "SCAN" && command[1] === "0") {
+    if ((name === "SCAN" && command[1] === "0") || (name === "HSCAN" && command[2] === "0" && ruleFor(command, run.level)?.kind === "scan-union")) {
       await flush();
       const [oracle, actual] = await Promise.all([scanAll(run.oracle, command), scanAll(run.target, command)]);
       // Errors (malformed options) still compare; only a successful iteration is expected empty.
@@ -156,19 +156,27 @@ function atomicKeys(command: StreamCommand): string[] | null {
   return keyIndices(spec.keys, bytes).map((i) => command[i]!);
 }
 
-/** Iterates a SCAN to completion; returns its error, or its distinct keys sorted, as one printable string. */
+/**
+ * Iterates a SCAN (or an HSCAN of one key) to completion; returns its error, or the distinct items it
+ * returned (keys, or field=value pairs) sorted, as one printable string.
+ */
 async function scanAll(side: Side, command: StreamCommand): Promise<string> {
-  const keys = new Set<string>();
-  let cursor: string = "0";
+  const hash = command[0]!.toUpperCase() === "HSCAN";
+  const prefix = hash ? command.slice(0, 2) : command.slice(0, 1);
+  const options = command.slice(prefix.length + 1);
+  const items = new Set<string>();
+  let cursor: string = command[prefix.length]!;
   for (let round = 0; round < 100_000; round++) {
-    const [reply] = await side.send([["SCAN", cursor, ...command.slice(2)]]);
+    const [reply] = await side.send([[...prefix, cursor, ...options]]);
     if (reply instanceof ReplyError) return renderReply(reply);
     if (!Array.isArray(reply) || reply.length !== 2 || !(reply[0] instanceof Uint8Array) || !Array.isArray(reply[1])) {
       return `malformed SCAN reply ${renderReply(reply ?? null)}`;
     }
-    for (const key of reply[1]) keys.add(renderReply(key, 1_000));
+    const page = reply[1];
+    if (hash) for (let i = 0; i + 1 < page.length; i += 2) items.add(`${renderReply(page[i]!, 1_000)}=${renderReply(page[i + 1]!, 1_000)}`);
+    else for (const key of page) items.add(renderReply(key, 1_000));
     cursor = Buffer.from(reply[0]).toString("latin1");
-    if (cursor === "0") return `keys {${[...keys].sort().join(", ")}}`;
+    if (cursor === "0") return `${hash ? "pairs" : "keys"} {${[...items].sort().join(", ")}}`;
   }
   return "SCAN did not finish in 100000 rounds";
 }

@@ -1,5 +1,6 @@
 // Random commands of the hash family for the differential streams: keys drawn from the string pool
-// (so WRONGTYPE shows both ways), few fields (so they collide), values kept within Redis's listpack limits.
+// (so WRONGTYPE shows both ways), few fields (so they collide), and now and then enough fields or bytes
+// to convert a hash to the table encoding on both sides.
 import type { Random } from "./random";
 import { float, integer, key, type StreamCommand } from "./stream-values";
 
@@ -9,17 +10,21 @@ function field(random: Random): string {
   return random.pick(FIELDS);
 }
 
-/**
- * Values of at most 64 bytes: past that Redis converts a hash to its hashtable encoding, whose field
- * order (HGETALL, HKEYS, HSCAN pages) is its hash table's, while edgeslot keeps insertion order.
- */
+/** Values around the 64-byte listpack limit too: past it both sides convert to the table encoding. */
 function hashValue(random: Random): string {
   return random.weighted<() => string>([
     [3, () => integer(random)],
     [2, () => boundedFloat(random)],
     [2, () => random.bytes(random.int(0, 12))],
     [1, () => "y".repeat(random.int(13, 64))],
-  ])().slice(0, 64);
+    [0.3, () => "z".repeat(random.int(63, 100))],
+  ])();
+}
+
+/** An HSET of 480–560 fields: crosses the 512-field limit on its own or with what the hash holds. */
+function bulkPairs(random: Random): string[] {
+  const base = random.int(0, 40);
+  return Array.from({ length: random.int(480, 560) }, (_, i) => [`b:${base + i}`, String(i)]).flat();
 }
 
 /**
@@ -66,6 +71,8 @@ function smallFloat(random: Random): string {
 export function hashCommand(random: Random): StreamCommand {
   return random.weighted<() => StreamCommand>([
     [10, () => ["HSET", key(random), ...pairs(random, 3)]],
+    [0.4, () => ["HSET", key(random), ...bulkPairs(random)]],
+    [0.4, () => ["HDEL", key(random), ...Array.from({ length: 200 }, (_, i) => `b:${i * 2}`)]],
     [2, () => ["HMSET", key(random), ...pairs(random, 3)]],
     [3, () => ["HSETNX", key(random), field(random), hashValue(random)]],
     [8, () => ["HGET", key(random), field(random)]],
@@ -81,7 +88,7 @@ export function hashCommand(random: Random): StreamCommand {
     [2, () => ["HSTRLEN", key(random), field(random)]],
     [2, () => ["HRANDFIELD", key(random)]],
     [3, () => ["HRANDFIELD", key(random), ...randfieldArgs(random)]],
-    [3, () => ["HSCAN", key(random), random.pick(["0", "0", "0", "1", "x", "-1"]), ...hscanOptions(random)]],
+    [3, () => ["HSCAN", key(random), random.pick(["0", "0", "0", "0", "x", "1.5", "-"]), ...hscanOptions(random)]],
     [1, () => random.pick([
       ["HSET", "a", "f"], ["HMSET", "a", "f", "1", "g"], ["HGET", "a"], ["HRANDFIELD", "a", "1", "WITHVALUES", "x"],
       ["HRANDFIELD", "a", "1", "bogus"], ["HSCAN", "a"], ["HINCRBY", "a", "f"], ["HSETNX", "a", "f"],

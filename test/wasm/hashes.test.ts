@@ -257,3 +257,133 @@ function fixCrc(p: Uint8Array): void {
   }
   new DataView(p.buffer, p.byteOffset).setBigUint64(p.length - 8, crc, true);
 }
+
+describe("hash table encoding (past 512 fields or a 64-byte field or value)", () => {
+  const sorted = (flat: string[]) => {
+    const pairs: string[] = [];
+    for (let i = 0; i < flat.length; i += 2) pairs.push(`${flat[i]}=${flat[i + 1]}`);
+    return pairs.sort();
+  };
+
+  it("converts on the 513th field and on a long field or value (not on an HSETNX that sets nothing); never back", () => {
+    const s = new Session();
+    for (let i = 0; i < 512; i++) s.run("HSET", "h", `f${i}`, String(i));
+    expect(s.run("OBJECT", "ENCODING", "h")).toBe("listpack");
+    s.run("HSET", "h", "f512", "512");
+    expect(s.run("OBJECT", "ENCODING", "h")).toBe("hashtable");
+    expect(s.run("HLEN", "h")).toBe(513);
+    for (let i = 0; i < 513; i++) expect(s.run("HGET", "h", `f${i}`)).toBe(String(i));
+    for (let i = 0; i < 512; i++) s.run("HDEL", "h", `f${i}`);
+    expect(s.run("OBJECT", "ENCODING", "h")).toBe("hashtable");
+    expect(s.run("HGETALL", "h")).toEqual(["f512", "512"]);
+    s.run("HSET", "v", "a", "x".repeat(64));
+    expect(s.run("OBJECT", "ENCODING", "v")).toBe("listpack");
+    s.run("HSET", "v", "b", "x".repeat(65));
+    expect(s.run("OBJECT", "ENCODING", "v")).toBe("hashtable");
+    expect(s.run("HGETALL", "v")).toHaveLength(4);
+    s.run("HSET", "n", "a", "1");
+    expect(s.run("HSETNX", "n", "a", "y".repeat(65))).toBe(0);
+    expect(s.run("OBJECT", "ENCODING", "n")).toBe("listpack");
+    expect(s.run("HINCRBYFLOAT", "n", "a", "1e70")).toHaveLength(71);
+    expect(s.run("OBJECT", "ENCODING", "n")).toBe("hashtable");
+  });
+
+  it("every command works on a table-encoded hash", () => {
+    const s = new Session();
+    const fields = Array.from({ length: 600 }, (_, i) => [`field:${i}`, `value:${i}`]).flat();
+    expect(s.run("HSET", "h", ...fields)).toBe(600);
+    expect(s.run("HSET", "h", "field:1", "changed", "new", "n")).toBe(1);
+    expect(s.run("HGET", "h", "field:1")).toBe("changed");
+    expect(s.run("HMGET", "h", "field:2", "missing", "new")).toEqual(["value:2", null, "n"]);
+    expect(s.run("HEXISTS", "h", "field:599")).toBe(1);
+    expect(s.run("HSTRLEN", "h", "field:10")).toBe(8);
+    expect(s.run("HSETNX", "h", "field:3", "x")).toBe(0);
+    expect(s.run("HSETNX", "h", "fresh", "x")).toBe(1);
+    expect(s.run("HINCRBY", "h", "counter", "5")).toBe(5);
+    expect(s.run("HINCRBYFLOAT", "h", "counter", "0.5")).toBe("5.5");
+    expect(s.run("HDEL", "h", "field:0", "field:0", "missing")).toBe(1);
+    expect(s.run("HLEN", "h")).toBe(602);
+    const all = s.run("HGETALL", "h") as string[];
+    expect(all).toHaveLength(1204);
+    expect(sorted(all)).toContain("field:1=changed");
+    expect((s.run("HKEYS", "h") as string[]).sort()).toEqual(all.filter((_, i) => i % 2 === 0).sort());
+    expect((s.run("HVALS", "h") as string[]).sort()).toEqual(all.filter((_, i) => i % 2 === 1).sort());
+    const one = s.run("HRANDFIELD", "h") as string;
+    expect(s.run("HEXISTS", "h", one)).toBe(1);
+    const distinct = s.run("HRANDFIELD", "h", "50", "WITHVALUES") as string[];
+    expect(new Set(distinct.filter((_, i) => i % 2 === 0)).size).toBe(50);
+    for (let i = 0; i < distinct.length; i += 2) expect(s.run("HGET", "h", distinct[i]!)).toBe(distinct[i + 1]);
+    expect(s.run("HRANDFIELD", "h", "-1000")).toHaveLength(1000);
+    expect(s.run("HRANDFIELD", "h", "5000")).toHaveLength(602);
+  });
+
+  it("HSCAN pages through a table with a real cursor, every field at least once, MATCH applied", () => {
+    const s = new Session();
+    for (let i = 0; i < 1000; i++) s.run("HSET", "h", `f:${i}`, String(i));
+    const seen = new Set<string>();
+    let cursor = "0";
+    let pages = 0;
+    do {
+      const [next, items] = s.run("HSCAN", "h", cursor, "COUNT", "20") as [string, string[]];
+      for (let i = 0; i < items.length; i += 2) {
+        expect(items[i + 1]).toBe(items[i]!.slice(2));
+        seen.add(items[i]!);
+      }
+      cursor = next;
+      pages++;
+    } while (cursor !== "0");
+    expect(seen.size).toBe(1000);
+    expect(pages).toBeGreaterThan(10);
+    const matched: string[] = [];
+    cursor = "0";
+    do {
+      const [next, items] = s.run("HSCAN", "h", cursor, "MATCH", "f:9?") as [string, string[]];
+      matched.push(...items.filter((_, i) => i % 2 === 0));
+      cursor = next;
+    } while (cursor !== "0");
+    expect(new Set(matched)).toEqual(new Set(Array.from({ length: 10 }, (_, i) => `f:9${i}`)));
+  });
+
+  it("memory returns exactly to the baseline after a 100,000-field hash is deleted, and after a table is overwritten", () => {
+    const s = new Session();
+    // The input and output buffers keep the size of the largest batch: warm them with one as large.
+    s.run("HSET", "warm", ...Array.from({ length: 1000 }, (_, j) => [`field:${99_000 + j}`, "v"]).flat());
+    s.run("DEL", "warm");
+    const base = s.core.usedMemory();
+    for (let i = 0; i < 100_000; i += 1000) {
+      s.run("HSET", "big", ...Array.from({ length: 1000 }, (_, j) => [`field:${i + j}`, "v"]).flat());
+    }
+    expect(s.run("HLEN", "big")).toBe(100_000);
+    expect(s.core.usedMemory()).toBeLessThan(base + 100_000 * 64);
+    expect(s.run("DEL", "big")).toBe(1);
+    expect(s.core.usedMemory()).toBe(base);
+    for (let i = 0; i < 600; i++) s.run("HSET", "t", `f${i}`, "v");
+    s.run("SET", "t", "now a string");
+    s.run("DEL", "t");
+    expect(s.core.usedMemory()).toBe(base);
+    for (let i = 0; i < 600; i++) s.run("HSET", "r", `f${i}`, "v");
+    s.run("RENAME", "r", "r2");
+    expect(s.run("HLEN", "r2")).toBe(600);
+    s.run("EXPIRE", "r2", "100");
+    s.run("PERSIST", "r2");
+    s.run("COPY", "r2", "r3");
+    s.run("HSET", "r3", "extra", "1");
+    expect(s.run("HLEN", "r2")).toBe(600);
+    s.run("FLUSHALL");
+    expect(s.core.usedMemory()).toBe(base);
+  });
+
+  it("a table-encoded hash checkpoints in compact form and loads back into the table encoding", () => {
+    const s = new Session();
+    for (let i = 0; i < 700; i++) s.run("HSET", "h", `f${i}`, `v${i}`);
+    s.run("PEXPIRE", "h", "100000");
+    const rows = s.internal("__CHECKPOINT", "100000000") as (Uint8Array | null)[];
+    const fresh = new Session();
+    expect(show(fresh.internal("__RESTORE", rows[0]!, rows[1]!))).toBe("+OK");
+    expect(fresh.run("OBJECT", "ENCODING", "h")).toBe("hashtable");
+    expect(fresh.run("HLEN", "h")).toBe(700);
+    expect(fresh.run("HGET", "h", "f321")).toBe("v321");
+    expect(fresh.run("PTTL", "h")).toBe(100000);
+    expect(sorted(fresh.run("HGETALL", "h") as string[])).toEqual(sorted(s.run("HGETALL", "h") as string[]));
+  });
+});

@@ -1,24 +1,121 @@
-// Hashes (Redis t_hash.c) in a compact contiguous encoding: the entry's value is
-// [u32 count]([u32 flen][field][u32 vlen][value])*, fields in insertion order like Redis's listpack.
+// Hashes (Redis t_hash.c). Small ones in a compact contiguous encoding: the entry's value is
+// [u32 count]([u32 flen][field][u32 vlen][value])*, fields in insertion order like Redis's listpack;
+// past Redis's thresholds they convert, once and for good, to the table of hash-table.ts.
 import { blockSize, fitsData } from "./alloc";
-import { deleteAt, effect, effectArg, foundSlot, install, lookup, markDirty, newEntry, T_HASH } from "./db";
+import { deleteAt, effect, effectArg, ENC_FULL, foundSlot, install, lookup, markDirty, newEntry, setEncoding, T_HASH } from "./db";
 import {
   ERR_HASH_NOT_FLOAT, ERR_HASH_NOT_INTEGER, ERR_INVALID_CURSOR, ERR_NAN, ERR_NAN_OR_INF, ERR_NOT_FLOAT, ERR_NOT_INTEGER,
   ERR_OOM, ERR_OUT_OF_RANGE, ERR_OVERFLOW, ERR_RANDFIELD_RANGE, ERR_SYNTAX, ERR_WRONGTYPE,
 } from "./errors";
 import { globMatch } from "./glob";
-import { nextRandom, parseScanOptions, scanPatternLen, scanPatternPtr } from "./keys";
+import { nextRandom, parseScanOptions, scanCount, scanPatternLen, scanPatternPtr, writeI64Unsigned } from "./keys";
 import { addLongDouble, formatLongDouble, ldE, ldInf, ldM, ldNeg, parseLongDouble } from "./longdouble";
 import { argIs, parseCursor, parseI64, parsedInt } from "./numbers";
 import {
   arrayHeader, bulk, closeArray, deferArray, EFFECTS, error, integer, nil, ok, raw, REPLY, replyArityError, writeI64,
 } from "./out";
 import { argc, argLen, argPtr, cmdEnd, cmdStart } from "./request";
-import { eExpire, eKey, eKeyLen, eSize, eType, eVal, eValLen, HDR } from "./table";
+import {
+  COMPACT_MAX_BYTES, COMPACT_MAX_FIELDS, fieldAt, fieldValue, htCompactLen, htDelete, htFind, htNew, htRelease, htSet, htWriteCompact,
+} from "./hash-table";
+import {
+  eEncoding, eExpire, eKey, eKeyLen, eSize, eType, eVal, eValLen, HDR, scanEntry, scanFound, tCount, tMask, tScan, tScanDone, tSlots,
+} from "./table";
 
 // @ts-ignore: decorator
-@inline function hCount(e: usize): u32 {
-  return load<u32>(eVal(e));
+@inline function isTable(e: usize): bool {
+  return eEncoding(e) == ENC_FULL;
+}
+
+// @ts-ignore: decorator
+@inline function tableOf(e: usize): usize {
+  return <usize>load<u32>(eVal(e));
+}
+
+function hCount(e: usize): u32 {
+  return isTable(e) ? tCount(tableOf(e)) : load<u32>(eVal(e));
+}
+
+/** Set by hGet: the value of the field found. */
+let gotPtr: usize = 0;
+let gotLen: u32 = 0;
+
+/** Whether hash e holds field (fp, fl); its value in gotPtr/gotLen. */
+function hGet(e: usize, fp: usize, fl: u32): bool {
+  if (isTable(e)) {
+    const s = htFind(tableOf(e), fp, fl);
+    if (s == 0) return false;
+    const f = fieldAt(s);
+    gotPtr = fieldValue(f);
+    gotLen = eValLen(f);
+    return true;
+  }
+  if (hFind(e, fp, fl) < 0) return false;
+  const vp = pairValueAt(e, <usize>pairAt);
+  gotPtr = vp + 4;
+  gotLen = load<u32>(vp);
+  return true;
+}
+
+/**
+ * Converts compact hash e (in foundSlot) to the table encoding; returns the new entry, or e unchanged
+ * when the table would not fit under maxmemory (the hash then stays compact, only slower).
+ */
+function toTable(e: usize): usize {
+  const count = hCount(e);
+  if (!fitsData(<f64>eValLen(e) + <f64>count * <f64>(HDR + 16) + 256)) return e;
+  const d = htNew();
+  if (d == 0) return e;
+  const v = eVal(e);
+  let o: usize = 4;
+  for (let i: u32 = 0; i < count; i++) {
+    const fl = load<u32>(v + o);
+    const vp = v + o + 4 + fl;
+    const vl = load<u32>(vp);
+    htSet(d, v + o + 4, fl, vp + 4, vl);
+    o += 8 + <usize>fl + <usize>vl;
+  }
+  const n = newEntry(eKey(e), eKeyLen(e), 4, T_HASH, eExpire(e), false);
+  if (n == 0) {
+    htRelease(d);
+    return e;
+  }
+  store<u32>(eVal(n), <u32>d);
+  setEncoding(n, ENC_FULL);
+  if (!install(n)) {
+    htRelease(d);
+    return e;
+  }
+  return n;
+}
+
+/** Past Redis's listpack limits (512 fields, or a field or value longer than 64 bytes) a loaded compact hash converts. */
+export function hashAfterLoad(e: usize): usize {
+  if (isTable(e)) return e;
+  if (hCount(e) > COMPACT_MAX_FIELDS) return toTable(e);
+  const v = eVal(e);
+  const end = <usize>eValLen(e);
+  let o: usize = 4;
+  while (o < end) {
+    const fl = load<u32>(v + o);
+    const vl = load<u32>(v + o + 4 + fl);
+    if (fl > COMPACT_MAX_BYTES || vl > COMPACT_MAX_BYTES) return toTable(e);
+    o += 8 + <usize>fl + <usize>vl;
+  }
+  return e;
+}
+
+/** The table-encoded hash's out-of-line memory, for objects.ts. */
+export function hashRelease(e: usize): void {
+  htRelease(tableOf(e));
+}
+
+export function hashCompactLen(e: usize): u32 {
+  return htCompactLen(tableOf(e));
+}
+
+export function hashWriteCompact(e: usize, d: usize): void {
+  htWriteCompact(tableOf(e), d);
 }
 
 /** Set by hFind: the value offset of the found pair's [u32 flen], or -1. */
@@ -78,6 +175,13 @@ function splice(e: usize, off: usize, delLen: usize, insLen: usize): usize {
 /** Sets field to value in hash e (foundSlot); returns the entry (maybe moved) and whether the field is new in fieldAdded. */
 let fieldAdded = false;
 function hSetField(e: usize, fp: usize, fl: u32, vp: usize, vl: u32): usize {
+  // Redis converts before adding a field or value past the listpack's byte limit.
+  if (!isTable(e) && (fl > COMPACT_MAX_BYTES || vl > COMPACT_MAX_BYTES)) e = toTable(e);
+  if (isTable(e)) {
+    fieldAdded = htSet(tableOf(e), fp, fl, vp, vl);
+    markDirty(e);
+    return e;
+  }
   const o = hFind(e, fp, fl);
   if (o >= 0) {
     fieldAdded = false;
@@ -101,6 +205,7 @@ function hSetField(e: usize, fp: usize, fl: u32, vp: usize, vl: u32): usize {
   store<u32>(d + 4 + fl, vl);
   memory.copy(d + 8 + fl, vp, vl);
   store<u32>(eVal(e), hCount(e) + 1);
+  if (hCount(e) > COMPACT_MAX_FIELDS) e = toTable(e);
   return e;
 }
 
@@ -127,8 +232,11 @@ function writeHash(extra: usize): usize {
     error(REPLY, ERR_WRONGTYPE);
     return 0;
   }
-  // Worst case the entry moves: old and new blocks are live together for a moment.
-  const need = <f64>blockSize((e != 0 ? eSize(e) : HDR + 8 + <usize>kl + 4) + extra) + 64;
+  // Worst case the entry moves: old and new blocks are live together for a moment. A table-encoded
+  // hash takes a field entry and a slot share per field instead.
+  const need = e != 0 && isTable(e)
+    ? <f64>extra * 2 + 256
+    : <f64>blockSize((e != 0 ? eSize(e) : HDR + 8 + <usize>kl + 4) + extra) + 64;
   if (!fitsData(need)) {
     error(REPLY, ERR_OOM);
     return 0;
@@ -189,7 +297,7 @@ export function cmdHmset(): void {
 export function cmdHsetnx(): void {
   let e = readHash();
   if (wrongType) return;
-  if (e != 0 && hFind(e, argPtr(2), argLen(2)) >= 0) {
+  if (e != 0 && hGet(e, argPtr(2), argLen(2))) {
     integer(REPLY, 0);
     return;
   }
@@ -203,12 +311,11 @@ export function cmdHsetnx(): void {
 export function cmdHget(): void {
   const e = readHash();
   if (wrongType) return;
-  if (e == 0 || hFind(e, argPtr(2), argLen(2)) < 0) {
+  if (e == 0 || !hGet(e, argPtr(2), argLen(2))) {
     nil(REPLY);
     return;
   }
-  const vp = pairValueAt(e, <usize>pairAt);
-  bulk(REPLY, vp + 4, load<u32>(vp));
+  bulk(REPLY, gotPtr, gotLen);
 }
 
 export function cmdHmget(): void {
@@ -216,11 +323,8 @@ export function cmdHmget(): void {
   if (wrongType) return;
   arrayHeader(REPLY, argc - 2);
   for (let i = 2; i < argc; i++) {
-    if (e == 0 || hFind(e, argPtr(i), argLen(i)) < 0) nil(REPLY);
-    else {
-      const vp = pairValueAt(e, <usize>pairAt);
-      bulk(REPLY, vp + 4, load<u32>(vp));
-    }
+    if (e == 0 || !hGet(e, argPtr(i), argLen(i))) nil(REPLY);
+    else bulk(REPLY, gotPtr, gotLen);
   }
 }
 
@@ -228,7 +332,11 @@ export function cmdHdel(): void {
   let e = readHash();
   if (wrongType) return;
   let removed: i64 = 0;
-  if (e != 0) {
+  if (e != 0 && isTable(e)) {
+    for (let i = 2; i < argc; i++) if (htDelete(tableOf(e), argPtr(i), argLen(i))) removed++;
+    if (removed > 0) markDirty(e);
+    deleteIfEmpty(e);
+  } else if (e != 0) {
     for (let i = 2; i < argc; i++) {
       const o = hFind(e, argPtr(i), argLen(i));
       if (o < 0) continue;
@@ -247,7 +355,7 @@ export function cmdHdel(): void {
 export function cmdHexists(): void {
   const e = readHash();
   if (wrongType) return;
-  integer(REPLY, e != 0 && hFind(e, argPtr(2), argLen(2)) >= 0 ? 1 : 0);
+  integer(REPLY, e != 0 && hGet(e, argPtr(2), argLen(2)) ? 1 : 0);
 }
 
 export function cmdHlen(): void {
@@ -259,12 +367,77 @@ export function cmdHlen(): void {
 export function cmdHstrlen(): void {
   const e = readHash();
   if (wrongType) return;
-  if (e == 0 || hFind(e, argPtr(2), argLen(2)) < 0) integer(REPLY, 0);
-  else integer(REPLY, load<u32>(pairValueAt(e, <usize>pairAt)));
+  if (e == 0 || !hGet(e, argPtr(2), argLen(2))) integer(REPLY, 0);
+  else integer(REPLY, gotLen);
 }
 
 const WANT_KEYS = 1;
 const WANT_VALUES = 2;
+
+// A walk over a hash's fields in its order (insertion order, or table order): iterStart, then iterNext
+// until false; the current field and value are in itField/itFieldLen/itValue/itValueLen.
+let itEntry: usize = 0;
+let itPos: usize = 0;
+let itField: usize = 0;
+let itFieldLen: u32 = 0;
+let itValue: usize = 0;
+let itValueLen: u32 = 0;
+
+function iterStart(e: usize): void {
+  itEntry = e;
+  itPos = isTable(e) ? 0 : 4;
+}
+
+function iterNext(): bool {
+  const e = itEntry;
+  if (isTable(e)) {
+    const d = tableOf(e);
+    const cap = <usize>tMask(d) + 1;
+    while (itPos < cap) {
+      const f = fieldAt(tSlots(d) + (itPos << 3));
+      itPos++;
+      if (f != 0) {
+        itField = f + HDR;
+        itFieldLen = load<u32>(f);
+        itValue = fieldValue(f);
+        itValueLen = eValLen(f);
+        return true;
+      }
+    }
+    return false;
+  }
+  if (itPos >= <usize>eValLen(e)) return false;
+  const v = eVal(e);
+  itFieldLen = load<u32>(v + itPos);
+  itField = v + itPos + 4;
+  itValueLen = load<u32>(itField + itFieldLen);
+  itValue = itField + itFieldLen + 4;
+  itPos += 8 + <usize>itFieldLen + <usize>itValueLen;
+  return true;
+}
+
+/** Moves the walk to a random field: a uniform pick in a compact hash, a random bucket's next field in a table. */
+function pickRandom(e: usize): void {
+  if (isTable(e)) {
+    const d = tableOf(e);
+    const mask = tMask(d);
+    let j = <u32>(nextRandom() >> 32) & mask;
+    while (fieldAt(tSlots(d) + ((<usize>j) << 3)) == 0) j = (j + 1) & mask;
+    itEntry = e;
+    itPos = j;
+    iterNext();
+    return;
+  }
+  iterStart(e);
+  let i = <u32>(nextRandom() % <u64>hCount(e));
+  iterNext();
+  while (i-- > 0) iterNext();
+}
+
+function writeCurrent(withValues: bool): void {
+  bulk(REPLY, itField, itFieldLen);
+  if (withValues) bulk(REPLY, itValue, itValueLen);
+}
 
 function getAll(what: i32): void {
   const e = readHash();
@@ -275,16 +448,10 @@ function getAll(what: i32): void {
   }
   const per: i64 = what == (WANT_KEYS | WANT_VALUES) ? 2 : 1;
   arrayHeader(REPLY, <i64>hCount(e) * per);
-  const v = eVal(e);
-  const end = <usize>eValLen(e);
-  let o: usize = 4;
-  while (o < end) {
-    const fl = load<u32>(v + o);
-    if (what & WANT_KEYS) bulk(REPLY, v + o + 4, fl);
-    o += 4 + <usize>fl;
-    const vl = load<u32>(v + o);
-    if (what & WANT_VALUES) bulk(REPLY, v + o + 4, vl);
-    o += 4 + <usize>vl;
+  iterStart(e);
+  while (iterNext()) {
+    if (what & WANT_KEYS) bulk(REPLY, itField, itFieldLen);
+    if (what & WANT_VALUES) bulk(REPLY, itValue, itValueLen);
   }
 }
 
@@ -311,9 +478,8 @@ export function cmdHincrby(): void {
   let e = readHash();
   if (wrongType) return;
   let value: i64 = 0;
-  if (e != 0 && hFind(e, argPtr(2), argLen(2)) >= 0) {
-    const vp = pairValueAt(e, <usize>pairAt);
-    if (!parseI64(vp + 4, load<u32>(vp))) {
+  if (e != 0 && hGet(e, argPtr(2), argLen(2))) {
+    if (!parseI64(gotPtr, gotLen)) {
       error(REPLY, ERR_HASH_NOT_INTEGER);
       return;
     }
@@ -349,9 +515,8 @@ export function cmdHincrbyfloat(): void {
   let vNeg = false;
   let vM: u64 = 0;
   let vE: i32 = 0;
-  if (e != 0 && hFind(e, argPtr(2), argLen(2)) >= 0) {
-    const vp = pairValueAt(e, <usize>pairAt);
-    if (!parseLongDouble(vp + 4, load<u32>(vp))) {
+  if (e != 0 && hGet(e, argPtr(2), argLen(2))) {
+    if (!parseLongDouble(gotPtr, gotLen)) {
       error(REPLY, ERR_HASH_NOT_FLOAT);
       return;
     }
@@ -382,26 +547,6 @@ export function cmdHincrbyfloat(): void {
   effectArg(floatText, n);
 }
 
-/** The offset of the i-th pair (0-based), walking from the start. */
-function pairOffset(e: usize, i: u32): usize {
-  let o: usize = 4;
-  while (i > 0) {
-    o += pairSize(e, o);
-    i--;
-  }
-  return o;
-}
-
-function writePair(e: usize, o: usize, withValues: bool): void {
-  const v = eVal(e);
-  const fl = load<u32>(v + o);
-  bulk(REPLY, v + o + 4, fl);
-  if (withValues) {
-    const vp = v + o + 4 + fl;
-    bulk(REPLY, vp + 4, load<u32>(vp));
-  }
-}
-
 /** The most fields a negative HRANDFIELD count may repeat (a reply of tens of MB at most). */
 const MAX_REPEATS: i64 = 1 << 20;
 
@@ -411,7 +556,10 @@ export function cmdHrandfield(): void {
     const e = readHash();
     if (wrongType) return;
     if (e == 0) nil(REPLY);
-    else writePair(e, pairOffset(e, <u32>(nextRandom() % <u64>hCount(e))), false);
+    else {
+      pickRandom(e);
+      writeCurrent(false);
+    }
     return;
   }
   // Redis's order: the count and its range, then the syntax, then WITHVALUES's tighter range, then the key.
@@ -455,7 +603,10 @@ export function cmdHrandfield(): void {
   }
   if (!unique) {
     arrayHeader(REPLY, count * per);
-    for (let i: i64 = 0; i < count; i++) writePair(e, pairOffset(e, <u32>(nextRandom() % <u64>size)), withValues);
+    for (let i: i64 = 0; i < count; i++) {
+      pickRandom(e);
+      writeCurrent(withValues);
+    }
     return;
   }
   if (count >= <i64>size) {
@@ -466,14 +617,13 @@ export function cmdHrandfield(): void {
   arrayHeader(REPLY, count * per);
   let need = <u64>count;
   let left = <u64>size;
-  let o: usize = 4;
-  for (let i: u32 = 0; i < size && need > 0; i++) {
+  iterStart(e);
+  while (need > 0 && iterNext()) {
     if (nextRandom() % left < need) {
-      writePair(e, o, withValues);
+      writeCurrent(withValues);
       need--;
     }
     left--;
-    o += pairSize(e, o);
   }
 }
 
@@ -493,30 +643,44 @@ export function cmdHscan(): void {
     arrayHeader(REPLY, 0);
     return;
   }
-  // COUNT is checked but unused: a compact hash is returned whole, as Redis does.
+  const cursor = <u64>parsedInt;
   if (!parseScanOptions(3, false)) return;
   const pp = scanPatternPtr;
   const pl = scanPatternLen;
+  if (isTable(e)) {
+    // A table is walked a page at a time, as Redis's dictScan: a field present throughout comes at least once.
+    const next = tScan(tableOf(e), cursor, scanCount);
+    arrayHeader(REPLY, 2);
+    bulk(REPLY, cursorText, writeI64Unsigned(cursorText, next));
+    const mark = deferArray(REPLY);
+    let n: i64 = 0;
+    for (let k: u32 = 0; k < scanFound; k++) {
+      const f = scanEntry(k);
+      const fl = load<u32>(f);
+      if (pl >= 0 && !globMatch(pp, pl, f + HDR, <i32>fl)) continue;
+      bulk(REPLY, f + HDR, fl);
+      bulk(REPLY, fieldValue(f), eValLen(f));
+      n += 2;
+    }
+    closeArray(REPLY, mark, n);
+    tScanDone();
+    return;
+  }
+  // COUNT is checked but unused: a compact hash is returned whole, cursor 0, as Redis does.
   arrayHeader(REPLY, 2);
   bulk(REPLY, ZERO, 1);
   const mark = deferArray(REPLY);
   let n: i64 = 0;
-  const v = eVal(e);
-  const end = <usize>eValLen(e);
-  let o: usize = 4;
-  while (o < end) {
-    const fl = load<u32>(v + o);
-    const vp = v + o + 4 + fl;
-    const vl = load<u32>(vp);
-    if (pl < 0 || globMatch(pp, pl, v + o + 4, <i32>fl)) {
-      bulk(REPLY, v + o + 4, fl);
-      bulk(REPLY, vp + 4, vl);
-      n += 2;
-    }
-    o += 8 + <usize>fl + <usize>vl;
+  iterStart(e);
+  while (iterNext()) {
+    if (pl >= 0 && !globMatch(pp, pl, itField, <i32>itFieldLen)) continue;
+    writeCurrent(true);
+    n += 2;
   }
   closeArray(REPLY, mark, n);
 }
+
+const cursorText = memory.data(24);
 
 /** Whether bytes (p, len) are a well-formed hash value (checked before a checkpoint row is loaded). */
 export function validHashValue(p: usize, len: u32): bool {

@@ -10,7 +10,10 @@ import { globMatch } from "./glob";
 import { argIs, parseCursor, parseI64, parsedInt } from "./numbers";
 import { arrayHeader, bulk, closeArray, deferArray, error, integer, nil, ok, REPLY, status, writeI64 } from "./out";
 import { argc, argLen, argPtr } from "./request";
-import { eEncoding, eExpire, eFlags, eKey, eKeyLen, eSize, eType, eVal, eValLen, F_TTL, HDR, tCount, tFind, hashKey, tMakeRoom, tMask, tSlots } from "./table";
+import {
+  eEncoding, eExpire, eFlags, eKey, eKeyLen, eSize, eType, eVal, eValLen, F_TTL, HDR, tCount, tFind, hashKey, tMakeRoom, tMask, tScan,
+  scanEntry, scanFound, tScanDone, tSlots,
+} from "./table";
 
 
 function isExpired(e: usize): bool {
@@ -132,16 +135,6 @@ export function cmdKeys(): void {
   closeArray(REPLY, mark, n);
 }
 
-function rev(v: u64): u64 {
-  // Bit reversal of a 64-bit cursor (Redis's dictScan order survives table growth).
-  v = ((v >> 1) & 0x5555555555555555) | ((v & 0x5555555555555555) << 1);
-  v = ((v >> 2) & 0x3333333333333333) | ((v & 0x3333333333333333) << 2);
-  v = ((v >> 4) & 0x0f0f0f0f0f0f0f0f) | ((v & 0x0f0f0f0f0f0f0f0f) << 4);
-  v = ((v >> 8) & 0x00ff00ff00ff00ff) | ((v & 0x00ff00ff00ff00ff) << 8);
-  v = ((v >> 16) & 0x0000ffff0000ffff) | ((v & 0x0000ffff0000ffff) << 16);
-  return (v >> 32) | (v << 32);
-}
-
 const cursorBuf = memory.data(24);
 
 /** SCAN-family options, parsed by parseScanOptions. A pattern or type length of -1 means none (`MATCH *` is none). */
@@ -200,49 +193,15 @@ export function cmdScan(): void {
   const pl = scanPatternLen;
   const tp = scanTypePtr;
   const tl = scanTypeLen;
-  // Phase 1: collect the entries of whole home buckets, in reverse-binary bucket order.
-  let capList: u32 = 64;
-  let list = alloc(capList << 2);
-  if (list == 0) unreachable();
-  let found: u32 = 0;
-  const slots = tSlots(KEYSPACE);
-  const mask = <u64>tMask(KEYSPACE);
-  let budget = count > i64.MAX_VALUE / 10 ? i64.MAX_VALUE : count * 10;
-  if (tCount(KEYSPACE) != 0) {
-    do {
-      const b = <u32>(v & mask);
-      let j = b;
-      while (true) {
-        const s = slots + ((<usize>j) << 3);
-        const e = load<u32>(s, 4);
-        if (e == 0) break;
-        if ((load<u32>(s) & <u32>mask) == b) {
-          if (found == capList) {
-            const bigger = alloc(capList << 3);
-            if (bigger == 0) unreachable();
-            memory.copy(bigger, list, capList << 2);
-            free(list, capList << 2);
-            list = bigger;
-            capList <<= 1;
-          }
-          store<u32>(list + (found << 2), e);
-          found++;
-        }
-        j = (j + 1) & <u32>mask;
-      }
-      v |= ~mask;
-      v = rev(v);
-      v++;
-      v = rev(v);
-    } while (v != 0 && --budget > 0 && <i64>found < count);
-  } else v = 0;
+  // Phase 1: whole home buckets, in reverse-binary order (tScan); phase 2 filters them.
+  v = tScan(KEYSPACE, v, count);
   // Phase 2: filter by pattern, then type, then expiry (an expired key is deleted and logged).
   arrayHeader(REPLY, 2);
   bulk(REPLY, cursorBuf, writeI64Unsigned(cursorBuf, v));
   const mark = deferArray(REPLY);
   let n: i64 = 0;
-  for (let k: u32 = 0; k < found; k++) {
-    const e = <usize>load<u32>(list + (k << 2));
+  for (let k: u32 = 0; k < scanFound; k++) {
+    const e = scanEntry(k);
     const kp = eKey(e);
     const kl = eKeyLen(e);
     if (pl >= 0 && !globMatch(pp, pl, kp, <i32>kl)) continue;
@@ -255,10 +214,10 @@ export function cmdScan(): void {
     n++;
   }
   closeArray(REPLY, mark, n);
-  free(list, capList << 2);
+  tScanDone();
 }
 
-function writeI64Unsigned(d: usize, v: u64): u32 {
+export function writeI64Unsigned(d: usize, v: u64): u32 {
   if (v <= <u64>i64.MAX_VALUE) return writeI64(d, <i64>v);
   const high = v / 10;
   const n = writeI64(d, <i64>high);

@@ -2,7 +2,7 @@
 // out-of-line structure a full encoding owns, and its compact form (the checkpoint and DUMP bytes).
 // Adding a type means one case in each switch below.
 import { ENC_ALT, ENC_COMPACT, ENC_FULL, ENC_TEXT, lookup, T_HASH, T_STRING } from "./db";
-import { validHashValue } from "./hash";
+import { hashAfterLoad, hashCompactLen, hashRelease, hashWriteCompact, validHashValue } from "./hash";
 import { argIs, parseI64 } from "./numbers";
 import { bulkAscii, nil, replyArityError, replyUnknownSubcommand, REPLY } from "./out";
 import { argc, argLen, argPtr } from "./request";
@@ -37,6 +37,7 @@ export function encodingName(e: usize): string {
 export function releaseValue(e: usize): void {
   if (eEncoding(e) != ENC_FULL) return;
   switch (eType(e)) {
+    case T_HASH: hashRelease(e); break;
     default: unreachable();
   }
 }
@@ -45,6 +46,7 @@ export function releaseValue(e: usize): void {
 export function compactLen(e: usize): u32 {
   if (eEncoding(e) != ENC_FULL) return eValLen(e);
   switch (eType(e)) {
+    case T_HASH: return hashCompactLen(e);
     default: unreachable();
   }
   return 0;
@@ -57,6 +59,7 @@ export function writeCompact(e: usize, d: usize): void {
     return;
   }
   switch (eType(e)) {
+    case T_HASH: hashWriteCompact(e, d); break;
     default: unreachable();
   }
 }
@@ -79,6 +82,7 @@ export function validCompact(t: u8, enc: u8, p: usize, len: u32): bool {
  */
 export function afterLoad(e: usize): usize {
   switch (eType(e)) {
+    case T_HASH: return hashAfterLoad(e);
     default: return e;
   }
 }

@@ -191,3 +191,76 @@ export function tRemove(t: usize, s: usize): void {
   store<u64>(slots + ((<usize>hole) << 3), 0);
   store<u32>(t, tCount(t) - 1, 8);
 }
+
+function rev(v: u64): u64 {
+  // Bit reversal of a 64-bit cursor (Redis's dictScan order survives table growth).
+  v = ((v >> 1) & 0x5555555555555555) | ((v & 0x5555555555555555) << 1);
+  v = ((v >> 2) & 0x3333333333333333) | ((v & 0x3333333333333333) << 2);
+  v = ((v >> 4) & 0x0f0f0f0f0f0f0f0f) | ((v & 0x0f0f0f0f0f0f0f0f) << 4);
+  v = ((v >> 8) & 0x00ff00ff00ff00ff) | ((v & 0x00ff00ff00ff00ff) << 8);
+  v = ((v >> 16) & 0x0000ffff0000ffff) | ((v & 0x0000ffff0000ffff) << 16);
+  return (v >> 32) | (v << 32);
+}
+
+// tScan's result: entry pointers, held until tScanDone (so a SCAN leaves used_memory where it was).
+let scanList: usize = 0;
+let scanCap: u32 = 0;
+export let scanFound: u32 = 0;
+
+// @ts-ignore: decorator
+@inline export function scanEntry(i: u32): usize {
+  return <usize>load<u32>(scanList + ((<usize>i) << 2));
+}
+
+/**
+ * One step of a SCAN-family iteration over table t from cursor v: the entries of whole home buckets in
+ * reverse-binary bucket order (so an entry present throughout is returned at least once, across growth),
+ * until about `count` are found or 10 × count buckets were visited. Fills scanFound/scanEntry; returns the
+ * next cursor (0 when done).
+ */
+export function tScan(t: usize, v: u64, count: i64): u64 {
+  scanFound = 0;
+  if (tCount(t) == 0) return 0;
+  const slots = tSlots(t);
+  const mask = <u64>tMask(t);
+  let budget = count > i64.MAX_VALUE / 10 ? i64.MAX_VALUE : count * 10;
+  do {
+    const b = <u32>(v & mask);
+    let j = b;
+    while (true) {
+      const s = slots + ((<usize>j) << 3);
+      const e = load<u32>(s, 4);
+      if (e == 0) break;
+      if ((load<u32>(s) & <u32>mask) == b) {
+        if (scanFound == scanCap) growScanList();
+        store<u32>(scanList + ((<usize>scanFound) << 2), e);
+        scanFound++;
+      }
+      j = (j + 1) & <u32>mask;
+    }
+    v |= ~mask;
+    v = rev(v);
+    v++;
+    v = rev(v);
+  } while (v != 0 && --budget > 0 && <i64>scanFound < count);
+  return v;
+}
+
+function growScanList(): void {
+  const cap = scanCap == 0 ? 64 : scanCap << 1;
+  const bigger = alloc(<usize>cap << 2);
+  if (bigger == 0) unreachable();
+  if (scanList != 0) {
+    memory.copy(bigger, scanList, (<usize>scanCap) << 2);
+    free(scanList, (<usize>scanCap) << 2);
+  }
+  scanList = bigger;
+  scanCap = cap;
+}
+
+export function tScanDone(): void {
+  if (scanList != 0) free(scanList, (<usize>scanCap) << 2);
+  scanList = 0;
+  scanCap = 0;
+  scanFound = 0;
+}
