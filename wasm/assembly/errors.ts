@@ -30,3 +30,11 @@ export const ERR_UNKNOWN_PREFIX = "ERR unknown command '";
 export const ERR_UNKNOWN_ARGS = "', with args beginning with: ";
 export const ERR_UNKNOWN_SUB_PREFIX = "ERR unknown subcommand '";
 export const ERR_UNSUPPORTED_OPTION = "ERR Unsupported option ";
+export const ERR_MUST_BE_POSITIVE = "ERR value is out of range, must be positive";
+export const ERR_INDEX_RANGE = "ERR index out of range";
+export const ERR_RANK_ZERO =
+  "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
+export const ERR_COUNT_NEGATIVE = "ERR COUNT can't be negative";
+export const ERR_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
+export const ERR_NUMKEYS = "ERR numkeys should be greater than 0";
+export const ERR_COUNT_NOT_POSITIVE = "ERR count should be greater than 0";

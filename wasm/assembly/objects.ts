@@ -1,7 +1,9 @@
 // What each value type provides to the keyspace: its TYPE and OBJECT ENCODING names, the release of the
 // out-of-line structure a full encoding owns, and its compact form (the checkpoint and DUMP bytes).
 // Adding a type means one case in each switch below.
-import { ENC_ALT, ENC_FULL, lookup, T_HASH, T_STRING } from "./db";
+import { ENC_ALT, ENC_FULL, lookup, T_HASH, T_LIST, T_STRING } from "./db";
+import { listFromCompact } from "./list";
+import { qlCompactLen, qlRelease, qlWriteCompact, validCompactList } from "./quicklist";
 import { ERR_SYNTAX } from "./errors";
 import { validHashValue } from "./hash";
 import { argIs, parseI64 } from "./numbers";
@@ -15,6 +17,7 @@ export function typeName(e: usize): string {
   switch (eType(e)) {
     case T_STRING: return "string";
     case T_HASH: return "hash";
+    case T_LIST: return "list";
     default: return "none";
   }
 }
@@ -30,6 +33,8 @@ export function encodingName(e: usize): string {
       return eValLen(e) <= 44 ? "embstr" : "raw";
     }
     case T_HASH: return full ? "hashtable" : "listpack";
+    // Redis 7.0 reports every list as a quicklist, whatever its size.
+    case T_LIST: return "quicklist";
     default: return "unknown";
   }
 }
@@ -38,6 +43,7 @@ export function encodingName(e: usize): string {
 export function releaseValue(e: usize): void {
   if (eEncoding(e) != ENC_FULL) return;
   switch (eType(e)) {
+    case T_LIST: qlRelease(eVal(e)); break;
     default: unreachable();
   }
 }
@@ -46,6 +52,7 @@ export function releaseValue(e: usize): void {
 export function compactLen(e: usize): u32 {
   if (eEncoding(e) != ENC_FULL) return eValLen(e);
   switch (eType(e)) {
+    case T_LIST: return qlCompactLen(eVal(e));
     default: unreachable();
   }
   return 0;
@@ -58,6 +65,7 @@ export function writeCompact(e: usize, d: usize): void {
     return;
   }
   switch (eType(e)) {
+    case T_LIST: qlWriteCompact(eVal(e), d); break;
     default: unreachable();
   }
 }
@@ -67,6 +75,7 @@ export function validCompact(t: u8, p: usize, len: u32): bool {
   switch (t) {
     case T_STRING: return true;
     case T_HASH: return validHashValue(p, len);
+    case T_LIST: return validCompactList(p, len);
     default: return false;
   }
 }
@@ -77,6 +86,7 @@ export function validCompact(t: u8, p: usize, len: u32): bool {
  */
 export function afterLoad(e: usize): usize {
   switch (eType(e)) {
+    case T_LIST: return listFromCompact(e);
     default: return e;
   }
 }

@@ -1,0 +1,474 @@
+// Lists (Redis t_list.c): every L* command and RPOPLPUSH/LMOVE/LMPOP over the quicklist in quicklist.ts.
+// A list entry is always ENC_FULL in memory; its compact form [u32 count]([u32 len][bytes])* is the payload.
+import { fitsData } from "./alloc";
+import {
+  deleteAt, effect, effectArg, effectInt, ENC_FULL, foundSlot, install, lookup, markDirty, newEntry, setEncoding, T_LIST,
+} from "./db";
+import {
+  ERR_COUNT_NEGATIVE, ERR_COUNT_NOT_POSITIVE, ERR_INDEX_RANGE, ERR_MAXLEN_NEGATIVE, ERR_MUST_BE_POSITIVE, ERR_NO_SUCH_KEY,
+  ERR_NOT_INTEGER, ERR_NUMKEYS, ERR_OOM, ERR_RANK_ZERO, ERR_SYNTAX, ERR_WRONGTYPE,
+} from "./errors";
+import { argIs, parseI64, parsedInt } from "./numbers";
+import {
+  arrayHeader, bulk, closeArray, deferArray, EFFECTS, error, integer, nil, ok, outLen, outPtr, raw, REPLY, replyArityError,
+} from "./out";
+import {
+  atNode, atOff, ELEM_OVERHEAD, elemLen, elemPtr, lCount, LIST_HEADER, qlDeleteAt, qlFirst, qlInit, qlInsertAt, qlLast,
+  qlFromCompact, qlNext, qlPrev, qlPush, qlRemoveEnd, qlReplace, qlSeek, qlTrim, qlWriteBound,
+} from "./quicklist";
+import { argc, argLen, argPtr, cmdEnd, cmdStart } from "./request";
+import { eExpire, eKey, eKeyLen, eType, eVal, eValLen } from "./table";
+
+/** Set when the key holds another type (the WRONGTYPE reply is already written). */
+let wrongType = false;
+
+/** The list at argument i for reading (0 when absent); on another type replies WRONGTYPE and sets wrongType. */
+function readList(i: i32): usize {
+  const e = lookup(argPtr(i), argLen(i));
+  wrongType = e != 0 && eType(e) != T_LIST;
+  if (wrongType) error(REPLY, ERR_WRONGTYPE);
+  return wrongType ? 0 : e;
+}
+
+/** Creates an empty list at key (kp, kl) after its lookup; 0 when memory refuses. */
+function createList(kp: usize, kl: u32): usize {
+  const e = newEntry(kp, kl, LIST_HEADER, T_LIST, -1, false);
+  if (e == 0) return 0;
+  setEncoding(e, ENC_FULL);
+  qlInit(eVal(e));
+  if (!install(e)) return 0;
+  return e;
+}
+
+/** Whether a write adding `bytes` of elements (and maybe a new key) fits under maxmemory; replies OOM if not. */
+function fits(bytes: usize, elements: usize, kl: u32): bool {
+  if (fitsData(qlWriteBound(bytes, elements) + <f64>(kl + 64))) return true;
+  error(REPLY, ERR_OOM);
+  return false;
+}
+
+/** Deletes the list at key (kp, kl) when its last element is gone, as Redis does. */
+function deleteIfEmpty(e: usize, kp: usize, kl: u32): void {
+  if (lCount(eVal(e)) != 0) return;
+  lookup(kp, kl);
+  deleteAt(foundSlot);
+}
+
+function logAsSent(): void {
+  raw(EFFECTS, cmdStart, <u32>(cmdEnd - cmdStart));
+}
+
+function pushGeneric(front: bool, onlyIfExists: bool): void {
+  const kp = argPtr(1);
+  const kl = argLen(1);
+  let e = readList(1);
+  if (wrongType) return;
+  if (e == 0 && onlyIfExists) {
+    integer(REPLY, 0);
+    return;
+  }
+  let bytes: usize = 0;
+  for (let i = 2; i < argc; i++) bytes += <usize>argLen(i) + ELEM_OVERHEAD;
+  if (!fits(bytes, <usize>(argc - 2), kl)) return;
+  if (e == 0) {
+    e = createList(kp, kl);
+    if (e == 0) {
+      error(REPLY, ERR_OOM);
+      return;
+    }
+  }
+  const l = eVal(e);
+  for (let i = 2; i < argc; i++) qlPush(l, argPtr(i), argLen(i), front);
+  markDirty(e);
+  integer(REPLY, lCount(l));
+  logAsSent();
+}
+
+export function cmdLpush(): void { pushGeneric(true, false); }
+export function cmdRpush(): void { pushGeneric(false, false); }
+export function cmdLpushx(): void { pushGeneric(true, true); }
+export function cmdRpushx(): void { pushGeneric(false, true); }
+
+/** Writes the first (front) or last element as a bulk reply and removes it. */
+function popOne(l: usize, front: bool): void {
+  if (front) qlFirst(l);
+  else qlLast(l);
+  bulk(REPLY, elemPtr(atNode, atOff), elemLen(atNode, atOff));
+  qlRemoveEnd(l, front);
+}
+
+function popGeneric(front: bool): void {
+  const hasCount = argc == 3;
+  if (argc > 3) {
+    replyArityError(front ? "lpop" : "rpop");
+    return;
+  }
+  let count: i64 = 1;
+  if (hasCount) {
+    if (!parseI64(argPtr(2), argLen(2)) || parsedInt < 0) {
+      error(REPLY, ERR_MUST_BE_POSITIVE);
+      return;
+    }
+    count = parsedInt;
+  }
+  const e = readList(1);
+  if (wrongType) return;
+  if (e == 0) {
+    if (hasCount) arrayHeader(REPLY, -1);
+    else nil(REPLY);
+    return;
+  }
+  if (hasCount && count == 0) {
+    arrayHeader(REPLY, 0);
+    return;
+  }
+  const l = eVal(e);
+  if (hasCount) {
+    const n = min(count, <i64>lCount(l));
+    arrayHeader(REPLY, n);
+    for (let i: i64 = 0; i < n; i++) popOne(l, front);
+  } else popOne(l, front);
+  markDirty(e);
+  logAsSent();
+  deleteIfEmpty(e, argPtr(1), argLen(1));
+}
+
+export function cmdLpop(): void { popGeneric(true); }
+export function cmdRpop(): void { popGeneric(false); }
+
+export function cmdLlen(): void {
+  const e = readList(1);
+  if (wrongType) return;
+  integer(REPLY, e == 0 ? 0 : lCount(eVal(e)));
+}
+
+export function cmdLrange(): void {
+  if (!parseI64(argPtr(2), argLen(2))) return error(REPLY, ERR_NOT_INTEGER);
+  let start = parsedInt;
+  if (!parseI64(argPtr(3), argLen(3))) return error(REPLY, ERR_NOT_INTEGER);
+  let end = parsedInt;
+  const e = readList(1);
+  if (wrongType) return;
+  if (e == 0) return arrayHeader(REPLY, 0);
+  const l = eVal(e);
+  const len = <i64>lCount(l);
+  if (start < 0) start += len;
+  if (end < 0) end += len;
+  if (start < 0) start = 0;
+  if (start > end || start >= len) return arrayHeader(REPLY, 0);
+  if (end >= len) end = len - 1;
+  const n = end - start + 1;
+  arrayHeader(REPLY, n);
+  qlSeek(l, <u32>start);
+  for (let i: i64 = 0; i < n; i++) {
+    bulk(REPLY, elemPtr(atNode, atOff), elemLen(atNode, atOff));
+    if (i + 1 < n) qlNext();
+  }
+}
+
+/** Normalises index (negative from the tail) against list l; false when out of range. */
+function seekIndex(l: usize, index: i64): bool {
+  const len = <i64>lCount(l);
+  if (index < 0) index += len;
+  if (index < 0 || index >= len) return false;
+  qlSeek(l, <u32>index);
+  return true;
+}
+
+export function cmdLindex(): void {
+  const e = readList(1);
+  if (wrongType) return;
+  if (e == 0) return nil(REPLY);
+  if (!parseI64(argPtr(2), argLen(2))) return error(REPLY, ERR_NOT_INTEGER);
+  if (!seekIndex(eVal(e), parsedInt)) return nil(REPLY);
+  bulk(REPLY, elemPtr(atNode, atOff), elemLen(atNode, atOff));
+}
+
+export function cmdLset(): void {
+  const e = readList(1);
+  if (wrongType) return;
+  if (e == 0) return error(REPLY, ERR_NO_SUCH_KEY);
+  if (!parseI64(argPtr(2), argLen(2))) return error(REPLY, ERR_NOT_INTEGER);
+  const l = eVal(e);
+  if (!seekIndex(l, parsedInt)) return error(REPLY, ERR_INDEX_RANGE);
+  if (!fits(<usize>argLen(3) + ELEM_OVERHEAD, 1, 0)) return;
+  qlReplace(l, atNode, atOff, argPtr(3), argLen(3));
+  markDirty(e);
+  ok(REPLY);
+  logAsSent();
+}
+
+// @ts-ignore: decorator
+@inline function atEquals(p: usize, len: u32): bool {
+  return elemLen(atNode, atOff) == len && memory.compare(elemPtr(atNode, atOff), p, len) == 0;
+}
+
+export function cmdLinsert(): void {
+  let after = false;
+  if (argIs(argPtr(2), argLen(2), "after")) after = true;
+  else if (!argIs(argPtr(2), argLen(2), "before")) return error(REPLY, ERR_SYNTAX);
+  const e = readList(1);
+  if (wrongType) return;
+  if (e == 0) return integer(REPLY, 0);
+  const l = eVal(e);
+  const pp = argPtr(3);
+  const pl = argLen(3);
+  qlFirst(l);
+  while (!atEquals(pp, pl)) {
+    if (!qlNext()) return integer(REPLY, -1);
+  }
+  if (!fits(<usize>argLen(4) + ELEM_OVERHEAD, 1, 0)) return;
+  const n = atNode;
+  const off = after ? atOff + <usize>elemLen(atNode, atOff) + ELEM_OVERHEAD : atOff;
+  qlInsertAt(l, n, off, argPtr(4), argLen(4));
+  markDirty(e);
+  integer(REPLY, lCount(l));
+  logAsSent();
+}
+
+export function cmdLrem(): void {
+  if (!parseI64(argPtr(2), argLen(2))) return error(REPLY, ERR_NOT_INTEGER);
+  const count = parsedInt;
+  const e = readList(1);
+  if (wrongType) return;
+  if (e == 0) return integer(REPLY, 0);
+  const l = eVal(e);
+  const vp = argPtr(3);
+  const vl = argLen(3);
+  let removed: i64 = 0;
+  // A count of i64.MIN_VALUE cannot be negated: it removes every match from the tail, like any huge count.
+  const limit: i64 = count == 0 ? i64.MAX_VALUE : count < 0 ? (count == i64.MIN_VALUE ? i64.MAX_VALUE : -count) : count;
+  if (count >= 0) {
+    qlFirst(l);
+    while (atNode != 0 && removed < limit) {
+      if (atEquals(vp, vl)) {
+        qlDeleteAt(l, atNode, atOff, false);
+        removed++;
+      } else qlNext();
+    }
+  } else {
+    qlLast(l);
+    while (atNode != 0 && removed < limit) {
+      if (atEquals(vp, vl)) {
+        const n = atNode;
+        const off = atOff;
+        const more = qlPrev();
+        const pn = atNode;
+        const po = atOff;
+        qlDeleteAt(l, n, off, false);
+        removed++;
+        if (!more) break;
+        // Elements before a deleted one keep their offsets (a freed node is never the previous one).
+        atNode = pn;
+        atOff = po;
+      } else if (!qlPrev()) break;
+    }
+  }
+  integer(REPLY, removed);
+  if (removed > 0) {
+    markDirty(e);
+    logAsSent();
+    deleteIfEmpty(e, argPtr(1), argLen(1));
+  }
+}
+
+export function cmdLtrim(): void {
+  if (!parseI64(argPtr(2), argLen(2))) return error(REPLY, ERR_NOT_INTEGER);
+  let start = parsedInt;
+  if (!parseI64(argPtr(3), argLen(3))) return error(REPLY, ERR_NOT_INTEGER);
+  let end = parsedInt;
+  const e = readList(1);
+  if (wrongType) return;
+  if (e == 0) return ok(REPLY);
+  const l = eVal(e);
+  const len = <i64>lCount(l);
+  if (start < 0) start += len;
+  if (end < 0) end += len;
+  if (start < 0) start = 0;
+  let ltrim: i64 = 0;
+  let rtrim: i64 = 0;
+  if (start > end || start >= len) {
+    ltrim = len;
+  } else {
+    if (end >= len) end = len - 1;
+    ltrim = start;
+    rtrim = len - end - 1;
+  }
+  ok(REPLY);
+  if (ltrim + rtrim == 0) return;
+  qlTrim(l, <u32>ltrim, true);
+  if (rtrim > 0) qlTrim(l, <u32>rtrim, false);
+  markDirty(e);
+  logAsSent();
+  deleteIfEmpty(e, argPtr(1), argLen(1));
+}
+
+export function cmdLpos(): void {
+  let rank: i64 = 1;
+  let count: i64 = -1;
+  let maxlen: i64 = 0;
+  for (let j = 3; j < argc; j++) {
+    const more = j < argc - 1;
+    if (more && argIs(argPtr(j), argLen(j), "rank")) {
+      j++;
+      if (!parseI64(argPtr(j), argLen(j))) return error(REPLY, ERR_NOT_INTEGER);
+      rank = parsedInt;
+      if (rank == 0) return error(REPLY, ERR_RANK_ZERO);
+    } else if (more && argIs(argPtr(j), argLen(j), "count")) {
+      j++;
+      if (!parseI64(argPtr(j), argLen(j)) || parsedInt < 0) return error(REPLY, ERR_COUNT_NEGATIVE);
+      count = parsedInt;
+    } else if (more && argIs(argPtr(j), argLen(j), "maxlen")) {
+      j++;
+      if (!parseI64(argPtr(j), argLen(j)) || parsedInt < 0) return error(REPLY, ERR_MAXLEN_NEGATIVE);
+      maxlen = parsedInt;
+    } else return error(REPLY, ERR_SYNTAX);
+  }
+  const e = readList(1);
+  if (wrongType) return;
+  if (e == 0) {
+    if (count != -1) arrayHeader(REPLY, 0);
+    else nil(REPLY);
+    return;
+  }
+  const l = eVal(e);
+  const fromTail = rank < 0;
+  // Redis negates the rank in a C long: -LONG_MIN stays negative, so every match counts and COUNT never stops it.
+  let skip: i64 = fromTail ? (rank == i64.MIN_VALUE ? 0 : -rank - 1) : rank - 1;
+  const unbounded = rank == i64.MIN_VALUE;
+  const len = <i64>lCount(l);
+  const vp = argPtr(2);
+  const vl = argLen(2);
+  let mark: u32 = 0;
+  if (count != -1) mark = deferArray(REPLY);
+  let found: i64 = 0;
+  if (fromTail) qlLast(l);
+  else qlFirst(l);
+  for (let i: i64 = 0; atNode != 0 && (maxlen == 0 || i < maxlen); i++) {
+    if (atEquals(vp, vl)) {
+      if (skip > 0) skip--;
+      else {
+        const index = fromTail ? len - i - 1 : i;
+        if (count == -1) return integer(REPLY, index);
+        integer(REPLY, index);
+        found++;
+        if (count != 0 && found >= count && !unbounded) break;
+      }
+    }
+    if (fromTail) qlPrev();
+    else qlNext();
+  }
+  if (count == -1) nil(REPLY);
+  else closeArray(REPLY, mark, found);
+}
+
+/** Parses LEFT/RIGHT at argument i into `whereFront`; false when it is neither. */
+let whereFront = false;
+function parseWhere(i: i32): bool {
+  if (argIs(argPtr(i), argLen(i), "left")) whereFront = true;
+  else if (argIs(argPtr(i), argLen(i), "right")) whereFront = false;
+  else return false;
+  return true;
+}
+
+/** LMOVE/RPOPLPUSH: pops from src's `fromFront` end and pushes onto dst's `toFront` end; src == dst rotates. */
+function moveGeneric(fromFront: bool, toFront: bool): void {
+  const sp = argPtr(1);
+  const sl = argLen(1);
+  const dp = argPtr(2);
+  const dl = argLen(2);
+  const src = readList(1);
+  if (wrongType) return;
+  if (src == 0) return nil(REPLY);
+  let dst = readList(2);
+  if (wrongType) return;
+  const sl2 = eVal(src);
+  if (fromFront) qlFirst(sl2);
+  else qlLast(sl2);
+  const vl = elemLen(atNode, atOff);
+  if (!fits(<usize>vl + ELEM_OVERHEAD, 1, dl)) return;
+  if (dst == 0) {
+    dst = createList(dp, dl);
+    if (dst == 0) return error(REPLY, ERR_OOM);
+  }
+  // Reply with the element, then push it from the reply's copy (the source node may be freed by the pop).
+  bulk(REPLY, elemPtr(atNode, atOff), vl);
+  const copyAt = pendingReplyCopy(vl);
+  qlRemoveEnd(sl2, fromFront);
+  qlPush(eVal(dst), copyAt, vl, toFront);
+  markDirty(src);
+  markDirty(dst);
+  logAsSent();
+  deleteIfEmpty(src, sp, sl);
+}
+
+/** Where the last bulk's bytes of length vl sit in the reply buffer (stable until the next reply write). */
+function pendingReplyCopy(vl: u32): usize {
+  return outPtr(REPLY) + outLen(REPLY) - 2 - <usize>vl;
+}
+
+export function cmdLmove(): void {
+  if (!parseWhere(3)) return error(REPLY, ERR_SYNTAX);
+  const from = whereFront;
+  if (!parseWhere(4)) return error(REPLY, ERR_SYNTAX);
+  moveGeneric(from, whereFront);
+}
+
+export function cmdRpoplpush(): void {
+  moveGeneric(false, true);
+}
+
+/** LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: pops from the first non-empty list; logged as LPOP/RPOP key count. */
+export function cmdLmpop(): void {
+  if (!parseI64(argPtr(1), argLen(1)) || parsedInt <= 0) return error(REPLY, ERR_NUMKEYS);
+  const numkeys = parsedInt;
+  if (numkeys > <i64>(argc - 3)) return error(REPLY, ERR_SYNTAX);
+  const whereAt = 2 + <i32>numkeys;
+  if (!parseWhere(whereAt)) return error(REPLY, ERR_SYNTAX);
+  const front = whereFront;
+  let count: i64 = -1;
+  for (let j = whereAt + 1; j < argc; j++) {
+    if (count == -1 && j < argc - 1 && argIs(argPtr(j), argLen(j), "count")) {
+      j++;
+      if (!parseI64(argPtr(j), argLen(j)) || parsedInt <= 0) return error(REPLY, ERR_COUNT_NOT_POSITIVE);
+      count = parsedInt;
+    } else return error(REPLY, ERR_SYNTAX);
+  }
+  if (count == -1) count = 1;
+  for (let k = 2; k < whereAt; k++) {
+    const e = readList(k);
+    if (wrongType) return;
+    if (e == 0) continue;
+    const l = eVal(e);
+    const n = min(count, <i64>lCount(l));
+    arrayHeader(REPLY, 2);
+    bulk(REPLY, argPtr(k), argLen(k));
+    arrayHeader(REPLY, n);
+    for (let i: i64 = 0; i < n; i++) popOne(l, front);
+    markDirty(e);
+    effect(3, front ? "LPOP" : "RPOP");
+    effectArg(argPtr(k), argLen(k));
+    effectInt(n);
+    deleteIfEmpty(e, argPtr(k), argLen(k));
+    return;
+  }
+  arrayHeader(REPLY, -1);
+}
+
+/**
+ * afterLoad for lists: the compact entry e just installed (in foundSlot) becomes a full list. Returns the
+ * new entry, or 0 on OOM with the key removed (a compact list is never left in the keyspace).
+ */
+export function listFromCompact(e: usize): usize {
+  const vl = eValLen(e);
+  const count = <usize>load<u32>(eVal(e));
+  const n = fitsData(qlWriteBound(<usize>vl + (count << 2), count)) ? newEntry(eKey(e), eKeyLen(e), LIST_HEADER, T_LIST, eExpire(e), false) : 0;
+  if (n == 0) {
+    deleteAt(foundSlot);
+    return 0;
+  }
+  setEncoding(n, ENC_FULL);
+  qlFromCompact(eVal(n), eVal(e), vl);
+  install(n);
+  return n;
+}
