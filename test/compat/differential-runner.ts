@@ -142,13 +142,19 @@ function planCommand(run: StreamRun, command: StreamCommand): { oracleCommand: S
   return { oracleCommand: command };
 }
 
-/** The keys of MSETNX / RENAME / RENAMENX that pass the command table's arity check (others get the arity error). */
+/** The keys of MSETNX / RENAME / RENAMENX / LMOVE / RPOPLPUSH / LMPOP that pass the command table's arity check (others get the arity error). */
 function atomicKeys(command: StreamCommand): string[] | null {
   const name = command[0]!.toUpperCase();
   if ((name === "RENAME" || name === "RENAMENX") && command.length === 3) return [command[1]!, command[2]!];
   // As in Redis Cluster, the slot check sees MSETNX's keys (every other argument) before the command
   // itself counts its pairs, so an odd pair count across shards is CROSSSLOT too.
   if (name === "MSETNX" && command.length >= 3) return command.filter((_, i) => i % 2 === 1);
+  if ((name === "LMOVE" && command.length === 5) || (name === "RPOPLPUSH" && command.length === 3)) return [command[1]!, command[2]!];
+  // LMPOP's keys as the gateway reads its numkeys key spec, before the core validates numkeys.
+  if (name === "LMPOP" && command.length >= 4) {
+    const count = Number(command[1]);
+    return Number.isSafeInteger(count) && count >= 0 ? command.slice(2, 2 + count) : [];
+  }
   return null;
 }
 
