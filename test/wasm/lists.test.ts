@@ -249,6 +249,28 @@ describe("list memory and durability", () => {
     expect(s.core.usedMemory()).toBeGreaterThan(base + 100_000);
   });
 
+  it("LREM and LSET give back the room of emptied nodes: memory follows the data, not the list's history", () => {
+    const s = new Session();
+    const keep = range(10, "keep");
+    const items = Array.from({ length: 10_000 }, (_, i) => (i % 1000 === 0 ? keep[i / 1000]! : `x${"-".repeat(i % 30)}`));
+    // Warm the request, reply and effects buffers (kept for reuse up to their limits) to the sizes used below.
+    s.run("RPUSH", "warm", ...items);
+    s.run("SET", "warm", "B".repeat(50_000));
+    s.run("DEL", "warm");
+    const base = s.core.usedMemory();
+    s.run("RPUSH", "direct", ...keep);
+    const direct = s.core.usedMemory() - base;
+    s.run("DEL", "direct");
+    s.run("RPUSH", "l", ...items);
+    for (let i = 0; i < 30; i++) s.run("LREM", "l", "0", `x${"-".repeat(i)}`);
+    expect(s.run("LRANGE", "l", "0", "-1")).toEqual(keep);
+    expect(s.core.usedMemory() - base).toBeLessThanOrEqual(direct * 2);
+    s.run("LSET", "l", "5", "B".repeat(50_000));
+    s.run("LSET", "l", "5", "keep5");
+    expect(s.run("LRANGE", "l", "0", "-1")).toEqual(keep);
+    expect(s.core.usedMemory() - base).toBeLessThanOrEqual(direct * 2);
+  });
+
   it("maxmemory refuses growing pushes with OOM and changes nothing; pops still work", () => {
     const s = new Session();
     s.run("RPUSH", "l", "a");

@@ -14,7 +14,7 @@ import {
 } from "./out";
 import {
   atNode, atOff, ELEM_OVERHEAD, elemLen, elemPtr, lCount, LIST_HEADER, qlDeleteAt, qlFirst, qlInit, qlInsertAt, qlLast,
-  qlFromCompact, qlNext, qlPrev, qlPush, qlRemoveEnd, qlReplace, qlSeek, qlTrim, qlWriteBound,
+  qlFromCompact, qlNext, qlPrev, qlPush, qlRemoveEnd, qlReplace, qlSeek, qlTidy, qlTrim, qlWriteBound,
 } from "./quicklist";
 import { argc, argLen, argPtr, cmdEnd, cmdStart } from "./request";
 import { eExpire, eKey, eKeyLen, eType, eVal, eValLen } from "./table";
@@ -192,7 +192,9 @@ export function cmdLset(): void {
   const l = eVal(e);
   if (!seekIndex(l, parsedInt)) return error(REPLY, ERR_INDEX_RANGE);
   if (!fits(<usize>argLen(3) + ELEM_OVERHEAD, 1, 0)) return;
+  const shorter = argLen(3) < elemLen(atNode, atOff);
   qlReplace(l, atNode, atOff, argPtr(3), argLen(3));
+  if (shorter) qlTidy(l);
   markDirty(e);
   ok(REPLY);
   logAsSent();
@@ -266,6 +268,7 @@ export function cmdLrem(): void {
   }
   integer(REPLY, removed);
   if (removed > 0) {
+    if (lCount(l) > 0) qlTidy(l);
     markDirty(e);
     logAsSent();
     deleteIfEmpty(e, argPtr(1), argLen(1));

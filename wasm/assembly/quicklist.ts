@@ -357,6 +357,38 @@ export function qlReplace(l: usize, n: usize, off: usize, p: usize, len: u32): v
   qlInsertAt(l, n, off, p, len);
 }
 
+/**
+ * After deletions inside a list (LREM, LSET to a shorter element): merges neighbours that together fill at most
+ * half a node and moves sparse nodes (under a quarter used) to smaller blocks, so memory follows the data. O(nodes).
+ */
+export function qlTidy(l: usize): void {
+  let n = lHead(l);
+  while (n != 0) {
+    let next = nNext(n);
+    while (next != 0 && nEnd(n) - nStart(n) + nEnd(next) - nStart(next) <= NODE_MAX >> 1) {
+      const moved = nEnd(next) - nStart(next);
+      n = nodeRoom(l, n, moved, false);
+      memory.copy(nData(n) + nEnd(n), nData(next) + nStart(next), moved);
+      setEnd(n, nEnd(n) + moved);
+      setNCount(n, nCount(n) + nCount(next));
+      unlinkFree(l, next);
+      next = nNext(n);
+    }
+    const used = nEnd(n) - nStart(n);
+    if (nCap(n) > NODE_MIN << 1 && used << 2 < nCap(n)) {
+      const m = nodeAlloc(used << 1);
+      const ns = (nCap(m) - used) >> 1;
+      memory.copy(nData(m) + ns, nData(n) + nStart(n), used);
+      setStart(m, ns);
+      setEnd(m, ns + used);
+      setNCount(m, nCount(n));
+      replaceNode(l, n, m);
+      n = m;
+    }
+    n = nNext(n);
+  }
+}
+
 /** Frees every node of list l. */
 export function qlRelease(l: usize): void {
   let n = lHead(l);
