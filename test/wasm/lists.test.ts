@@ -158,6 +158,22 @@ describe("list commands", () => {
   });
 });
 
+describe("lists in the keyspace", () => {
+  it("SCAN TYPE list, RENAME, EXPIRE and lazy expiry (logged as DEL) see lists", () => {
+    const s = new Session();
+    s.run("RPUSH", "l", "a", "b");
+    s.run("SET", "s", "v");
+    expect(s.run("SCAN", "0", "TYPE", "list")).toEqual(["0", ["l"]]);
+    expect(s.run("RENAME", "l", "m")).toBe("+OK");
+    expect(s.run("LRANGE", "m", "0", "-1")).toEqual(["a", "b"]);
+    expect(s.run("PEXPIRE", "m", "10")).toBe(1);
+    s.advance(20);
+    expect(s.run("LLEN", "m")).toBe(0);
+    expect(s.effectCommands().at(-1)).toEqual(["DEL", "m"]);
+    expect(s.run("DBSIZE")).toBe(1);
+  });
+});
+
 describe("the quicklist across node boundaries", () => {
   it("a list of 20,000 elements: ends, middle, LRANGE from both halves, LINSERT/LSET/LREM across nodes", () => {
     const s = new Session();
