@@ -231,6 +231,23 @@ describe("the quicklist across node boundaries", () => {
     expect(s.run("EXISTS", "l")).toBe(0);
   });
 
+  it("elements at every length-encoding edge walk both ways (1- to 4-byte lengths)", () => {
+    const s = new Session();
+    const sizes = [0, 1, 127, 128, 129, 16_383, 16_384, 2_097_151, 2_097_152];
+    const items = sizes.map((n, i) => String.fromCharCode(97 + i).repeat(n));
+    for (const item of items) s.run("RPUSH", "l", "m", item);
+    for (const item of items) s.run("LPUSH", "l", item);
+    const model = [...items].reverse().concat(items.flatMap((item) => ["m", item]));
+    expect(s.run("LRANGE", "l", "0", "-1")).toEqual(model);
+    for (let i = 0; i < model.length; i++) {
+      expect(s.run("LINDEX", "l", String(i))).toBe(model[i]);
+      expect(s.run("LINDEX", "l", String(-1 - i))).toBe(model[model.length - 1 - i]);
+    }
+    expect(s.run("LPOS", "l", "m", "RANK", "-1", "COUNT", "0")).toEqual(sizes.map((_, i) => model.length - 2 - 2 * i));
+    expect(s.run("LREM", "l", "-3", "m")).toBe(3);
+    expect(s.run("RPOP", "l", "100")).toEqual(model.filter((x, i) => x !== "m" || i < model.length - 6).reverse());
+  });
+
   it("rotates a 10,000-element list with LMOVE onto itself", () => {
     const s = new Session();
     s.run("RPUSH", "l", ...range(10_000));

@@ -13,7 +13,7 @@ import {
   arrayHeader, bulk, closeArray, deferArray, EFFECTS, error, integer, nil, ok, outLen, outPtr, raw, REPLY, replyArityError,
 } from "./out";
 import {
-  atNode, atOff, ELEM_OVERHEAD, elemLen, elemPtr, lCount, LIST_HEADER, qlDeleteAt, qlFirst, qlInit, qlInsertAt, qlLast,
+  atNode, atOff, ELEM_OVERHEAD_MAX, elemLen, elemPtr, elemSizeAt, lCount, LIST_HEADER, qlDeleteAt, qlFirst, qlInit, qlInsertAt, qlLast,
   qlFromCompact, qlNext, qlPrev, qlPush, qlRemoveEnd, qlReplace, qlSeek, qlTidy, qlTrim, qlWriteBound,
 } from "./quicklist";
 import { argc, argLen, argPtr, cmdEnd, cmdStart } from "./request";
@@ -68,7 +68,7 @@ function pushGeneric(front: bool, onlyIfExists: bool): void {
     return;
   }
   let bytes: usize = 0;
-  for (let i = 2; i < argc; i++) bytes += <usize>argLen(i) + ELEM_OVERHEAD;
+  for (let i = 2; i < argc; i++) bytes += <usize>argLen(i) + ELEM_OVERHEAD_MAX;
   if (!fits(bytes, <usize>(argc - 2), kl)) return;
   if (e == 0) {
     e = createList(kp, kl);
@@ -191,7 +191,7 @@ export function cmdLset(): void {
   if (!parseI64(argPtr(2), argLen(2))) return error(REPLY, ERR_NOT_INTEGER);
   const l = eVal(e);
   if (!seekIndex(l, parsedInt)) return error(REPLY, ERR_INDEX_RANGE);
-  if (!fits(<usize>argLen(3) + ELEM_OVERHEAD, 1, 0)) return;
+  if (!fits(<usize>argLen(3) + ELEM_OVERHEAD_MAX, 1, 0)) return;
   const shorter = argLen(3) < elemLen(atNode, atOff);
   qlReplace(l, atNode, atOff, argPtr(3), argLen(3));
   if (shorter) qlTidy(l);
@@ -219,9 +219,9 @@ export function cmdLinsert(): void {
   while (!atEquals(pp, pl)) {
     if (!qlNext()) return integer(REPLY, -1);
   }
-  if (!fits(<usize>argLen(4) + ELEM_OVERHEAD, 1, 0)) return;
+  if (!fits(<usize>argLen(4) + ELEM_OVERHEAD_MAX, 1, 0)) return;
   const n = atNode;
-  const off = after ? atOff + <usize>elemLen(atNode, atOff) + ELEM_OVERHEAD : atOff;
+  const off = after ? atOff + elemSizeAt(atNode, atOff) : atOff;
   qlInsertAt(l, n, off, argPtr(4), argLen(4));
   markDirty(e);
   integer(REPLY, lCount(l));
@@ -389,7 +389,7 @@ function moveGeneric(fromFront: bool, toFront: bool): void {
   if (fromFront) qlFirst(sl2);
   else qlLast(sl2);
   const vl = elemLen(atNode, atOff);
-  if (!fits(<usize>vl + ELEM_OVERHEAD, 1, dl)) return;
+  if (!fits(<usize>vl + ELEM_OVERHEAD_MAX, 1, dl)) return;
   if (dst == 0) {
     dst = createList(dp, dl);
     if (dst == 0) return error(REPLY, ERR_OOM);

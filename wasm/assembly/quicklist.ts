@@ -1,5 +1,6 @@
-// The list structure (Redis's quicklist): a doubly linked chain of nodes, each a contiguous run of
-// elements [u32 len][bytes][u32 len] with free room at both ends, so pushes and pops at either end are O(1).
+// The list structure (Redis's quicklist): a doubly linked chain of nodes, each a contiguous run of elements
+// [varint len][bytes][reversed varint len] (like listpack's backlen) with free room at both ends, so pushes and
+// pops at either end are O(1) and a walk goes either way.
 // A list's header is its entry's value: [u32 head node][u32 tail node][u32 count] (ENC_FULL: the first
 // u32 is the pointer the entry owns). Every node block comes from the core's allocator, so usedMemory is exact.
 import { alloc, blockSize, free } from "./alloc";
@@ -10,8 +11,8 @@ export const NODE_HDR: usize = 24;
 export const NODE_MAX: usize = 8192 - NODE_HDR;
 /** The smallest node: a 64-byte block. */
 const NODE_MIN: usize = 64 - NODE_HDR;
-/** Bytes an element takes in a node besides its own: the length before and after it. */
-export const ELEM_OVERHEAD: usize = 8;
+/** The most bytes an element takes in a node besides its own: a 5-byte varint length before and after it. */
+export const ELEM_OVERHEAD_MAX: usize = 10;
 /** Bytes of a list's header (the entry's value). */
 export const LIST_HEADER: u32 = 12;
 
@@ -45,11 +46,60 @@ export const LIST_HEADER: u32 = 12;
 // @ts-ignore: decorator
 @inline function setNCount(n: usize, v: u32): void { store<u32>(n, v, 20); }
 
-/** The length of the element at data offset off of node n; its bytes start at nData(n) + off + 4. */
+/** Bytes of the LEB128 varint of len. */
 // @ts-ignore: decorator
-@inline export function elemLen(n: usize, off: usize): u32 { return load<u32>(nData(n) + off); }
+@inline function varLen(len: u32): usize {
+  return len < 0x80 ? 1 : len < 0x4000 ? 2 : len < 0x200000 ? 3 : len < 0x10000000 ? 4 : 5;
+}
+
+/** Bytes an element of len bytes takes in a node: its length before and after it. */
 // @ts-ignore: decorator
-@inline export function elemPtr(n: usize, off: usize): usize { return nData(n) + off + 4; }
+@inline export function elemSize(len: u32): usize {
+  return <usize>len + (varLen(len) << 1);
+}
+
+/** Reads the LEB128 varint at p. */
+function readVar(p: usize): u32 {
+  let b = <u32>load<u8>(p);
+  if (b < 0x80) return b;
+  let v = b & 0x7f;
+  let shift: u32 = 7;
+  do {
+    p++;
+    b = <u32>load<u8>(p);
+    v |= (b & 0x7f) << shift;
+    shift += 7;
+  } while (b & 0x80);
+  return v;
+}
+
+/** Reads the reversed varint that ends just before p (an element's trailing length). */
+function readBackVar(p: usize): u32 {
+  let b = <u32>load<u8>(p - 1);
+  if (b < 0x80) return b;
+  let v = b & 0x7f;
+  let shift: u32 = 7;
+  do {
+    p--;
+    b = <u32>load<u8>(p - 1);
+    v |= (b & 0x7f) << shift;
+    shift += 7;
+  } while (b & 0x80);
+  return v;
+}
+
+/** The length of the element at data offset off of node n. */
+// @ts-ignore: decorator
+@inline export function elemLen(n: usize, off: usize): u32 { return readVar(nData(n) + off); }
+/** Where the bytes of the element at data offset off of node n start. */
+// @ts-ignore: decorator
+@inline export function elemPtr(n: usize, off: usize): usize { return nData(n) + off + varLen(readVar(nData(n) + off)); }
+/** Bytes the element at data offset off of node n takes, lengths included. */
+// @ts-ignore: decorator
+@inline export function elemSizeAt(n: usize, off: usize): usize { return elemSize(readVar(nData(n) + off)); }
+/** Bytes the element that ends at data offset off of node n takes. */
+// @ts-ignore: decorator
+@inline function sizeBefore(n: usize, off: usize): usize { return elemSize(readBackVar(nData(n) + off)); }
 
 /** Makes l an empty list. */
 export function qlInit(l: usize): void {
@@ -143,14 +193,21 @@ function nodeRoom(l: usize, n: usize, need: usize, front: bool): usize {
 }
 
 function writeElem(d: usize, p: usize, len: u32): void {
-  store<u32>(d, len);
-  memory.copy(d + 4, p, len);
-  store<u32>(d + 4 + len, len);
+  const k = varLen(len);
+  let v = len;
+  for (let i: usize = 0; i < k; i++) {
+    const b = <u8>(v & 0x7f) | (i + 1 < k ? 0x80 : 0);
+    store<u8>(d + i, b);
+    // The trailing copy is reversed: its first byte read backwards is the low one.
+    store<u8>(d + (k << 1) + <usize>len - 1 - i, b);
+    v >>= 7;
+  }
+  memory.copy(d + k, p, len);
 }
 
 /** Pushes bytes (p, len) at the head (front) or tail of list l. */
 export function qlPush(l: usize, p: usize, len: u32, front: bool): void {
-  const need = <usize>len + ELEM_OVERHEAD;
+  const need = elemSize(len);
   let n = front ? lHead(l) : lTail(l);
   if (n == 0 || nEnd(n) - nStart(n) + need > NODE_MAX) {
     const m = nodeAlloc(need);
@@ -179,10 +236,10 @@ export function qlRemoveEnd(l: usize, front: bool): void {
   const n = front ? lHead(l) : lTail(l);
   if (front) {
     const s = nStart(n);
-    setStart(n, s + <usize>elemLen(n, s) + ELEM_OVERHEAD);
+    setStart(n, s + elemSizeAt(n, s));
   } else {
     const e = nEnd(n);
-    setEnd(n, e - <usize>load<u32>(nData(n) + e - 4) - ELEM_OVERHEAD);
+    setEnd(n, e - sizeBefore(n, e));
   }
   setCount(l, lCount(l) - 1);
   const c = nCount(n) - 1;
@@ -219,7 +276,7 @@ export function qlSeek(l: usize, index: u32): void {
       n = nNext(n);
     }
     let off = nStart(n);
-    for (; index > 0; index--) off += <usize>elemLen(n, off) + ELEM_OVERHEAD;
+    for (; index > 0; index--) off += elemSizeAt(n, off);
     atNode = n;
     atOff = off;
   } else {
@@ -230,7 +287,7 @@ export function qlSeek(l: usize, index: u32): void {
       n = nPrev(n);
     }
     let off = nEnd(n);
-    for (let i: u32 = 0; i <= r; i++) off -= <usize>load<u32>(nData(n) + off - 4) + ELEM_OVERHEAD;
+    for (let i: u32 = 0; i <= r; i++) off -= sizeBefore(n, off);
     atNode = n;
     atOff = off;
   }
@@ -238,7 +295,7 @@ export function qlSeek(l: usize, index: u32): void {
 
 /** Moves to the next element; false (atNode = 0) past the tail. */
 export function qlNext(): bool {
-  const off = atOff + <usize>elemLen(atNode, atOff) + ELEM_OVERHEAD;
+  const off = atOff + elemSizeAt(atNode, atOff);
   if (off < nEnd(atNode)) {
     atOff = off;
     return true;
@@ -252,12 +309,12 @@ export function qlNext(): bool {
 /** Moves to the previous element; false (atNode = 0) before the head. */
 export function qlPrev(): bool {
   if (atOff > nStart(atNode)) {
-    atOff -= <usize>load<u32>(nData(atNode) + atOff - 4) + ELEM_OVERHEAD;
+    atOff -= sizeBefore(atNode, atOff);
     return true;
   }
   atNode = nPrev(atNode);
   if (atNode == 0) return false;
-  atOff = nEnd(atNode) - <usize>load<u32>(nData(atNode) + nEnd(atNode) - 4) - ELEM_OVERHEAD;
+  atOff = nEnd(atNode) - sizeBefore(atNode, nEnd(atNode));
   return true;
 }
 
@@ -270,7 +327,7 @@ export function qlFirst(l: usize): void {
 /** Positions at the last element (a non-empty list). */
 export function qlLast(l: usize): void {
   atNode = lTail(l);
-  atOff = nEnd(atNode) - <usize>load<u32>(nData(atNode) + nEnd(atNode) - 4) - ELEM_OVERHEAD;
+  atOff = nEnd(atNode) - sizeBefore(atNode, nEnd(atNode));
 }
 
 /**
@@ -278,7 +335,7 @@ export function qlLast(l: usize): void {
  * element that followed it (atNode = 0 past the tail). An emptied node is freed unless keepNode.
  */
 export function qlDeleteAt(l: usize, n: usize, off: usize, keepNode: bool): void {
-  const size = <usize>elemLen(n, off) + ELEM_OVERHEAD;
+  const size = elemSizeAt(n, off);
   const end = nEnd(n);
   memory.copy(nData(n) + off, nData(n) + off + size, end - off - size);
   setEnd(n, end - size);
@@ -296,7 +353,7 @@ export function qlDeleteAt(l: usize, n: usize, off: usize, keepNode: bool): void
 
 /** Inserts bytes (p, len) at data offset off of node n (between two elements, or at either end of the node). */
 export function qlInsertAt(l: usize, n: usize, off: usize, p: usize, len: u32): void {
-  const need = <usize>len + ELEM_OVERHEAD;
+  const need = elemSize(len);
   const start = nStart(n);
   const end = nEnd(n);
   if (nCount(n) == 0 || end - start + need <= NODE_MAX) {
@@ -329,7 +386,7 @@ export function qlInsertAt(l: usize, n: usize, off: usize, p: usize, len: u32): 
   memory.copy(nData(m), nData(n) + off, tail);
   setEnd(m, tail);
   let moved: u32 = 0;
-  for (let o: usize = 0; o < tail; o += <usize>elemLen(m, o) + ELEM_OVERHEAD) moved++;
+  for (let o: usize = 0; o < tail; o += elemSizeAt(m, o)) moved++;
   setNCount(m, moved);
   setNCount(n, nCount(n) - moved);
   setEnd(n, off);
@@ -339,9 +396,9 @@ export function qlInsertAt(l: usize, n: usize, off: usize, p: usize, len: u32): 
 
 /** A new node holding only (p, len), linked after `after` (0 = at the head). */
 function insertNode(l: usize, after: usize, p: usize, len: u32): void {
-  const m = nodeAlloc(<usize>len + ELEM_OVERHEAD);
+  const m = nodeAlloc(elemSize(len));
   writeElem(nData(m), p, len);
-  setEnd(m, <usize>len + ELEM_OVERHEAD);
+  setEnd(m, elemSize(len));
   setNCount(m, 1);
   linkAfter(l, m, after);
   setCount(l, lCount(l) + 1);
@@ -403,7 +460,14 @@ export function qlRelease(l: usize): void {
 /** Bytes of list l in compact form: [u32 count]([u32 len][bytes])*. */
 export function qlCompactLen(l: usize): u32 {
   let bytes: usize = 4;
-  for (let n = lHead(l); n != 0; n = nNext(n)) bytes += nEnd(n) - nStart(n) - (<usize>nCount(n) << 2);
+  for (let n = lHead(l); n != 0; n = nNext(n)) {
+    const end = nEnd(n);
+    for (let off = nStart(n); off < end; ) {
+      const len = elemLen(n, off);
+      bytes += 4 + <usize>len;
+      off += elemSize(len);
+    }
+  }
   return <u32>bytes;
 }
 
@@ -412,14 +476,13 @@ export function qlWriteCompact(l: usize, d: usize): void {
   store<u32>(d, lCount(l));
   let o = d + 4;
   for (let n = lHead(l); n != 0; n = nNext(n)) {
-    const data = nData(n);
     const end = nEnd(n);
     for (let off = nStart(n); off < end; ) {
-      const len = <usize>load<u32>(data + off);
-      store<u32>(o, <u32>len);
-      memory.copy(o + 4, data + off + 4, len);
-      o += 4 + len;
-      off += len + ELEM_OVERHEAD;
+      const len = elemLen(n, off);
+      store<u32>(o, len);
+      memory.copy(o + 4, elemPtr(n, off), len);
+      o += 4 + <usize>len;
+      off += elemSize(len);
     }
   }
 }
@@ -450,7 +513,7 @@ export function validCompactList(p: usize, len: u32): bool {
 }
 
 /**
- * An upper bound on the bytes a write adding `bytes` of elements (their lengths plus ELEM_OVERHEAD
+ * An upper bound on the bytes a write adding `bytes` of elements (their lengths plus ELEM_OVERHEAD_MAX
  * each) may allocate: size-class rounding, a node header per element or per half-full node, a node moving.
  */
 export function qlWriteBound(bytes: usize, elements: usize): f64 {
