@@ -47,6 +47,9 @@ function fits(bytes: usize, elements: usize, kl: u32): bool {
   return false;
 }
 
+/** What a write into the middle of a list may add besides its element: the node it splits off (one full node). */
+const MIDDLE_WRITE: usize = 8192;
+
 /** Deletes the list at key (kp, kl) when its last element is gone, as Redis does. */
 function deleteIfEmpty(e: usize, kp: usize, kl: u32): void {
   if (lCount(eVal(e)) != 0) return;
@@ -191,7 +194,7 @@ export function cmdLset(): void {
   if (!parseI64(argPtr(2), argLen(2))) return error(REPLY, ERR_NOT_INTEGER);
   const l = eVal(e);
   if (!seekIndex(l, parsedInt)) return error(REPLY, ERR_INDEX_RANGE);
-  if (!fits(<usize>argLen(3) + ELEM_OVERHEAD_MAX, 1, 0)) return;
+  if (!fits(<usize>argLen(3) + ELEM_OVERHEAD_MAX + MIDDLE_WRITE, 1, 0)) return;
   const shorter = argLen(3) < elemLen(atNode, atOff);
   qlReplace(l, atNode, atOff, argPtr(3), argLen(3));
   if (shorter) qlTidy(l);
@@ -219,7 +222,7 @@ export function cmdLinsert(): void {
   while (!atEquals(pp, pl)) {
     if (!qlNext()) return integer(REPLY, -1);
   }
-  if (!fits(<usize>argLen(4) + ELEM_OVERHEAD_MAX, 1, 0)) return;
+  if (!fits(<usize>argLen(4) + ELEM_OVERHEAD_MAX + MIDDLE_WRITE, 1, 0)) return;
   const n = atNode;
   const off = after ? atOff + elemSizeAt(atNode, atOff) : atOff;
   qlInsertAt(l, n, off, argPtr(4), argLen(4));

@@ -9,8 +9,8 @@ import { alloc, blockSize, free } from "./alloc";
 export const NODE_HDR: usize = 24;
 /** Data bytes of a full node (an 8 KB block, Redis's default list-max-listpack-size -2). */
 export const NODE_MAX: usize = 8192 - NODE_HDR;
-/** The smallest node: a 64-byte block. */
-const NODE_MIN: usize = 64 - NODE_HDR;
+/** The smallest node: a 32-byte block (a one-element list of a short string). */
+const NODE_MIN: usize = 32 - NODE_HDR;
 /** The most bytes an element takes in a node besides its own: a 5-byte varint length before and after it. */
 export const ELEM_OVERHEAD_MAX: usize = 10;
 /** Bytes of a list's header (the entry's value). */
@@ -515,8 +515,10 @@ export function validCompactList(p: usize, len: u32): bool {
 /**
  * An upper bound on the bytes a write adding `bytes` of elements (their lengths plus ELEM_OVERHEAD_MAX
  * each) may allocate: size-class rounding, a node header per element or per half-full node, a node moving.
+ * A write into the middle (LINSERT, LSET) may also split a node: callers add a node's bytes for it.
  */
 export function qlWriteBound(bytes: usize, elements: usize): f64 {
   const nodes = min(elements, 3 * bytes / NODE_MAX + 2);
-  return (<f64>(bytes + nodes * NODE_HDR)) * 1.25 + 3 * 8192;
+  // Plus one node moving to a larger block (old and new live for a moment; moves happen one at a time).
+  return (<f64>(bytes + nodes * NODE_HDR)) * 1.25 + <f64>(NODE_HDR + NODE_MAX);
 }
