@@ -11,9 +11,10 @@ import {
 } from "./hash";
 import { cmdIncrbyfloat } from "./incrbyfloat";
 import {
-  cmdLindex, cmdLinsert, cmdLlen, cmdLmove, cmdLmpop, cmdLpop, cmdLpos, cmdLpush, cmdLpushx, cmdLrange, cmdLrem, cmdLset, cmdLtrim,
-  cmdRpop, cmdRpoplpush, cmdRpush, cmdRpushx,
+  cmdLindex, cmdLinsert, cmdLlen, cmdLpop, cmdLpos, cmdLpush, cmdLpushx, cmdLrange, cmdLrem, cmdLset, cmdLtrim, cmdRpop, cmdRpush,
+  cmdRpushx,
 } from "./list";
+import { cmdLmove, cmdLmpop, cmdRpoplpush } from "./list-moves";
 import {
   cmdDbsize, cmdDel, cmdExists, cmdFlushall, cmdKeys, cmdRandomkey, cmdRename, cmdRenamenx, cmdScan, cmdTouch, cmdType, cmdUnlink,
 } from "./keys";

@@ -1,29 +1,27 @@
-// Lists (Redis t_list.c): every L* command and RPOPLPUSH/LMOVE/LMPOP over the quicklist in quicklist.ts.
-// A list entry is always ENC_FULL in memory; its compact form [u32 count]([u32 len][bytes])* is the payload.
+// Lists (Redis t_list.c): the single-key L* commands over the quicklist in quicklist.ts (the multi-key ones are
+// in list-moves.ts). A list entry is always ENC_FULL in memory; its compact form is the payload (list-payload.ts).
 import { fitsData } from "./alloc";
+import { deleteAt, ENC_FULL, foundSlot, install, lookup, markDirty, newEntry, setEncoding, T_LIST } from "./db";
 import {
-  deleteAt, effect, effectArg, effectInt, ENC_FULL, foundSlot, install, lookup, markDirty, newEntry, setEncoding, T_LIST,
-} from "./db";
-import {
-  ERR_COUNT_NEGATIVE, ERR_COUNT_NOT_POSITIVE, ERR_INDEX_RANGE, ERR_MAXLEN_NEGATIVE, ERR_MUST_BE_POSITIVE, ERR_NO_SUCH_KEY,
-  ERR_NOT_INTEGER, ERR_NUMKEYS, ERR_OOM, ERR_RANK_ZERO, ERR_SYNTAX, ERR_WRONGTYPE,
+  ERR_COUNT_NEGATIVE, ERR_INDEX_RANGE, ERR_MAXLEN_NEGATIVE, ERR_MUST_BE_POSITIVE, ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ERR_OOM,
+  ERR_RANK_ZERO, ERR_SYNTAX, ERR_WRONGTYPE,
 } from "./errors";
 import { argIs, parseI64, parsedInt } from "./numbers";
 import {
-  arrayHeader, bulk, closeArray, deferArray, EFFECTS, error, integer, nil, ok, outLen, outPtr, raw, REPLY, replyArityError,
+  arrayHeader, bulk, closeArray, deferArray, EFFECTS, error, integer, nil, ok, raw, REPLY, replyArityError,
 } from "./out";
 import {
   atNode, atOff, ELEM_OVERHEAD_MAX, elemLen, elemPtr, elemSizeAt, lCount, LIST_HEADER, qlDeleteAt, qlFirst, qlInit, qlInsertAt, qlLast,
-  qlFromCompact, qlNext, qlPrev, qlPush, qlRemoveEnd, qlReplace, qlSeek, qlTidy, qlTrim, qlWriteBound,
+  qlNext, qlPrev, qlPush, qlRemoveEnd, qlReplace, qlSeek, qlTidy, qlTrim, qlWriteBound,
 } from "./quicklist";
 import { argc, argLen, argPtr, cmdEnd, cmdStart } from "./request";
-import { eExpire, eKey, eKeyLen, eType, eVal, eValLen } from "./table";
+import { eType, eVal } from "./table";
 
 /** Set when the key holds another type (the WRONGTYPE reply is already written). */
-let wrongType = false;
+export let wrongType = false;
 
 /** The list at argument i for reading (0 when absent); on another type replies WRONGTYPE and sets wrongType. */
-function readList(i: i32): usize {
+export function readList(i: i32): usize {
   const e = lookup(argPtr(i), argLen(i));
   wrongType = e != 0 && eType(e) != T_LIST;
   if (wrongType) error(REPLY, ERR_WRONGTYPE);
@@ -31,7 +29,7 @@ function readList(i: i32): usize {
 }
 
 /** Creates an empty list at key (kp, kl) after its lookup; 0 when memory refuses. */
-function createList(kp: usize, kl: u32): usize {
+export function createList(kp: usize, kl: u32): usize {
   const e = newEntry(kp, kl, LIST_HEADER, T_LIST, -1, false);
   if (e == 0) return 0;
   setEncoding(e, ENC_FULL);
@@ -41,7 +39,7 @@ function createList(kp: usize, kl: u32): usize {
 }
 
 /** Whether a write adding `bytes` of elements (and maybe a new key) fits under maxmemory; replies OOM if not. */
-function fits(bytes: usize, elements: usize, kl: u32): bool {
+export function fits(bytes: usize, elements: usize, kl: u32): bool {
   if (fitsData(qlWriteBound(bytes, elements) + <f64>(kl + 64))) return true;
   error(REPLY, ERR_OOM);
   return false;
@@ -51,13 +49,13 @@ function fits(bytes: usize, elements: usize, kl: u32): bool {
 const MIDDLE_WRITE: usize = 8192;
 
 /** Deletes the list at key (kp, kl) when its last element is gone, as Redis does. */
-function deleteIfEmpty(e: usize, kp: usize, kl: u32): void {
+export function deleteIfEmpty(e: usize, kp: usize, kl: u32): void {
   if (lCount(eVal(e)) != 0) return;
   lookup(kp, kl);
   deleteAt(foundSlot);
 }
 
-function logAsSent(): void {
+export function logAsSent(): void {
   raw(EFFECTS, cmdStart, <u32>(cmdEnd - cmdStart));
 }
 
@@ -93,7 +91,7 @@ export function cmdLpushx(): void { pushGeneric(true, true); }
 export function cmdRpushx(): void { pushGeneric(false, true); }
 
 /** Writes the first (front) or last element as a bulk reply and removes it. */
-function popOne(l: usize, front: bool): void {
+export function popOne(l: usize, front: bool): void {
   if (front) qlFirst(l);
   else qlLast(l);
   bulk(REPLY, elemPtr(atNode, atOff), elemLen(atNode, atOff));
@@ -366,115 +364,4 @@ export function cmdLpos(): void {
   }
   if (count == -1) nil(REPLY);
   else closeArray(REPLY, mark, found);
-}
-
-/** Parses LEFT/RIGHT at argument i into `whereFront`; false when it is neither. */
-let whereFront = false;
-function parseWhere(i: i32): bool {
-  if (argIs(argPtr(i), argLen(i), "left")) whereFront = true;
-  else if (argIs(argPtr(i), argLen(i), "right")) whereFront = false;
-  else return false;
-  return true;
-}
-
-/** LMOVE/RPOPLPUSH: pops from src's `fromFront` end and pushes onto dst's `toFront` end; src == dst rotates. */
-function moveGeneric(fromFront: bool, toFront: bool): void {
-  const sp = argPtr(1);
-  const sl = argLen(1);
-  const dp = argPtr(2);
-  const dl = argLen(2);
-  const src = readList(1);
-  if (wrongType) return;
-  if (src == 0) return nil(REPLY);
-  let dst = readList(2);
-  if (wrongType) return;
-  const sl2 = eVal(src);
-  if (fromFront) qlFirst(sl2);
-  else qlLast(sl2);
-  const vl = elemLen(atNode, atOff);
-  if (!fits(<usize>vl + ELEM_OVERHEAD_MAX, 1, dl)) return;
-  if (dst == 0) {
-    dst = createList(dp, dl);
-    if (dst == 0) return error(REPLY, ERR_OOM);
-  }
-  // Reply with the element, then push it from the reply's copy (the source node may be freed by the pop).
-  bulk(REPLY, elemPtr(atNode, atOff), vl);
-  const copyAt = pendingReplyCopy(vl);
-  qlRemoveEnd(sl2, fromFront);
-  qlPush(eVal(dst), copyAt, vl, toFront);
-  markDirty(src);
-  markDirty(dst);
-  logAsSent();
-  deleteIfEmpty(src, sp, sl);
-}
-
-/** Where the last bulk's bytes of length vl sit in the reply buffer (stable until the next reply write). */
-function pendingReplyCopy(vl: u32): usize {
-  return outPtr(REPLY) + outLen(REPLY) - 2 - <usize>vl;
-}
-
-export function cmdLmove(): void {
-  if (!parseWhere(3)) return error(REPLY, ERR_SYNTAX);
-  const from = whereFront;
-  if (!parseWhere(4)) return error(REPLY, ERR_SYNTAX);
-  moveGeneric(from, whereFront);
-}
-
-export function cmdRpoplpush(): void {
-  moveGeneric(false, true);
-}
-
-/** LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: pops from the first non-empty list; logged as LPOP/RPOP key count. */
-export function cmdLmpop(): void {
-  if (!parseI64(argPtr(1), argLen(1)) || parsedInt <= 0) return error(REPLY, ERR_NUMKEYS);
-  const numkeys = parsedInt;
-  if (numkeys > <i64>(argc - 3)) return error(REPLY, ERR_SYNTAX);
-  const whereAt = 2 + <i32>numkeys;
-  if (!parseWhere(whereAt)) return error(REPLY, ERR_SYNTAX);
-  const front = whereFront;
-  let count: i64 = -1;
-  for (let j = whereAt + 1; j < argc; j++) {
-    if (count == -1 && j < argc - 1 && argIs(argPtr(j), argLen(j), "count")) {
-      j++;
-      if (!parseI64(argPtr(j), argLen(j)) || parsedInt <= 0) return error(REPLY, ERR_COUNT_NOT_POSITIVE);
-      count = parsedInt;
-    } else return error(REPLY, ERR_SYNTAX);
-  }
-  if (count == -1) count = 1;
-  for (let k = 2; k < whereAt; k++) {
-    const e = readList(k);
-    if (wrongType) return;
-    if (e == 0) continue;
-    const l = eVal(e);
-    const n = min(count, <i64>lCount(l));
-    arrayHeader(REPLY, 2);
-    bulk(REPLY, argPtr(k), argLen(k));
-    arrayHeader(REPLY, n);
-    for (let i: i64 = 0; i < n; i++) popOne(l, front);
-    markDirty(e);
-    effect(3, front ? "LPOP" : "RPOP");
-    effectArg(argPtr(k), argLen(k));
-    effectInt(n);
-    deleteIfEmpty(e, argPtr(k), argLen(k));
-    return;
-  }
-  arrayHeader(REPLY, -1);
-}
-
-/**
- * afterLoad for lists: the compact entry e just installed (in foundSlot) becomes a full list. Returns the
- * new entry, or 0 on OOM with the key removed (a compact list is never left in the keyspace).
- */
-export function listFromCompact(e: usize): usize {
-  const vl = eValLen(e);
-  const count = <usize>load<u32>(eVal(e));
-  const n = fitsData(qlWriteBound(<usize>vl + (count << 2), count)) ? newEntry(eKey(e), eKeyLen(e), LIST_HEADER, T_LIST, eExpire(e), false) : 0;
-  if (n == 0) {
-    deleteAt(foundSlot);
-    return 0;
-  }
-  setEncoding(n, ENC_FULL);
-  qlFromCompact(eVal(n), eVal(e), vl);
-  install(n);
-  return n;
 }

@@ -2,8 +2,8 @@
 // out-of-line structure a full encoding owns, and its compact form (the checkpoint and DUMP bytes).
 // Adding a type means one case in each switch below.
 import { ENC_ALT, ENC_FULL, lookup, T_HASH, T_LIST, T_STRING } from "./db";
-import { listFromCompact } from "./list";
-import { qlCompactLen, qlRelease, qlWriteCompact, validCompactList } from "./quicklist";
+import { listFromCompact, qlCompactLen, qlWriteCompact, validCompactList } from "./list-payload";
+import { qlRelease } from "./quicklist";
 import { ERR_SYNTAX } from "./errors";
 import { validHashValue } from "./hash";
 import { argIs, parseI64 } from "./numbers";

@@ -457,61 +457,6 @@ export function qlRelease(l: usize): void {
   qlInit(l);
 }
 
-/** Bytes of list l in compact form: [u32 count]([u32 len][bytes])*. */
-export function qlCompactLen(l: usize): u32 {
-  let bytes: usize = 4;
-  for (let n = lHead(l); n != 0; n = nNext(n)) {
-    const end = nEnd(n);
-    for (let off = nStart(n); off < end; ) {
-      const len = elemLen(n, off);
-      bytes += 4 + <usize>len;
-      off += elemSize(len);
-    }
-  }
-  return <u32>bytes;
-}
-
-/** Writes list l in compact form at d. */
-export function qlWriteCompact(l: usize, d: usize): void {
-  store<u32>(d, lCount(l));
-  let o = d + 4;
-  for (let n = lHead(l); n != 0; n = nNext(n)) {
-    const end = nEnd(n);
-    for (let off = nStart(n); off < end; ) {
-      const len = elemLen(n, off);
-      store<u32>(o, len);
-      memory.copy(o + 4, elemPtr(n, off), len);
-      o += 4 + <usize>len;
-      off += elemSize(len);
-    }
-  }
-}
-
-/** Builds list l (empty) from a compact value at (p, len) checked by validCompactList. */
-export function qlFromCompact(l: usize, p: usize, len: u32): void {
-  qlInit(l);
-  const end = p + <usize>len;
-  for (let o = p + 4; o < end; ) {
-    const el = load<u32>(o);
-    qlPush(l, o + 4, el, false);
-    o += 4 + <usize>el;
-  }
-}
-
-/** Whether (p, len) is a well-formed, non-empty compact list. */
-export function validCompactList(p: usize, len: u32): bool {
-  if (len < 4) return false;
-  const count = load<u32>(p);
-  let o: u64 = 4;
-  let seen: u32 = 0;
-  while (o < <u64>len) {
-    if (o + 4 > <u64>len) return false;
-    o += 4 + <u64>load<u32>(p + <usize>o);
-    seen++;
-  }
-  return o == <u64>len && seen == count && count > 0;
-}
-
 /**
  * An upper bound on the bytes a write adding `bytes` of elements (their lengths plus ELEM_OVERHEAD_MAX
  * each) may allocate: size-class rounding, a node header per element or per half-full node, a node moving.
