@@ -80,6 +80,18 @@ export const DIFFERENCES: readonly Difference[] = [
     rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
   },
   {
+    id: "cross-shard-list-moves",
+    commands: ["LMOVE", "RPOPLPUSH", "LMPOP"],
+    levels: ["gateway"],
+    kind: "deliberate",
+    summary: "LMOVE, RPOPLPUSH and LMPOP whose keys live on different shards answer CROSSSLOT.",
+    reason:
+      "A move pops from one list and pushes onto another, and LMPOP must pop from the first non-empty list of its keys: " +
+      "both need every key on one shard to be atomic. Until the cross-shard two-phase protocol lands, edgeslot refuses " +
+      "rather than half-apply; keys on one shard (e.g. sharing a {hash tag}) work as in Redis.",
+    rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
+  },
+  {
     id: "cross-shard-transaction",
     commands: ["MULTI", "EXEC"],
     levels: ["gateway"],

@@ -12,6 +12,11 @@ import {
 } from "./hash";
 import { cmdIncrbyfloat } from "./incrbyfloat";
 import {
+  cmdLindex, cmdLinsert, cmdLlen, cmdLpop, cmdLpos, cmdLpush, cmdLpushx, cmdLrange, cmdLrem, cmdLset, cmdLtrim, cmdRpop, cmdRpush,
+  cmdRpushx,
+} from "./list";
+import { cmdLmove, cmdLmpop, cmdRpoplpush } from "./list-moves";
+import {
   cmdDbsize, cmdDel, cmdExists, cmdFlushall, cmdKeys, cmdRandomkey, cmdRename, cmdRenamenx, cmdScan, cmdTouch, cmdType, cmdUnlink,
 } from "./keys";
 import { ERR_UNKNOWN_ARGS, ERR_UNKNOWN_PREFIX } from "./errors";
@@ -59,11 +64,19 @@ const HASHES: Command[] = [
   new Command("hincrbyfloat", 4, cmdHincrbyfloat), new Command("hstrlen", 3, cmdHstrlen),
   new Command("hrandfield", -2, cmdHrandfield), new Command("hscan", -3, cmdHscan),
 ];
+const LISTS: Command[] = [
+  new Command("lpush", -3, cmdLpush), new Command("rpush", -3, cmdRpush), new Command("lpushx", -3, cmdLpushx),
+  new Command("rpushx", -3, cmdRpushx), new Command("lpop", -2, cmdLpop), new Command("rpop", -2, cmdRpop),
+  new Command("llen", 2, cmdLlen), new Command("lrange", 4, cmdLrange), new Command("lindex", 3, cmdLindex),
+  new Command("lset", 4, cmdLset), new Command("linsert", 5, cmdLinsert), new Command("lrem", 4, cmdLrem),
+  new Command("ltrim", 4, cmdLtrim), new Command("lpos", -3, cmdLpos), new Command("lmove", 5, cmdLmove),
+  new Command("rpoplpush", 3, cmdRpoplpush), new Command("lmpop", -4, cmdLmpop),
+];
 /** Reachable only with FLAG_INTERNAL: their names start with "__". */
 const INTERNAL: Command[] = [
   new Command("__restore", 3, cmdRestoreRow), new Command("__checkpoint", 2, cmdCheckpoint), new Command("__sweep", 2, cmdSweep),
 ];
-const FAMILIES: Command[][] = [STRINGS, KEYSPACE_COMMANDS, SERVER, HASHES, INTERNAL];
+const FAMILIES: Command[][] = [STRINGS, KEYSPACE_COMMANDS, SERVER, HASHES, LISTS, INTERNAL];
 
 /**
  * Every command, indexed by the lookup table. Built at start-up: the stub runtime's allocator must

@@ -37,3 +37,11 @@ export const ERR_RESTORE_FREQ = "ERR Invalid FREQ value, must be >= 0 and <= 255
 export const ERR_SAME_OBJECT = "ERR source and destination objects are the same";
 export const ERR_DB_RANGE = "ERR DB index is out of range";
 export const ERR_COPY_DB = "ERR Copying to another database is not allowed in cluster mode";
+export const ERR_MUST_BE_POSITIVE = "ERR value is out of range, must be positive";
+export const ERR_INDEX_RANGE = "ERR index out of range";
+export const ERR_RANK_ZERO =
+  "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
+export const ERR_COUNT_NEGATIVE = "ERR COUNT can't be negative";
+export const ERR_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
+export const ERR_NUMKEYS = "ERR numkeys should be greater than 0";
+export const ERR_COUNT_NOT_POSITIVE = "ERR count should be greater than 0";

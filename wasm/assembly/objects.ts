@@ -1,8 +1,10 @@
 // What each value type provides to the keyspace: its TYPE and OBJECT ENCODING names, the release of the
 // out-of-line structure a full encoding owns, and its compact form (the checkpoint and DUMP bytes).
 // Adding a type means one case in each switch below.
-import { ENC_ALT, ENC_COMPACT, ENC_FULL, ENC_TEXT, lookup, T_HASH, T_STRING } from "./db";
+import { ENC_ALT, ENC_COMPACT, ENC_FULL, ENC_TEXT, lookup, T_HASH, T_LIST, T_STRING } from "./db";
 import { hashAfterLoad, hashCompactLen, hashRelease, hashWriteCompact, validHashValue } from "./hash";
+import { listFromCompact, qlCompactLen, qlWriteCompact, validCompactList } from "./list-payload";
+import { qlRelease } from "./quicklist";
 import { argIs, parseI64 } from "./numbers";
 import { bulkAscii, nil, replyArityError, replyUnknownSubcommand, REPLY } from "./out";
 import { argc, argLen, argPtr } from "./request";
@@ -14,6 +16,7 @@ export function typeName(e: usize): string {
   switch (eType(e)) {
     case T_STRING: return "string";
     case T_HASH: return "hash";
+    case T_LIST: return "list";
     default: return "none";
   }
 }
@@ -29,6 +32,8 @@ export function encodingName(e: usize): string {
       return eValLen(e) <= 44 ? "embstr" : "raw";
     }
     case T_HASH: return full ? "hashtable" : "listpack";
+    // Redis 7.0 reports every list as a quicklist, whatever its size.
+    case T_LIST: return "quicklist";
     default: return "unknown";
   }
 }
@@ -38,6 +43,7 @@ export function releaseValue(e: usize): void {
   if (eEncoding(e) != ENC_FULL) return;
   switch (eType(e)) {
     case T_HASH: hashRelease(e); break;
+    case T_LIST: qlRelease(eVal(e)); break;
     default: unreachable();
   }
 }
@@ -47,6 +53,7 @@ export function compactLen(e: usize): u32 {
   if (eEncoding(e) != ENC_FULL) return eValLen(e);
   switch (eType(e)) {
     case T_HASH: return hashCompactLen(e);
+    case T_LIST: return qlCompactLen(eVal(e));
     default: unreachable();
   }
   return 0;
@@ -60,6 +67,7 @@ export function writeCompact(e: usize, d: usize): void {
   }
   switch (eType(e)) {
     case T_HASH: hashWriteCompact(e, d); break;
+    case T_LIST: qlWriteCompact(eVal(e), d); break;
     default: unreachable();
   }
 }
@@ -72,6 +80,7 @@ export function validCompact(t: u8, enc: u8, p: usize, len: u32): bool {
   switch (t) {
     case T_STRING: return enc == ENC_COMPACT;
     case T_HASH: return enc == ENC_COMPACT && validHashValue(p, len);
+    case T_LIST: return enc == ENC_COMPACT && validCompactList(p, len);
     default: return false;
   }
 }
@@ -83,6 +92,7 @@ export function validCompact(t: u8, enc: u8, p: usize, len: u32): bool {
 export function afterLoad(e: usize): usize {
   switch (eType(e)) {
     case T_HASH: return hashAfterLoad(e);
+    case T_LIST: return listFromCompact(e);
     default: return e;
   }
 }

@@ -2,6 +2,7 @@
 import type { Client } from "../transport";
 import { hashesSuite } from "./hashes";
 import { keyspaceSuite } from "./keyspace";
+import { listsSuite } from "./lists";
 import { multiExecSuite } from "./multi-exec";
 import { pipelineSuite } from "./pipeline";
 import { readOnlySuite } from "./read-only";
@@ -10,6 +11,7 @@ import { stringsSuite } from "./strings";
 export function behaviourSuites(full: Client, reader: Client): void {
   stringsSuite(full);
   hashesSuite(full, reader);
+  listsSuite(full, reader);
   keyspaceSuite(full);
   pipelineSuite(full);
   multiExecSuite(full);
