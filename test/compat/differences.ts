@@ -162,6 +162,38 @@ export const DIFFERENCES: readonly Difference[] = [
     rule: { kind: "exact" },
   },
   {
+    id: "zscan-cursor",
+    commands: ["ZSCAN"],
+    levels: ["core", "gateway"],
+    kind: "unspecified",
+    summary: "ZSCAN over a skiplist-encoded set returns different cursors and pages; a full iteration returns the same members.",
+    reason:
+      "Cursors are opaque in Redis too; edgeslot walks its own member index. A listpack-encoded set is returned whole " +
+      "with cursor 0 by both.",
+    rule: { kind: "scan-union" },
+  },
+  {
+    id: "zrandmember-choice",
+    commands: ["ZRANDMEMBER"],
+    levels: ["core", "gateway"],
+    kind: "unspecified",
+    summary: "ZRANDMEMBER picks different members.",
+    reason:
+      "It is random in both; the harness checks the reply's size, that every member (and score) is in the set, and " +
+      "that a positive count gives distinct members.",
+    rule: { kind: "random-fields" },
+  },
+  {
+    id: "zrandmember-repeat-limit",
+    commands: ["ZRANDMEMBER"],
+    levels: ["core", "gateway"],
+    when: (args) => /^-\d+$/.test(args[2] ?? "") && BigInt(args[2]!) < -(2n ** 20n),
+    kind: "deliberate",
+    summary: "ZRANDMEMBER with a negative count below -1048576 on an existing set answers `ERR value is out of range`.",
+    reason: "As HRANDFIELD: a shard refuses more than 2^20 repeated members rather than exhaust its memory. The streams never send such counts.",
+    rule: { kind: "exact" },
+  },
+  {
     id: "ttl-seconds-clock",
     commands: ["TTL", "EXPIRETIME"],
     levels: ["core", "gateway"],

@@ -1,13 +1,14 @@
 // What each value type provides to the keyspace: its TYPE and OBJECT ENCODING names, the release of the
 // out-of-line structure a full encoding owns, and its compact form (the checkpoint and DUMP bytes).
 // Adding a type means one case in each switch below.
-import { ENC_ALT, ENC_FULL, lookup, T_HASH, T_STRING } from "./db";
+import { ENC_ALT, ENC_FULL, lookup, T_HASH, T_STRING, T_ZSET } from "./db";
 import { ERR_SYNTAX } from "./errors";
 import { validHashValue } from "./hash";
 import { argIs, parseI64 } from "./numbers";
-import { bulkAscii, error, nil, REPLY } from "./out";
+import { bulkAscii, error, nil, REPLY, replyArityError } from "./out";
 import { argc, argLen, argPtr } from "./request";
 import { eEncoding, eType, eVal, eValLen } from "./table";
+import { releaseZset, validZsetValue, writeZsetCompact, zsetAfterLoad, zsetCompactLen } from "./zset";
 
 /** TYPE's answer for entry e (0 = no key). */
 export function typeName(e: usize): string {
@@ -15,6 +16,7 @@ export function typeName(e: usize): string {
   switch (eType(e)) {
     case T_STRING: return "string";
     case T_HASH: return "hash";
+    case T_ZSET: return "zset";
     default: return "none";
   }
 }
@@ -30,6 +32,7 @@ export function encodingName(e: usize): string {
       return eValLen(e) <= 44 ? "embstr" : "raw";
     }
     case T_HASH: return full ? "hashtable" : "listpack";
+    case T_ZSET: return full ? "skiplist" : "listpack";
     default: return "unknown";
   }
 }
@@ -38,6 +41,10 @@ export function encodingName(e: usize): string {
 export function releaseValue(e: usize): void {
   if (eEncoding(e) != ENC_FULL) return;
   switch (eType(e)) {
+    case T_ZSET: {
+      releaseZset(e);
+      break;
+    }
     default: unreachable();
   }
 }
@@ -46,6 +53,7 @@ export function releaseValue(e: usize): void {
 export function compactLen(e: usize): u32 {
   if (eEncoding(e) != ENC_FULL) return eValLen(e);
   switch (eType(e)) {
+    case T_ZSET: return zsetCompactLen(e);
     default: unreachable();
   }
   return 0;
@@ -58,6 +66,10 @@ export function writeCompact(e: usize, d: usize): void {
     return;
   }
   switch (eType(e)) {
+    case T_ZSET: {
+      writeZsetCompact(e, d);
+      break;
+    }
     default: unreachable();
   }
 }
@@ -67,6 +79,7 @@ export function validCompact(t: u8, p: usize, len: u32): bool {
   switch (t) {
     case T_STRING: return true;
     case T_HASH: return validHashValue(p, len);
+    case T_ZSET: return validZsetValue(p, len);
     default: return false;
   }
 }
@@ -77,14 +90,19 @@ export function validCompact(t: u8, p: usize, len: u32): bool {
  */
 export function afterLoad(e: usize): usize {
   switch (eType(e)) {
+    case T_ZSET: return zsetAfterLoad(e);
     default: return e;
   }
 }
 
 /** `OBJECT ENCODING key` (the gateway answers unknown subcommands and arity): the encoding's name, nil for no key. */
 export function cmdObject(): void {
-  if (!argIs(argPtr(1), argLen(1), "encoding") || argc != 3) {
+  if (!argIs(argPtr(1), argLen(1), "encoding")) {
     error(REPLY, ERR_SYNTAX);
+    return;
+  }
+  if (argc != 3) {
+    replyArityError("object|encoding");
     return;
   }
   const e = lookup(argPtr(2), argLen(2));
