@@ -11,7 +11,7 @@ import { advance, arrayHeader, ascii, bulk, crlf, EFFECTS, error, integer, raw, 
 import { argc, argLen, argPtr, cmdEnd, cmdStart } from "./request";
 import { nMember, nMemberLen, nNext, nScore, zsCreate, zsFind, zsFirst, zsFree, zsInsert, zsLength, zsUpdateScore } from "./skiplist";
 import { eType } from "./table";
-import { ibPush, ibReset, ibStore, itemLen, itemPtr, itemScore, replyScore, zItem, zLen, zOpen, zScoreOf } from "./zset";
+import { ibPush, ibRelease, ibReset, ibStore, itemLen, itemPtr, itemScore, replyScore, zItem, zLen, zOpen, zScoreOf } from "./zset";
 import { popInto, setPopKey } from "./zset-commands";
 
 const OP_UNION = 0;
@@ -226,6 +226,11 @@ function algebra(dst: i32, numIdx: i32, op: i32, cardOnly: bool): void {
   for (let node = zsFirst(acc); node != 0; node = nNext(node)) ibPush(nScore(node), nMember(node), nMemberLen(node));
   const count = zsLength(acc);
   zsFree(acc);
+  storeAlgebra(dst, count);
+  ibRelease();
+}
+
+function storeAlgebra(dst: i32, count: u32): void {
   const kp = argPtr(dst);
   const kl = argLen(dst);
   if (count == 0) {

@@ -10,7 +10,7 @@ import { argIs, parseI64, parsedInt } from "./numbers";
 import { arrayHeader, bulk, EFFECTS, error, integer, raw, REPLY } from "./out";
 import { argc, argLen, argPtr, cmdEnd, cmdStart } from "./request";
 import {
-  BELOW_MEMBER, BELOW_SCORE, deleteIfEmpty, ibCount, ibPush, ibReset, ibStore, itemLen, itemPtr, itemScore, NOT_ABOVE_MEMBER,
+  BELOW_MEMBER, BELOW_SCORE, deleteIfEmpty, ibCount, ibRelease, ibPush, ibReset, ibStore, itemLen, itemPtr, itemScore, NOT_ABOVE_MEMBER,
   NOT_ABOVE_SCORE, readZsetAt, replyScore, wrongType, zCountWhile, zItem, zLen, zRemoveRanks,
 } from "./zset";
 
@@ -258,6 +258,11 @@ function itemRank(e: usize, type: i32, reverse: bool, offset: i64, k: i64): u32 
 
 /** Replaces the destination (argument dst) with the item buffer (n items), replies n, logs as sent. */
 function storeResult(dst: i32, n: u32): void {
+  storeItems(dst, n);
+  ibRelease();
+}
+
+function storeItems(dst: i32, n: u32): void {
   const kp = argPtr(dst);
   const kl = argLen(dst);
   const existed = lookup(kp, kl) != 0;

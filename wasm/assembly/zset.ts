@@ -458,7 +458,7 @@ let ibLen: usize = 0;
 let ibMaxLen: u32 = 0;
 
 export function ibReset(): void {
-  if (ibCap == 0 || ibCap > 65536) {
+  if (ibCap == 0) {
     if (ibCap != 0) free(ibPtr, ibCap);
     ibCap = 256;
     ibPtr = alloc(ibCap);
@@ -467,6 +467,13 @@ export function ibReset(): void {
   store<u32>(ibPtr, 0);
   ibLen = 4;
   ibMaxLen = 0;
+}
+
+/** Gives the buffer's block back (so memory returns to its baseline after a store). */
+export function ibRelease(): void {
+  if (ibCap != 0) free(ibPtr, ibCap);
+  ibCap = 0;
+  ibPtr = 0;
 }
 
 export function ibCount(): u32 {

@@ -17,8 +17,8 @@ export function keyIndices(keys: KeySpec, command: Command): number[] {
     }
     case "numkeys": {
       const count = Number(new TextDecoder().decode(command[keys.numkeysAt]));
-      if (!Number.isSafeInteger(count) || count < 0) return [];
-      const out: number[] = [];
+      if (!Number.isSafeInteger(count) || count < 0) return keys.destination !== undefined && keys.destination < command.length ? [keys.destination] : [];
+      const out: number[] = keys.destination !== undefined && keys.destination < command.length ? [keys.destination] : [];
       for (let i = 0; i < count && keys.firstAfter + i < command.length; i++) out.push(keys.firstAfter + i);
       return out;
     }
