@@ -62,6 +62,18 @@ export const DIFFERENCES: readonly Difference[] = [
     rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
   },
   {
+    id: "cross-shard-zset-multikey",
+    commands: ["ZUNION", "ZINTER", "ZDIFF", "ZINTERCARD", "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE", "ZRANGESTORE", "ZMPOP"],
+    levels: ["gateway"],
+    kind: "deliberate",
+    summary: "Multi-key sorted-set commands whose keys live on different shards answer CROSSSLOT.",
+    reason:
+      "They run inside one shard's core, which is what makes the STORE forms and ZMPOP atomic; until the cross-shard " +
+      "protocol lands (and the read-only ones gather their inputs across shards), keys must share a shard, e.g. through " +
+      "a {hash tag}, as in Redis Cluster.",
+    rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
+  },
+  {
     id: "cross-shard-transaction",
     commands: ["MULTI", "EXEC"],
     levels: ["gateway"],

@@ -1,4 +1,6 @@
 // Runs one command stream against redis-server (the oracle) and edgeslot, and collects every unexplained difference.
+import { commandSpec } from "../../shards/commands";
+import { keyIndices } from "../../worker/routing/keys";
 import { ReplyError, type Reply } from "../../worker/wire/resp";
 import { asJsonView, renderCommand, renderReply, repliesMatch } from "./compare";
 import { ruleFor, type Level } from "./differences";
@@ -149,6 +151,10 @@ function planCommand(run: StreamRun, command: StreamCommand): { oracleCommand: S
   return { oracleCommand: command };
 }
 
+const ZSET_MULTIKEY = new Set([
+  "ZUNION", "ZINTER", "ZDIFF", "ZINTERCARD", "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE", "ZRANGESTORE", "ZMPOP",
+]);
+
 /** The keys of MSETNX / RENAME / RENAMENX that pass the command table's arity check (others get the arity error). */
 function atomicKeys(command: StreamCommand): string[] | null {
   const name = command[0]!.toUpperCase();
@@ -156,6 +162,13 @@ function atomicKeys(command: StreamCommand): string[] | null {
   // As in Redis Cluster, the slot check sees MSETNX's keys (every other argument) before the command
   // itself counts its pairs, so an odd pair count across shards is CROSSSLOT too.
   if (name === "MSETNX" && command.length >= 3) return command.filter((_, i) => i % 2 === 1);
+  // The sorted-set family's multi-key commands: the keys the gateway reads from the command table, once arity passes.
+  if (ZSET_MULTIKEY.has(name)) {
+    const spec = commandSpec(name.toLowerCase())!;
+    if (spec.arity > 0 ? command.length !== spec.arity : command.length < -spec.arity) return null;
+    const bytes = command.map((a) => new Uint8Array(Buffer.from(a, "utf8")));
+    return keyIndices(spec.keys, bytes).map((i) => command[i]!);
+  }
   return null;
 }
 
