@@ -158,6 +158,35 @@ describe("sorted-set commands", () => {
     expect(s.core.usedMemory()).toBe(base);
   });
 
+  it("a skiplist set moves with RENAME and PEXPIRE, is freed by SET, expiry and FLUSHALL, memory exact throughout", () => {
+    const s = new Session();
+    const pairs = Array.from({ length: 300 }, (_, i) => [String(i), `m${i}`]).flat();
+    s.run("ZADD", "warm", ...pairs);
+    s.run("DEL", "warm");
+    const base = s.core.usedMemory();
+    s.run("ZADD", "z", ...pairs);
+    s.run("RENAME", "z", "y");
+    s.run("PEXPIRE", "y", "1000");
+    s.run("PERSIST", "y");
+    expect(s.run("ZRANGE", "y", "298", "-1", "WITHSCORES")).toEqual(["m298", "298", "m299", "299"]);
+    s.run("ZADD", "other", ...pairs);
+    s.run("RENAME", "y", "other");
+    expect(s.run("ZCARD", "other")).toBe(300);
+    s.run("SET", "other", "now a string");
+    expect(s.run("DEL", "other")).toBe(1);
+    expect(s.core.usedMemory()).toBe(base);
+    s.run("ZADD", "e", ...pairs);
+    s.run("PEXPIRE", "e", "10");
+    s.advance(20);
+    expect(s.run("ZCARD", "e")).toBe(0);
+    expect(s.core.usedMemory()).toBe(base);
+    s.run("ZADD", "f", ...pairs);
+    s.run("FLUSHALL");
+    s.run("ZADD", "warm", ...pairs);
+    s.run("DEL", "warm");
+    expect(s.run("DBSIZE")).toBe(0);
+  });
+
   it("maxmemory refuses a growing ZADD with OOM and changes nothing", () => {
     const s = new Session();
     s.run("ZADD", "z", "1", "a");

@@ -11,9 +11,9 @@ import {
 } from "./hash";
 import { cmdIncrbyfloat } from "./incrbyfloat";
 import {
-  cmdZadd, cmdZcard, cmdZincrby, cmdZmscore, cmdZpopmax, cmdZpopmin, cmdZrandmember, cmdZrank, cmdZrem, cmdZrevrank, cmdZscan,
-  cmdZscore,
+  cmdZadd, cmdZcard, cmdZincrby, cmdZmscore, cmdZpopmax, cmdZpopmin, cmdZrank, cmdZrem, cmdZrevrank, cmdZscore,
 } from "./zset-commands";
+import { cmdZrandmember, cmdZscan } from "./zset-scan";
 import {
   cmdZcount, cmdZlexcount, cmdZrange, cmdZrangebylex, cmdZrangebyscore, cmdZrangestore, cmdZremrangebylex, cmdZremrangebyrank,
   cmdZremrangebyscore, cmdZrevrange, cmdZrevrangebylex, cmdZrevrangebyscore,

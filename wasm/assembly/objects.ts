@@ -8,7 +8,7 @@ import { argIs, parseI64 } from "./numbers";
 import { bulkAscii, error, nil, REPLY, replyArityError } from "./out";
 import { argc, argLen, argPtr } from "./request";
 import { eEncoding, eType, eVal, eValLen } from "./table";
-import { releaseZset, validZsetValue, writeZsetCompact, zsetAfterLoad, zsetCompactLen } from "./zset";
+import { releaseZset, validZsetValue, writeZsetCompact, zsetAfterLoad, zsetCompactLen } from "./zset-payload";
 
 /** TYPE's answer for entry e (0 = no key). */
 export function typeName(e: usize): string {
