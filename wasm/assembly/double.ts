@@ -113,6 +113,7 @@ function strtodAt(p: usize, len: u32, start: u32): u32 {
   }
   // Decimal: digits [. digits] [e [+-] digits]; up to 800 significant digits, the rest only as sticky.
   bigSetU64(0, 0);
+  let small: u64 = 0; // the significant digits while they fit a double exactly (Clinger's fast path)
   let digits = 0;
   let any = false;
   let sticky = false;
@@ -127,6 +128,7 @@ function strtodAt(p: usize, len: u32, start: u32): u32 {
         continue;
       }
       if (digits < 800) {
+        if (digits < 15) small = small * 10 + <u64>(c - 0x30);
         bigMulAdd(0, 10, c - 0x30);
         digits++;
         if (seenDot) exp10--;
@@ -142,6 +144,13 @@ function strtodAt(p: usize, len: u32, start: u32): u32 {
   exp10 += parsedExponent;
   if (digits == 0) {
     parsedDouble = negative ? -0.0 : 0.0;
+    return i;
+  }
+  // Up to 15 digits are exact in a double, and so is 10^k for k <= 22: one correctly rounded operation.
+  if (digits <= 15 && exp10 >= -22 && exp10 <= 22) {
+    const m = <f64>small;
+    const v = exp10 >= 0 ? m * POW10[<i32>exp10] : m / POW10[<i32>-exp10];
+    parsedDouble = negative ? -v : v;
     return i;
   }
   const magnitude = <i64>digits + exp10;
@@ -171,6 +180,10 @@ function strtodAt(p: usize, len: u32, start: u32): u32 {
 }
 
 let parsedExponent: i64 = 0;
+
+const POW10: StaticArray<f64> = [
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
 
 /** An optional exponent (marker `e` or `p`) at i: returns where it ends (i when there is none). */
 function exponentAt(p: usize, len: u32, i: u32, marker: u32): u32 {
