@@ -185,6 +185,19 @@ export const DIFFERENCES: readonly Difference[] = [
     rule: { kind: "scan-union" },
   },
   {
+    id: "zset-lex-mixed-scores",
+    commands: ["ZRANGEBYLEX", "ZREVRANGEBYLEX", "ZLEXCOUNT", "ZREMRANGEBYLEX", "ZRANGE", "ZRANGESTORE"],
+    levels: ["core", "gateway"],
+    when: (args) => args.some((a) => a.toUpperCase() === "BYLEX") || /LEX$/i.test(args[0] ?? ""),
+    kind: "unspecified",
+    summary: "Lex ranges over a sorted set whose members do not all share one score may select different members.",
+    reason:
+      "Redis documents lex ranges only for sets whose members all have the same score; otherwise its listpack and " +
+      "skiplist encodings already answer differently. edgeslot binary-searches the member bounds in (score, member) " +
+      "order. The streams send lex commands only to sets whose members all score 0.",
+    rule: { kind: "exact" },
+  },
+  {
     id: "zrandmember-choice",
     commands: ["ZRANDMEMBER"],
     levels: ["core", "gateway"],
