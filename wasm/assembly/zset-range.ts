@@ -10,8 +10,9 @@ import { argIs, parseI64, parsedInt } from "./numbers";
 import { arrayHeader, bulk, EFFECTS, error, integer, raw, REPLY } from "./out";
 import { argc, argLen, argPtr, cmdEnd, cmdStart } from "./request";
 import {
-  BELOW_MEMBER, BELOW_SCORE, deleteIfEmpty, ibCount, ibRelease, ibPush, ibReset, ibStore, itemLen, itemPtr, itemScore, NOT_ABOVE_MEMBER,
-  NOT_ABOVE_SCORE, readZsetAt, replyScore, wrongType, zCountWhile, zItem, zLen, zRemoveRanks,
+  BELOW_MEMBER, BELOW_SCORE, deleteIfEmpty, ibCount, ibPush, ibRelease, ibReset, ibStore, itemLen, itemPtr, itemScore,
+  MAX_COMPACT_ENTRIES, MAX_COMPACT_VALUE, NOT_ABOVE_MEMBER, NOT_ABOVE_SCORE, readZsetAt, replyScore, wrongType, zCountWhile,
+  zItem, zLen, zRemoveRanks,
 } from "./zset";
 
 const BY_RANK = 0;
@@ -230,10 +231,19 @@ function rangeGeneric(first: i32, store: bool, type: i32, reverse: i32): void {
   } else offset = 0;
   if (store) {
     ibReset();
+    // Redis 7.0 fills the destination as a listpack in emission order until the 129th item or one over 64
+    // bytes converts it: items before that point lose a zero's sign, as any listpack score does.
+    let cut: i64 = 0;
+    while (cut < count && cut < <i64>MAX_COMPACT_ENTRIES) {
+      zItem(e, itemRank(e, type, reverse != 0, offset, cut));
+      if (itemLen > MAX_COMPACT_VALUE) break;
+      cut++;
+    }
     // The destination is a set: push in ascending order whatever the direction.
     for (let i: i64 = 0; i < count; i++) {
-      zItem(e, itemRank(e, type, reverse != 0, offset, reverse ? count - 1 - i : i));
-      ibPush(itemScore, itemPtr, itemLen);
+      const k = reverse ? count - 1 - i : i;
+      zItem(e, itemRank(e, type, reverse != 0, offset, k));
+      ibPush(k < cut && itemScore == 0 ? 0 : itemScore, itemPtr, itemLen);
     }
     storeResult(first - 1, ibCount());
     return;
