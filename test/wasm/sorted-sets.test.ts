@@ -218,6 +218,23 @@ describe("sorted-set commands", () => {
     expect(s.run("ZREM", "z", "a")).toBe(1);
   });
 
+  it("maxmemory: a skiplist set refuses a large ZADD whole, a store refuses and leaves its destination, deletes still work", () => {
+    const s = new Session();
+    const pairs = (from: number, n: number) => Array.from({ length: n }, (_, i) => [String(from + i), `m${from + i}`]).flat();
+    s.run("ZADD", "big", ...pairs(0, 500));
+    s.run("ZADD", "dst", "1", "keep");
+    s.core.setMaxMemory(s.core.usedMemory() + 4096);
+    const oom = "-OOM command not allowed when used memory > 'maxmemory'.";
+    expect(s.run("ZADD", "big", ...pairs(500, 200))).toBe(oom);
+    expect(s.run("ZCARD", "big")).toBe(500);
+    expect(s.run("ZUNIONSTORE", "dst", "1", "big")).toBe(oom);
+    expect(s.run("ZRANGESTORE", "dst", "big", "0", "-1")).toBe(oom);
+    expect(s.run("ZRANGE", "dst", "0", "-1")).toEqual(["keep"]);
+    expect(s.run("ZADD", "big", "1", "one-more")).toBe(1);
+    expect(s.run("ZREMRANGEBYRANK", "big", "0", "-1")).toBe(501);
+    expect(s.run("EXISTS", "big")).toBe(0);
+  });
+
   it("effects replay exactly: ZINCRBY/ZADD INCR as ZADD of the 17-digit result, pops as ZREM, ZRANDMEMBER logs nothing", () => {
     const s = new Session({ seed: 3 });
     s.run("ZADD", "z", "0.1", "a", "2", "b", "3", "c", "4", "d");
