@@ -97,8 +97,10 @@ describe("plan", () => {
     expect(cross(cmd("ZINTER", "2", a, b))).toMatchObject({ kind: "error", queued: false });
     expect(cross(cmd("ZMPOP", "1", a, "MIN"))).toMatchObject({ kind: "one" });
     expect(cross(cmd("ZRANGESTORE", a, b, "0", "-1"))).toMatchObject({ kind: "error", queued: false });
-    // A count that is not a number names no keys past the destination: the core answers the error.
+    // A count that is not a number, or runs past the arguments, names no keys past the destination: the core
+    // answers the error.
     expect(cross(cmd("ZUNIONSTORE", a, "x", b))).toMatchObject({ kind: "one" });
+    expect(cross(cmd("ZINTER", "3", a, b))).toMatchObject({ kind: "one" });
     const p = plan([cmd("ZDIFFSTORE", b, "2", b, b + "{" + b + "}")], options);
     expect(touched(p)).toBe(1);
   });
