@@ -330,6 +330,9 @@ export const NOT_ABOVE_MEMBER = 3; // member <= bound bytes
   return kind == BELOW_MEMBER ? c < 0 : c <= 0;
 }
 
+/** Set by zsCountWhile: the last node for which the condition held (the header when none did). */
+export let countNode: usize = 0;
+
 /** The number of leading elements for which the condition holds (it must hold for a prefix). */
 export function zsCountWhile(zs: usize, kind: i32, bound: f64, bp: usize, bl: u32): u32 {
   let n = zsHeader(zs);
@@ -342,6 +345,7 @@ export function zsCountWhile(zs: usize, kind: i32, bound: f64, bp: usize, bl: u3
       n = f;
     }
   }
+  countNode = n;
   return r;
 }
 

@@ -103,8 +103,9 @@ let rangeFirst: u32 = 0;
 let rangeEnd: u32 = 0;
 
 function scoreInterval(e: usize): void {
-  rangeFirst = zCountWhile(e, minEx ? NOT_ABOVE_SCORE : BELOW_SCORE, minV, 0, 0);
+  // The end first: the start's boundary node is then the one zItem continues from.
   rangeEnd = zCountWhile(e, maxEx ? BELOW_SCORE : NOT_ABOVE_SCORE, maxV, 0, 0);
+  rangeFirst = zCountWhile(e, minEx ? NOT_ABOVE_SCORE : BELOW_SCORE, minV, 0, 0);
   if (rangeEnd < rangeFirst) rangeEnd = rangeFirst;
 }
 

@@ -8,9 +8,9 @@ import { ERR_OOM, ERR_WRONGTYPE } from "./errors";
 import { formatScore } from "./double";
 import { bulk, error, REPLY } from "./out";
 import {
-  BELOW_MEMBER, BELOW_SCORE, compareBytes, compareItem, NOT_ABOVE_MEMBER, NOT_ABOVE_SCORE, nMember, nMemberLen, nNext, nBack,
-  nodeBound, nScore, tableGrowthBound, zsAt, zsCountWhile, zsCreate, zsDelete, zsFind, zsFree, zsInsert, zsLength, zsRank,
-  zsUpdateScore,
+  BELOW_MEMBER, BELOW_SCORE, compareBytes, compareItem, countNode, NOT_ABOVE_MEMBER, NOT_ABOVE_SCORE, nMember,
+  nMemberLen, nNext, nBack, nodeBound, nScore, tableGrowthBound, zsAt, zsCountWhile, zsCreate, zsDelete, zsFind, zsFree,
+  zsInsert, zsLength, zsRank, zsUpdateScore,
 } from "./skiplist";
 import { eEncoding, eExpire, eKey, eKeyLen, eSize, eType, eVal, eValLen, HDR } from "./table";
 
@@ -114,7 +114,15 @@ export { BELOW_MEMBER, BELOW_SCORE, NOT_ABOVE_MEMBER, NOT_ABOVE_SCORE };
 
 /** How many leading items satisfy a skiplist.ts condition (score or member against a bound). */
 export function zCountWhile(e: usize, kind: i32, bound: f64, bp: usize, bl: u32): u32 {
-  if (isFull(e)) return zsCountWhile(zsOf(e), kind, bound, bp, bl);
+  if (isFull(e)) {
+    const r = zsCountWhile(zsOf(e), kind, bound, bp, bl);
+    // The boundary node is where a range starts or ends: zItem reaches its neighbours in O(1).
+    if (r > 0) {
+      cacheNode = countNode;
+      cacheRank = <i64>r - 1;
+    }
+    return r;
+  }
   const v = eVal(e);
   const n = load<u32>(v);
   let o: usize = 4;
