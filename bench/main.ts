@@ -11,8 +11,9 @@ import { REDIS_SERVER } from "./redis-server";
 import { slotsSuite } from "./slots";
 import { transportSuite } from "./transport";
 import type { Suite } from "./suite";
+import { zsetsSuite } from "./zsets";
 
-const SUITES: readonly Suite[] = [slotsSuite, engineSuite, transportSuite];
+const SUITES: readonly Suite[] = [slotsSuite, engineSuite, transportSuite, zsetsSuite];
 
 export async function main(): Promise<number> {
   const quick = process.env.BENCH_QUICK === "1";

@@ -9,7 +9,13 @@ export type Flag = "write" | "readonly" | "denyoom" | "fast" | "admin" | "noscri
 export type KeySpec =
   | { readonly kind: "none" }
   | { readonly kind: "range"; readonly first: number; readonly last: number; readonly step: number }
-  | { readonly kind: "numkeys"; readonly numkeysAt: number; readonly firstAfter: number };
+  | {
+      readonly kind: "numkeys";
+      readonly numkeysAt: number;
+      readonly firstAfter: number;
+      /** A key before the count (ZUNIONSTORE's destination): Redis's legacy first = last = it, step 1. */
+      readonly destination?: number;
+    };
 
 /** How per-shard replies of a split or fanned-out command become one reply. */
 export type SplitMerge = "array" | "sum" | "ok";
@@ -32,7 +38,7 @@ export type Split =
   /** A container (`cluster`): only its `container|sub` entries execute. */
   | { readonly kind: "container" };
 
-export type Group = "string" | "hash" | "list" | "keyspace" | "server" | "connection" | "cluster";
+export type Group = "string" | "hash" | "list" | "zset" | "keyspace" | "server" | "connection" | "cluster";
 
 export interface CommandSpec {
   /** Lower case; a subcommand is `container|sub`, as Redis 7 names it. */

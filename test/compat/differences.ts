@@ -92,6 +92,18 @@ export const DIFFERENCES: readonly Difference[] = [
     rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
   },
   {
+    id: "cross-shard-zset-multikey",
+    commands: ["ZUNION", "ZINTER", "ZDIFF", "ZINTERCARD", "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE", "ZRANGESTORE", "ZMPOP"],
+    levels: ["gateway"],
+    kind: "deliberate",
+    summary: "Multi-key sorted-set commands whose keys live on different shards answer CROSSSLOT.",
+    reason:
+      "They run inside one shard's core, which is what makes the STORE forms and ZMPOP atomic; until the cross-shard " +
+      "protocol lands (and the read-only ones gather their inputs across shards), keys must share a shard, e.g. through " +
+      "a {hash tag}, as in Redis Cluster.",
+    rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
+  },
+  {
     id: "cross-shard-transaction",
     commands: ["MULTI", "EXEC"],
     levels: ["gateway"],
@@ -220,6 +232,51 @@ export const DIFFERENCES: readonly Difference[] = [
     reason:
       "redis-server builds whatever reply is asked for (a huge negative count exhausts its memory and kills it); a " +
       "shard refuses more than 2^20 repeated fields rather than fail the whole shard. The streams never send such counts.",
+    rule: { kind: "exact" },
+  },
+  {
+    id: "zscan-cursor",
+    commands: ["ZSCAN"],
+    levels: ["core", "gateway"],
+    kind: "unspecified",
+    summary: "ZSCAN over a skiplist-encoded set returns different cursors and pages; a full iteration returns the same members.",
+    reason:
+      "Cursors are opaque in Redis too; edgeslot walks its own member index. A listpack-encoded set is returned whole " +
+      "with cursor 0 by both.",
+    rule: { kind: "scan-union" },
+  },
+  {
+    id: "zset-lex-mixed-scores",
+    commands: ["ZRANGEBYLEX", "ZREVRANGEBYLEX", "ZLEXCOUNT", "ZREMRANGEBYLEX", "ZRANGE", "ZRANGESTORE"],
+    levels: ["core", "gateway"],
+    when: (args) => args.some((a) => a.toUpperCase() === "BYLEX") || /LEX$/i.test(args[0] ?? ""),
+    kind: "unspecified",
+    summary: "Lex ranges over a sorted set whose members do not all share one score may select different members.",
+    reason:
+      "Redis documents lex ranges only for sets whose members all have the same score; otherwise its listpack and " +
+      "skiplist encodings already answer differently. edgeslot binary-searches the member bounds in (score, member) " +
+      "order. The streams send lex commands only to sets whose members all score 0.",
+    rule: { kind: "exact" },
+  },
+  {
+    id: "zrandmember-choice",
+    commands: ["ZRANDMEMBER"],
+    levels: ["core", "gateway"],
+    kind: "unspecified",
+    summary: "ZRANDMEMBER picks different members.",
+    reason:
+      "It is random in both; the harness checks the reply's size, that every member (and score) is in the set, and " +
+      "that a positive count gives distinct members.",
+    rule: { kind: "random-fields" },
+  },
+  {
+    id: "zrandmember-repeat-limit",
+    commands: ["ZRANDMEMBER"],
+    levels: ["core", "gateway"],
+    when: (args) => /^-\d+$/.test(args[2] ?? "") && BigInt(args[2]!) < -(2n ** 20n),
+    kind: "deliberate",
+    summary: "ZRANDMEMBER with a negative count below -1048576 on an existing set answers `ERR value is out of range`.",
+    reason: "As HRANDFIELD: a shard refuses more than 2^20 repeated members rather than exhaust its memory. The streams never send such counts.",
     rule: { kind: "exact" },
   },
   {

@@ -100,6 +100,13 @@ export async function runStream(run: StreamRun): Promise<Mismatch[]> {
         report(index, command, expected, actual);
         await resync();
       } else history.push(renderCommand(command));
+    } else if (name === "ZSCAN" && command[2] === "0" && ruleFor(command, run.level)?.kind === "scan-union") {
+      await flush();
+      const [oracle, actual] = await Promise.all([zscanAll(run.oracle, command), zscanAll(run.target, command)]);
+      if (oracle !== actual) {
+        report(index, command, oracle, actual);
+        await resync();
+      } else history.push(renderCommand(command));
     } else if (name === "RANDOMKEY" && command.length === 1) {
       await flush();
       const problem = await checkRandomKey(run);
@@ -107,7 +114,7 @@ export async function runStream(run: StreamRun): Promise<Mismatch[]> {
         report(index, command, problem.expected, problem.actual);
         await resync();
       } else history.push(renderCommand(command));
-    } else if (name === "HRANDFIELD" && ruleFor(command, run.level)?.kind === "random-fields") {
+    } else if ((name === "HRANDFIELD" || name === "ZRANDMEMBER") && ruleFor(command, run.level)?.kind === "random-fields") {
       await flush();
       const problem = await checkRandomFields(run, command);
       if (problem) {
@@ -181,6 +188,24 @@ async function scanAll(side: Side, command: StreamCommand): Promise<string> {
   return "SCAN did not finish in 100000 rounds";
 }
 
+/** Iterates a ZSCAN to completion; returns its error, or its distinct member/score pairs sorted, as one string. */
+async function zscanAll(side: Side, command: StreamCommand): Promise<string> {
+  const pairs = new Set<string>();
+  let cursor: string = "0";
+  for (let round = 0; round < 100_000; round++) {
+    const [reply] = await side.send([["ZSCAN", command[1]!, cursor, ...command.slice(3)]]);
+    if (reply instanceof ReplyError) return renderReply(reply);
+    if (!Array.isArray(reply) || reply.length !== 2 || !(reply[0] instanceof Uint8Array) || !Array.isArray(reply[1])) {
+      return `malformed ZSCAN reply ${renderReply(reply ?? null)}`;
+    }
+    const items = reply[1];
+    for (let i = 0; i + 1 < items.length; i += 2) pairs.add(`${renderReply(items[i]!, 1_000)} ${renderReply(items[i + 1]!)}`);
+    cursor = Buffer.from(reply[0]).toString("latin1");
+    if (cursor === "0") return `members {${[...pairs].sort().join(", ")}}`;
+  }
+  return "ZSCAN did not finish in 100000 rounds";
+}
+
 /** DBSIZE next to the number of keys KEYS * can see (which skips expired ones). */
 async function liveCount(side: Side): Promise<{ live: number; plausible: boolean; text: string }> {
   const [size, keys] = await side.send([["DBSIZE"], ["KEYS", "*"]]);
@@ -200,11 +225,17 @@ async function checkRandomKey(run: StreamRun): Promise<{ expected: string; actua
   return exists === 1 ? null : { expected: "a key the oracle holds", actual: `${renderReply(actual)} (absent on redis-server)` };
 }
 
-/** HRANDFIELD under the random-fields rule: the oracle's hash (HGETALL) judges the target's pick. */
+/**
+ * HRANDFIELD / ZRANDMEMBER under the random-fields rule: the oracle's hash (HGETALL) or sorted set (ZRANGE …
+ * WITHSCORES, the same flat pairs) judges the target's pick.
+ */
 async function checkRandomFields(run: StreamRun, command: StreamCommand): Promise<{ expected: string; actual: string } | null> {
   const shown = run.view ?? ((reply: Reply) => view(run.level, reply));
   const [[oracleReply, all], [actual]] = await Promise.all([
-    run.oracle.send([command, ["HGETALL", command[1] ?? ""]]),
+    run.oracle.send([
+      command,
+      command[0]!.toUpperCase() === "ZRANDMEMBER" ? ["ZRANGE", command[1] ?? "", "0", "-1", "WITHSCORES"] : ["HGETALL", command[1] ?? ""],
+    ]),
     run.target.send([command]),
   ]);
   const expected = shown(oracleReply!);

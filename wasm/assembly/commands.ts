@@ -17,6 +17,17 @@ import {
 } from "./list";
 import { cmdLmove, cmdLmpop, cmdRpoplpush } from "./list-moves";
 import {
+  cmdZadd, cmdZcard, cmdZincrby, cmdZmscore, cmdZpopmax, cmdZpopmin, cmdZrank, cmdZrem, cmdZrevrank, cmdZscore,
+} from "./zset-commands";
+import { cmdZrandmember, cmdZscan } from "./zset-scan";
+import {
+  cmdZcount, cmdZlexcount, cmdZrange, cmdZrangebylex, cmdZrangebyscore, cmdZrangestore, cmdZremrangebylex, cmdZremrangebyrank,
+  cmdZremrangebyscore, cmdZrevrange, cmdZrevrangebylex, cmdZrevrangebyscore,
+} from "./zset-range";
+import {
+  cmdZdiff, cmdZdiffstore, cmdZinter, cmdZintercard, cmdZinterstore, cmdZmpop, cmdZunion, cmdZunionstore,
+} from "./zset-ops";
+import {
   cmdDbsize, cmdDel, cmdExists, cmdFlushall, cmdKeys, cmdRandomkey, cmdRename, cmdRenamenx, cmdScan, cmdTouch, cmdType, cmdUnlink,
 } from "./keys";
 import { ERR_UNKNOWN_ARGS, ERR_UNKNOWN_PREFIX } from "./errors";
@@ -72,11 +83,26 @@ const LISTS: Command[] = [
   new Command("ltrim", 4, cmdLtrim), new Command("lpos", -3, cmdLpos), new Command("lmove", 5, cmdLmove),
   new Command("rpoplpush", 3, cmdRpoplpush), new Command("lmpop", -4, cmdLmpop),
 ];
+const SORTED_SETS: Command[] = [
+  new Command("zadd", -4, cmdZadd), new Command("zincrby", 4, cmdZincrby), new Command("zrem", -3, cmdZrem),
+  new Command("zcard", 2, cmdZcard), new Command("zscore", 3, cmdZscore), new Command("zmscore", -3, cmdZmscore),
+  new Command("zrank", 3, cmdZrank), new Command("zrevrank", 3, cmdZrevrank), new Command("zpopmin", -2, cmdZpopmin),
+  new Command("zpopmax", -2, cmdZpopmax), new Command("zrandmember", -2, cmdZrandmember), new Command("zscan", -3, cmdZscan),
+  new Command("zcount", 4, cmdZcount), new Command("zlexcount", 4, cmdZlexcount), new Command("zrange", -4, cmdZrange),
+  new Command("zrangestore", -5, cmdZrangestore), new Command("zrevrange", -4, cmdZrevrange),
+  new Command("zrangebyscore", -4, cmdZrangebyscore), new Command("zrevrangebyscore", -4, cmdZrevrangebyscore),
+  new Command("zrangebylex", -4, cmdZrangebylex), new Command("zrevrangebylex", -4, cmdZrevrangebylex),
+  new Command("zremrangebyrank", 4, cmdZremrangebyrank), new Command("zremrangebyscore", 4, cmdZremrangebyscore),
+  new Command("zremrangebylex", 4, cmdZremrangebylex), new Command("zunion", -3, cmdZunion),
+  new Command("zinter", -3, cmdZinter), new Command("zdiff", -3, cmdZdiff), new Command("zunionstore", -4, cmdZunionstore),
+  new Command("zinterstore", -4, cmdZinterstore), new Command("zdiffstore", -4, cmdZdiffstore),
+  new Command("zintercard", -3, cmdZintercard), new Command("zmpop", -4, cmdZmpop),
+];
 /** Reachable only with FLAG_INTERNAL: their names start with "__". */
 const INTERNAL: Command[] = [
   new Command("__restore", 3, cmdRestoreRow), new Command("__checkpoint", 2, cmdCheckpoint), new Command("__sweep", 2, cmdSweep),
 ];
-const FAMILIES: Command[][] = [STRINGS, KEYSPACE_COMMANDS, SERVER, HASHES, LISTS, INTERNAL];
+const FAMILIES: Command[][] = [STRINGS, KEYSPACE_COMMANDS, SERVER, HASHES, LISTS, SORTED_SETS, INTERNAL];
 
 /**
  * Every command, indexed by the lookup table. Built at start-up: the stub runtime's allocator must

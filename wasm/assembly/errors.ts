@@ -45,3 +45,16 @@ export const ERR_COUNT_NEGATIVE = "ERR COUNT can't be negative";
 export const ERR_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
 export const ERR_NUMKEYS = "ERR numkeys should be greater than 0";
 export const ERR_COUNT_NOT_POSITIVE = "ERR count should be greater than 0";
+// Sorted sets.
+export const ERR_ZADD_NX_XX = "ERR XX and NX options at the same time are not compatible";
+export const ERR_ZADD_GT_LT_NX = "ERR GT, LT, and/or NX options at the same time are not compatible";
+export const ERR_ZADD_INCR_PAIR = "ERR INCR option supports a single increment-element pair";
+export const ERR_ZSCORE_NAN = "ERR resulting score is not a number (NaN)";
+export const ERR_POSITIVE = "ERR value is out of range, must be positive";
+export const ERR_MINMAX_FLOAT = "ERR min or max is not a float";
+export const ERR_MINMAX_LEX = "ERR min or max not valid string range item";
+export const ERR_LIMIT_RANK = "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+export const ERR_WITHSCORES_LEX = "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+export const ERR_WEIGHT_FLOAT = "ERR weight value is not a float";
+export const ERR_NUMKEYS_ZERO_PREFIX = "ERR at least 1 input key is needed for '";
+export const ERR_TIMEOUT_COUNT = "ERR count should be greater than 0";

@@ -1,7 +1,7 @@
 // What each value type provides to the keyspace: its TYPE and OBJECT ENCODING names, the release of the
 // out-of-line structure a full encoding owns, and its compact form (the checkpoint and DUMP bytes).
 // Adding a type means one case in each switch below.
-import { ENC_ALT, ENC_COMPACT, ENC_FULL, ENC_TEXT, lookup, T_HASH, T_LIST, T_STRING } from "./db";
+import { ENC_ALT, ENC_COMPACT, ENC_FULL, ENC_TEXT, lookup, T_HASH, T_LIST, T_STRING, T_ZSET } from "./db";
 import { hashAfterLoad, hashCompactLen, hashRelease, hashWriteCompact, validHashValue } from "./hash";
 import { listFromCompact, qlCompactLen, qlWriteCompact, validCompactList } from "./list-payload";
 import { qlRelease } from "./quicklist";
@@ -9,6 +9,7 @@ import { argIs, parseI64 } from "./numbers";
 import { bulkAscii, nil, replyArityError, replyUnknownSubcommand, REPLY } from "./out";
 import { argc, argLen, argPtr } from "./request";
 import { eEncoding, eType, eVal, eValLen } from "./table";
+import { releaseZset, validZsetValue, writeZsetCompact, zsetAfterLoad, zsetCompactLen } from "./zset-payload";
 
 /** TYPE's answer for entry e (0 = no key). */
 export function typeName(e: usize): string {
@@ -17,6 +18,7 @@ export function typeName(e: usize): string {
     case T_STRING: return "string";
     case T_HASH: return "hash";
     case T_LIST: return "list";
+    case T_ZSET: return "zset";
     default: return "none";
   }
 }
@@ -34,6 +36,7 @@ export function encodingName(e: usize): string {
     case T_HASH: return full ? "hashtable" : "listpack";
     // Redis 7.0 reports every list as a quicklist, whatever its size.
     case T_LIST: return "quicklist";
+    case T_ZSET: return full ? "skiplist" : "listpack";
     default: return "unknown";
   }
 }
@@ -44,6 +47,7 @@ export function releaseValue(e: usize): void {
   switch (eType(e)) {
     case T_HASH: hashRelease(e); break;
     case T_LIST: qlRelease(eVal(e)); break;
+    case T_ZSET: releaseZset(e); break;
     default: unreachable();
   }
 }
@@ -54,6 +58,7 @@ export function compactLen(e: usize): u32 {
   switch (eType(e)) {
     case T_HASH: return hashCompactLen(e);
     case T_LIST: return qlCompactLen(eVal(e));
+    case T_ZSET: return zsetCompactLen(e);
     default: unreachable();
   }
   return 0;
@@ -68,6 +73,7 @@ export function writeCompact(e: usize, d: usize): void {
   switch (eType(e)) {
     case T_HASH: hashWriteCompact(e, d); break;
     case T_LIST: qlWriteCompact(eVal(e), d); break;
+    case T_ZSET: writeZsetCompact(e, d); break;
     default: unreachable();
   }
 }
@@ -81,6 +87,7 @@ export function validCompact(t: u8, enc: u8, p: usize, len: u32): bool {
     case T_STRING: return enc == ENC_COMPACT;
     case T_HASH: return enc == ENC_COMPACT && validHashValue(p, len);
     case T_LIST: return enc == ENC_COMPACT && validCompactList(p, len);
+    case T_ZSET: return enc == ENC_COMPACT && validZsetValue(p, len);
     default: return false;
   }
 }
@@ -93,6 +100,7 @@ export function afterLoad(e: usize): usize {
   switch (eType(e)) {
     case T_HASH: return hashAfterLoad(e);
     case T_LIST: return listFromCompact(e);
+    case T_ZSET: return zsetAfterLoad(e);
     default: return e;
   }
 }

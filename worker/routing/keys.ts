@@ -17,9 +17,11 @@ export function keyIndices(keys: KeySpec, command: Command): number[] {
     }
     case "numkeys": {
       const count = Number(new TextDecoder().decode(command[keys.numkeysAt]));
-      if (!Number.isSafeInteger(count) || count < 0) return [];
-      const out: number[] = [];
-      for (let i = 0; i < count && keys.firstAfter + i < command.length; i++) out.push(keys.firstAfter + i);
+      const out: number[] = keys.destination !== undefined && keys.destination < command.length ? [keys.destination] : [];
+      // As Redis's key specs: a count that is not a number, or runs past the arguments, names no keys (the
+      // destination, a spec of its own, still counts), so the command itself answers its error.
+      if (!Number.isSafeInteger(count) || count < 0 || keys.firstAfter + count > command.length) return out;
+      for (let i = 0; i < count; i++) out.push(keys.firstAfter + i);
       return out;
     }
   }

@@ -74,7 +74,12 @@ describe("command table", () => {
       expect(spec.arity, r.name).toBe(r.arity);
       const modelled = ["write", "readonly", "denyoom", "fast", "admin", "noscript", "loading", "stale"];
       expect([...spec.flags].sort(), r.name).toEqual(r.flags.filter((f) => modelled.includes(f)).sort());
-      const keys = spec.keys.kind === "range" ? [spec.keys.first, spec.keys.last, spec.keys.step] : [0, 0, 0];
+      const keys =
+        spec.keys.kind === "range"
+          ? [spec.keys.first, spec.keys.last, spec.keys.step]
+          : spec.keys.kind === "numkeys" && spec.keys.destination !== undefined
+            ? [spec.keys.destination, spec.keys.destination, 1]
+            : [0, 0, 0];
       expect(keys, r.name).toEqual([r.firstKey, r.lastKey, r.step]);
     }
   });

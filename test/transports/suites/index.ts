@@ -6,12 +6,14 @@ import { listsSuite } from "./lists";
 import { multiExecSuite } from "./multi-exec";
 import { pipelineSuite } from "./pipeline";
 import { readOnlySuite } from "./read-only";
+import { sortedSetsSuite } from "./sorted-sets";
 import { stringsSuite } from "./strings";
 
 export function behaviourSuites(full: Client, reader: Client): void {
   stringsSuite(full);
   hashesSuite(full, reader);
   listsSuite(full, reader);
+  sortedSetsSuite(full, reader);
   keyspaceSuite(full);
   pipelineSuite(full);
   multiExecSuite(full);

@@ -90,6 +90,21 @@ describe("plan", () => {
     expect(touched(plan([make(a, a + "x{" + a + "}")], options))).toBeLessThanOrEqual(1);
   });
 
+  it("numkeys key specs: ZUNIONSTORE's destination and its counted keys are all checked, extra arguments are not", () => {
+    const cross = (command: Uint8Array[]) => plan([command], options).steps[0]!;
+    expect(cross(cmd("ZUNIONSTORE", a, "1", b))).toMatchObject({ kind: "error", queued: false });
+    expect(cross(cmd("ZUNIONSTORE", a, "1", a, "WEIGHTS", b))).toMatchObject({ kind: "one" });
+    expect(cross(cmd("ZINTER", "2", a, b))).toMatchObject({ kind: "error", queued: false });
+    expect(cross(cmd("ZMPOP", "1", a, "MIN"))).toMatchObject({ kind: "one" });
+    expect(cross(cmd("ZRANGESTORE", a, b, "0", "-1"))).toMatchObject({ kind: "error", queued: false });
+    // A count that is not a number, or runs past the arguments, names no keys past the destination: the core
+    // answers the error.
+    expect(cross(cmd("ZUNIONSTORE", a, "x", b))).toMatchObject({ kind: "one" });
+    expect(cross(cmd("ZINTER", "3", a, b))).toMatchObject({ kind: "one" });
+    const p = plan([cmd("ZDIFFSTORE", b, "2", b, b + "{" + b + "}")], options);
+    expect(touched(p)).toBe(1);
+  });
+
   it.each(["DBSIZE", "KEYS *", "RANDOMKEY", "FLUSHDB", "FLUSHALL", "INFO"])("%s fans out to every shard", (line) => {
     const p = plan([cmd(...line.split(" "))], options);
     expect(touched(p)).toBe(4);
