@@ -1,9 +1,10 @@
 // What each value type provides to the keyspace: its TYPE and OBJECT ENCODING names, the release of the
 // out-of-line structure a full encoding owns, and its compact form (the checkpoint and DUMP bytes).
 // Adding a type means one case in each switch below.
-import { ENC_ALT, ENC_FULL, lookup, T_HASH, T_STRING } from "./db";
+import { ENC_ALT, ENC_FULL, lookup, T_HASH, T_SET, T_STRING } from "./db";
 import { ERR_SYNTAX } from "./errors";
 import { validHashValue } from "./hash";
+import { releaseSet, setAfterLoad, setCompactLen, validSetCompact, writeSetCompact } from "./set";
 import { argIs, parseI64 } from "./numbers";
 import { bulkAscii, error, nil, REPLY } from "./out";
 import { argc, argLen, argPtr } from "./request";
@@ -15,6 +16,7 @@ export function typeName(e: usize): string {
   switch (eType(e)) {
     case T_STRING: return "string";
     case T_HASH: return "hash";
+    case T_SET: return "set";
     default: return "none";
   }
 }
@@ -30,6 +32,8 @@ export function encodingName(e: usize): string {
       return eValLen(e) <= 44 ? "embstr" : "raw";
     }
     case T_HASH: return full ? "hashtable" : "listpack";
+    // Redis 7.0 has no listpack sets: a set is an intset or a hash table.
+    case T_SET: return eEncoding(e) == ENC_ALT ? "intset" : "hashtable";
     default: return "unknown";
   }
 }
@@ -38,12 +42,15 @@ export function encodingName(e: usize): string {
 export function releaseValue(e: usize): void {
   if (eEncoding(e) != ENC_FULL) return;
   switch (eType(e)) {
+    case T_SET: releaseSet(e); break;
     default: unreachable();
   }
 }
 
 /** The length of entry e's value in compact form: what a payload carries. */
 export function compactLen(e: usize): u32 {
+  // A set's compact form lists its members whatever the encoding (an intset's values become their text).
+  if (eType(e) == T_SET) return setCompactLen(e);
   if (eEncoding(e) != ENC_FULL) return eValLen(e);
   switch (eType(e)) {
     default: unreachable();
@@ -53,6 +60,10 @@ export function compactLen(e: usize): u32 {
 
 /** Writes entry e's value in compact form (compactLen bytes) at d. */
 export function writeCompact(e: usize, d: usize): void {
+  if (eType(e) == T_SET) {
+    writeSetCompact(e, d);
+    return;
+  }
   if (eEncoding(e) != ENC_FULL) {
     memory.copy(d, eVal(e), eValLen(e));
     return;
@@ -67,6 +78,7 @@ export function validCompact(t: u8, p: usize, len: u32): bool {
   switch (t) {
     case T_STRING: return true;
     case T_HASH: return validHashValue(p, len);
+    case T_SET: return validSetCompact(p, len);
     default: return false;
   }
 }
@@ -77,6 +89,7 @@ export function validCompact(t: u8, p: usize, len: u32): bool {
  */
 export function afterLoad(e: usize): usize {
   switch (eType(e)) {
+    case T_SET: return setAfterLoad(e);
     default: return e;
   }
 }
