@@ -3,10 +3,11 @@ import { CLUSTER } from "./cluster";
 import { HASHES } from "./hashes";
 import { KEYSPACE } from "./keyspace";
 import { SERVER } from "./server";
+import { SETS } from "./sets";
 import { STRINGS } from "./strings";
 import type { CommandSpec } from "./types";
 
-export const COMMANDS = [...STRINGS, ...HASHES, ...KEYSPACE, ...SERVER, ...CLUSTER] as const satisfies readonly CommandSpec[];
+export const COMMANDS = [...STRINGS, ...HASHES, ...SETS, ...KEYSPACE, ...SERVER, ...CLUSTER] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMANDS)[number]["name"];
 /** Commands the gateway answers itself; worker/local maps each to a handler. */

@@ -17,9 +17,11 @@ export function keyIndices(keys: KeySpec, command: Command): number[] {
     }
     case "numkeys": {
       const count = Number(new TextDecoder().decode(command[keys.numkeysAt]));
-      if (!Number.isSafeInteger(count) || count < 0) return [];
+      // As Redis's key specs: a count past the arguments names no keys, so the command itself answers
+      // its error ("Number of keys can't be greater than number of args") rather than CROSSSLOT.
+      if (!Number.isSafeInteger(count) || count < 0 || keys.firstAfter + count > command.length) return [];
       const out: number[] = [];
-      for (let i = 0; i < count && keys.firstAfter + i < command.length; i++) out.push(keys.firstAfter + i);
+      for (let i = 0; i < count; i++) out.push(keys.firstAfter + i);
       return out;
     }
   }

@@ -5,11 +5,13 @@ import { keyspaceSuite } from "./keyspace";
 import { multiExecSuite } from "./multi-exec";
 import { pipelineSuite } from "./pipeline";
 import { readOnlySuite } from "./read-only";
+import { setsSuite } from "./sets";
 import { stringsSuite } from "./strings";
 
 export function behaviourSuites(full: Client, reader: Client): void {
   stringsSuite(full);
   hashesSuite(full, reader);
+  setsSuite(full, reader);
   keyspaceSuite(full);
   pipelineSuite(full);
   multiExecSuite(full);
