@@ -6,7 +6,7 @@ import { ERR_SYNTAX } from "./errors";
 import { validHashValue } from "./hash";
 import { releaseSet, setAfterLoad, setCompactLen, validSetCompact, writeSetCompact } from "./set";
 import { argIs, parseI64 } from "./numbers";
-import { bulkAscii, error, nil, REPLY } from "./out";
+import { bulkAscii, error, nil, REPLY, replyArityError } from "./out";
 import { argc, argLen, argPtr } from "./request";
 import { eEncoding, eType, eVal, eValLen } from "./table";
 
@@ -96,8 +96,12 @@ export function afterLoad(e: usize): usize {
 
 /** `OBJECT ENCODING key` (the gateway answers unknown subcommands and arity): the encoding's name, nil for no key. */
 export function cmdObject(): void {
-  if (!argIs(argPtr(1), argLen(1), "encoding") || argc != 3) {
+  if (!argIs(argPtr(1), argLen(1), "encoding")) {
     error(REPLY, ERR_SYNTAX);
+    return;
+  }
+  if (argc != 3) {
+    replyArityError("object|encoding");
     return;
   }
   const e = lookup(argPtr(2), argLen(2));

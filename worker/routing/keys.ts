@@ -16,10 +16,12 @@ export function keyIndices(keys: KeySpec, command: Command): number[] {
       return out;
     }
     case "numkeys": {
-      const count = Number(new TextDecoder().decode(command[keys.numkeysAt]));
-      // As Redis's key specs: a count past the arguments names no keys, so the command itself answers
-      // its error ("Number of keys can't be greater than number of args") rather than CROSSSLOT.
-      if (!Number.isSafeInteger(count) || count < 0 || keys.firstAfter + count > command.length) return [];
+      // As Redis's key specs: a count that is not a canonical integer (string2l) or that runs past the
+      // arguments names no keys, so the command itself answers its error rather than CROSSSLOT.
+      const text = new TextDecoder().decode(command[keys.numkeysAt]);
+      if (!/^(0|[1-9]\d{0,17})$/.test(text)) return [];
+      const count = Number(text);
+      if (keys.firstAfter + count > command.length) return [];
       const out: number[] = [];
       for (let i = 0; i < count; i++) out.push(keys.firstAfter + i);
       return out;
