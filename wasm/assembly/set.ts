@@ -318,7 +318,7 @@ export function createSet(kp: usize, kl: u32, intset: bool, hint: u32): usize {
  * Upper bound on the bytes adding the members argv[from..] to set e (0 = absent) may allocate: new member
  * blocks, the table doubling (old and new slots live together), a conversion of the intset, the entry moving.
  */
-export function addBound(e: usize, from: i32, to: i32): f64 {
+export function addBound(e: usize, keyLen: u32, from: i32, to: i32): f64 {
   let bytes: f64 = 64;
   let k: u32 = 0;
   let allInt = true;
@@ -328,11 +328,14 @@ export function addBound(e: usize, from: i32, to: i32): f64 {
     k++;
   }
   const n: u32 = e != 0 ? sCard(e) : 0;
-  bytes += <f64>(<u64>capFor(n + k) << 4);
-  if (e == 0) bytes += <f64>blockSize(HDR + 8 + <usize>argLen(1) + 12 + <usize>k * 8);
+  const table = e != 0 && isTable(e);
+  const converts = !table && (!allInt || n + k > MAX_INTSET_ENTRIES);
+  // A table grows by doubling (old and new slots live together for a moment); a conversion builds one.
+  if (converts || (table && <u64>(n + k) * 4 > <u64>(tMask(eVal(e)) + 1) * 3)) bytes += <f64>(<u64>capFor(n + k) << 4);
+  if (e == 0) bytes += <f64>blockSize(HDR + 8 + <usize>keyLen + 12 + <usize>k * 8);
   else {
     bytes += <f64>blockSize(HDR + 8 + <usize>eKeyLen(e) + <usize>eValLen(e) + <usize>k * 8);
-    if (!isTable(e) && (!allInt || n + k > MAX_INTSET_ENTRIES)) bytes += <f64>n * <f64>memberSize(20);
+    if (converts) bytes += <f64>n * <f64>memberSize(20);
   }
   return bytes;
 }
@@ -430,6 +433,12 @@ export function validSetCompact(p: usize, len: u32): bool {
   return ok;
 }
 
+/** A compact set that cannot be converted (OOM) is never left in the keyspace: the key goes. */
+function refuseLoad(): usize {
+  deleteAt(foundSlot);
+  return 0;
+}
+
 /** A loaded compact set (entry e in foundSlot) becomes an intset or a member table. Returns the entry, 0 on OOM. */
 export function setAfterLoad(e: usize): usize {
   const v = eVal(e);
@@ -445,7 +454,7 @@ export function setAfterLoad(e: usize): usize {
   let ne: usize = 0;
   if (allInt) {
     ne = newEntry(eKey(e), eKeyLen(e), count << 3, T_SET, eExpire(e), true);
-    if (ne == 0) return 0;
+    if (ne == 0) return refuseLoad();
     setEncoding(ne, ENC_ALT);
     const d = eVal(ne);
     o = 4;
@@ -464,9 +473,9 @@ export function setAfterLoad(e: usize): usize {
       need += <f64>memberSize(l);
       o += 4 + <usize>l;
     }
-    if (!fitsData(need)) return 0;
+    if (!fitsData(need)) return refuseLoad();
     ne = newEntry(eKey(e), eKeyLen(e), 12, T_SET, eExpire(e), true);
-    if (ne == 0) return 0;
+    if (ne == 0) return refuseLoad();
     setEncoding(ne, ENC_FULL);
     const t = eVal(ne);
     tableInit(t, count);

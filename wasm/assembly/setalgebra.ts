@@ -43,7 +43,7 @@ export function cmdSmove(): void {
     integer(REPLY, 0);
     return;
   }
-  if (!fitsOrOom(addBound(dst, 3, 4))) return;
+  if (!fitsOrOom(addBound(dst, dl, 3, 4))) return;
   lookup(sp, sl);
   src = sRemove(src, mp, ml);
   settle(src);

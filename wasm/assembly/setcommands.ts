@@ -26,7 +26,7 @@ export function cmdSadd(): void {
     error(REPLY, ERR_WRONGTYPE);
     return;
   }
-  if (!fitsOrOom(addBound(e, 2, argc))) return;
+  if (!fitsOrOom(addBound(e, kl, 2, argc))) return;
   if (e == 0) {
     e = createSet(kp, kl, asInt(argPtr(2), argLen(2)), <u32>(argc - 2));
     if (e == 0) unreachable();
