@@ -223,6 +223,25 @@ describe("set commands", () => {
     expect(matched.sort()).toEqual(range(10, 20).map((i) => `m${i}`));
   });
 
+  it("RENAME, EXPIRE and PERSIST move a set's entry without losing or double-freeing its member table", () => {
+    const s = new Session();
+    s.run("SADD", "warm", ...range(0, 1000).map((i) => `m${i}`)); // sizes the input region
+    s.run("DEL", "warm");
+    const base = s.core.usedMemory();
+    s.run("SADD", "t", ...range(0, 1000).map((i) => `m${i}`));
+    s.run("SADD", "i", "1", "2");
+    expect(s.run("PEXPIRE", "t", "100000")).toBe(1);
+    expect(s.run("RENAME", "t", "u")).toBe("+OK");
+    expect(s.run("PERSIST", "u")).toBe(1);
+    expect(s.run("RENAME", "i", "u2")).toBe("+OK");
+    expect(s.run("SCARD", "u")).toBe(1000);
+    expect(s.run("SISMEMBER", "u", "m999")).toBe(1);
+    expect(s.run("SMEMBERS", "u2")).toEqual(["1", "2"]);
+    expect(s.run("SET", "u", "now a string")).toBe("+OK");
+    expect(s.run("DEL", "u", "u2")).toBe(2);
+    expect(s.core.usedMemory()).toBe(base);
+  });
+
   it("binary-safe members", () => {
     const s = new Session();
     const m = Uint8Array.of(0, 255, 13, 10);
