@@ -4,11 +4,12 @@ import { HASHES } from "./hashes";
 import { KEYSPACE } from "./keyspace";
 import { LISTS } from "./lists";
 import { SERVER } from "./server";
+import { SETS } from "./sets";
 import { SORTED_SETS } from "./sorted-sets";
 import { STRINGS } from "./strings";
 import type { CommandSpec } from "./types";
 
-export const COMMANDS = [...STRINGS, ...HASHES, ...LISTS, ...SORTED_SETS, ...KEYSPACE, ...SERVER, ...CLUSTER] as const satisfies readonly CommandSpec[];
+export const COMMANDS = [...STRINGS, ...HASHES, ...LISTS, ...SETS, ...SORTED_SETS, ...KEYSPACE, ...SERVER, ...CLUSTER] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMANDS)[number]["name"];
 /** Commands the gateway answers itself; worker/local maps each to a handler. */

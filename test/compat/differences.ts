@@ -30,6 +30,19 @@ export type CompareRule =
   | { kind: "random-fields" }
   /** Two bulk strings match whatever their bytes (errors and nil compare exactly): only presence is compared. */
   | { kind: "presence" }
+  /**
+   * Set replies whose order is Redis's hash table order compare as multisets; where Redis's order is defined
+   * (an intset answers ascending; a union or difference of at most 512 integers is built as an intset) they
+   * compare exactly. The harness asks the oracle for the encodings (and sizes, for SINTER) it needs to decide.
+   * SSCAN of a hash table is run to completion on both sides and the member sets compared.
+   */
+  | { kind: "set-order" }
+  /**
+   * SRANDMEMBER / SPOP: errors, nil and empty replies compare exactly; otherwise the reply must have Redis's
+   * size and hold members of the set (distinct unless the count is negative). SPOP runs on edgeslot first and
+   * the oracle then removes the same members (SREM), so both hold the same set afterwards.
+   */
+  | { kind: "random-members" }
   /** Replies are compared exactly as usual: the difference is one a single client cannot see, or one only Redis Cluster shows. */
   | { kind: "exact" }
   /** When the command's keys live on more than one shard, edgeslot answers `error` and the oracle is not asked. */
@@ -280,6 +293,58 @@ export const DIFFERENCES: readonly Difference[] = [
     rule: { kind: "exact" },
   },
   {
+    id: "cross-shard-set-commands",
+    commands: ["SMOVE", "SINTER", "SINTERCARD", "SINTERSTORE", "SUNION", "SUNIONSTORE", "SDIFF", "SDIFFSTORE"],
+    levels: ["gateway"],
+    kind: "deliberate",
+    summary:
+      "SMOVE, SINTER, SINTERCARD, SINTERSTORE, SUNION, SUNIONSTORE, SDIFF and SDIFFSTORE whose keys live on different " +
+      "shards answer CROSSSLOT.",
+    reason:
+      "They run atomically inside one shard; the writing ones must stay atomic across all their keys, so until the " +
+      "cross-shard two-phase protocol lands edgeslot refuses rather than half-apply. The read-only ones could be " +
+      "answered by gathering the inputs from each shard; they are refused the same way for now. Keys sharing a " +
+      "{hash tag}, or that happen to live on one shard, work as in Redis.",
+    rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
+  },
+  {
+    id: "set-member-order",
+    commands: ["SMEMBERS", "SINTER", "SUNION", "SDIFF", "SSCAN"],
+    levels: ["core", "gateway"],
+    kind: "unspecified",
+    summary:
+      "SMEMBERS, SINTER, SUNION, SDIFF and SSCAN list the members of a hash-table set in a different order (and SSCAN " +
+      "pages them differently); intset answers are ascending, exactly as Redis.",
+    reason:
+      "Redis documents no order for a hash table (it is its dict's, with its own hash function and seed); edgeslot's " +
+      "member table differs. Where Redis's order is defined (an intset, or a union/difference result of at most 512 " +
+      "integers, which Redis builds as an intset) edgeslot answers the same order.",
+    rule: { kind: "set-order" },
+  },
+  {
+    id: "set-random-choice",
+    commands: ["SPOP", "SRANDMEMBER"],
+    levels: ["core", "gateway"],
+    kind: "unspecified",
+    summary: "SPOP and SRANDMEMBER pick different members.",
+    reason:
+      "They are random in both; the harness checks the reply's size, that every member is in the set, and that a " +
+      "positive count gives distinct members. SPOP is logged as SREM of the members it removed.",
+    rule: { kind: "random-members" },
+  },
+  {
+    id: "srandmember-repeat-limit",
+    commands: ["SRANDMEMBER"],
+    levels: ["core", "gateway"],
+    when: (args) => /^-\d+$/.test(args[2] ?? "") && BigInt(args[2]!) < -(2n ** 20n),
+    kind: "deliberate",
+    summary: "SRANDMEMBER with a negative count below -1048576 on an existing set answers `ERR value is out of range`.",
+    reason:
+      "As HRANDFIELD: redis-server builds whatever reply is asked for; a shard refuses more than 2^20 repeated members " +
+      "rather than exhaust its memory. The streams never send such counts.",
+    rule: { kind: "exact" },
+  },
+  {
     id: "ttl-seconds-clock",
     commands: ["TTL", "EXPIRETIME"],
     levels: ["core", "gateway"],
@@ -312,10 +377,15 @@ export const DIFFERENCES: readonly Difference[] = [
   },
 ];
 
-/** The rule for a command (its name and arguments) at a level, if a listed difference covers it. */
-export function ruleFor(args: readonly string[], level: Level): CompareRule | undefined {
+/** Every rule for a command (its name and arguments) at a level, in list order. */
+export function rulesFor(args: readonly string[], level: Level): CompareRule[] {
   const name = args[0]!.toUpperCase();
   const applies = (d: Difference) =>
     d.rule.kind !== "exact" && d.levels.includes(level) && d.commands.includes(name) && (d.when?.(args) ?? true);
-  return DIFFERENCES.find(applies)?.rule;
+  return DIFFERENCES.filter(applies).map((d) => d.rule);
+}
+
+/** The rule for a command at a level, if a listed difference covers it (the first one listed). */
+export function ruleFor(args: readonly string[], level: Level): CompareRule | undefined {
+  return rulesFor(args, level)[0];
 }

@@ -3,7 +3,8 @@ import { resolveCommand } from "../../worker/routing/command";
 import { keyIndices } from "../../worker/routing/keys";
 import { ReplyError, type Reply } from "../../worker/wire/resp";
 import { asJsonView, renderCommand, renderReply, repliesMatch } from "./compare";
-import { ruleFor, type Level } from "./differences";
+import { ruleFor, rulesFor, type Level } from "./differences";
+import { checkRandomMembers, checkSetOrder } from "./set-checks";
 import type { StreamCommand } from "./stream-values";
 
 /** Either side of the comparison. Arguments are binary strings; each side encodes them as its transport does. */
@@ -121,6 +122,13 @@ export async function runStream(run: StreamRun): Promise<Mismatch[]> {
         report(index, command, problem.expected, problem.actual);
         await resync();
       } else history.push(renderCommand(command));
+    } else if (setRule(run, command, "set-order") || setRule(run, command, "random-members")) {
+      await flush();
+      const problem = setRule(run, command, "set-order") ? await checkSetOrder(run, command) : await checkRandomMembers(run, command);
+      if (problem) {
+        report(index, command, problem.expected, problem.actual);
+        await resync();
+      } else history.push(renderCommand(command));
     } else if (name === "DBSIZE" && command.length === 1 && ruleFor(command, run.level)?.kind === "live-count-plus-unreclaimed") {
       await flush();
       const [expected, actual] = await Promise.all([liveCount(run.oracle), liveCount(run.target)]);
@@ -137,13 +145,27 @@ export async function runStream(run: StreamRun): Promise<Mismatch[]> {
   return mismatches;
 }
 
-function view(level: Level, reply: Reply): Reply {
+/**
+ * Whether a set rule decides this command's comparison: not when the gateway answers CROSSSLOT for it (keys on
+ * several shards), which the batch path compares.
+ */
+function setRule(run: StreamRun, command: StreamCommand, kind: "set-order" | "random-members"): boolean {
+  const rules = rulesFor(command, run.level);
+  if (!rules.some((r) => r.kind === kind)) return false;
+  if (rules.some((r) => r.kind === "error-when-keys-span-shards") && run.shardOf) {
+    const keys = atomicKeys(command);
+    if (keys && new Set(keys.map(run.shardOf)).size > 1) return false;
+  }
+  return true;
+}
+
+export function view(level: Level, reply: Reply): Reply {
   return level === "gateway" ? asJsonView(reply) : reply;
 }
 
 /** What the oracle runs for a command, and the reply to expect when a listed difference decides it instead. */
 function planCommand(run: StreamRun, command: StreamCommand): { oracleCommand: StreamCommand; expected?: Reply } {
-  const rule = ruleFor(command, run.level);
+  const rule = rulesFor(command, run.level).find((r) => r.kind === "error-when-keys-span-shards");
   if (rule?.kind === "error-when-keys-span-shards" && run.shardOf) {
     const keys = atomicKeys(command);
     if (keys && new Set(keys.map(run.shardOf)).size > 1) return { oracleCommand: ["PING"], expected: new ReplyError(rule.error) };
@@ -156,7 +178,7 @@ function planCommand(run: StreamRun, command: StreamCommand): { oracleCommand: S
  * gateway reads them; null when the table refuses the command first (unknown, arity). As in Redis Cluster,
  * the slot check sees MSETNX's keys (every other argument) before the command counts its pairs.
  */
-function atomicKeys(command: StreamCommand): string[] | null {
+export function atomicKeys(command: StreamCommand): string[] | null {
   const bytes = command.map((arg) => Buffer.from(arg, "latin1"));
   const spec = resolveCommand(bytes);
   if (spec instanceof ReplyError) return null;
@@ -263,7 +285,7 @@ async function checkRandomFields(run: StreamRun, command: StreamCommand): Promis
   return null;
 }
 
-function bytesKey(reply: Reply): string {
+export function bytesKey(reply: Reply): string {
   return reply instanceof Uint8Array ? Buffer.from(reply).toString("latin1") : renderReply(reply);
 }
 

@@ -2,14 +2,14 @@
 // and deleted keys, and `__RESTORE` of one payload.
 import { alloc, free } from "./alloc";
 import {
-  clearFlushPending, dirtyCount, flushPending, GRAVEYARD, install, KEYSPACE, lookup, newEntry, decDirty, T_LAST, T_STRING, ENC_ALT, ENC_COMPACT, setEncoding,
+  clearFlushPending, dirtyCount, flushPending, GRAVEYARD, install, KEYSPACE, lookup, newEntry, decDirty, T_LAST,
 } from "./db";
 import { ERR_BAD_PAYLOAD, ERR_NOT_INTEGER, ERR_OOM } from "./errors";
 import { afterLoad, compactLen, validCompact, writeCompact } from "./objects";
 import { parseI64, parsedInt } from "./numbers";
 import { bulk, closeArray, deferArray, EFFECTS, error, header, nil, ok, raw, REPLY, reserve, advance, outLen } from "./out";
 import { argLen, argPtr, cmdEnd, cmdStart } from "./request";
-import { eEncoding, eExpire, eFlags, eKey, eKeyLen, eSize, eType, eVal, eValLen, F_DIRTY, F_STORED, HDR, tCount, tMask, tRemove, tSlots } from "./table";
+import { eExpire, eFlags, eKey, eKeyLen, eSize, eType, eVal, eValLen, F_DIRTY, F_STORED, HDR, tCount, tMask, tRemove, tSlots } from "./table";
 
 const PAYLOAD_VERSION: u16 = 1;
 const crcTable = memory.data(256 * 8);
@@ -33,10 +33,9 @@ export function crc64(p: usize, len: usize): u64 {
 }
 
 // Payload: [u8 type][u8 flags][i64 expireAt if flags&1][u32 valueLen][value][u16 version][u64 crc64], little-endian.
-// flags bit 1 (P_ALT) says the value is in the type's ENC_ALT inline form (an intset); else compact. Strings
-// drop their encoding, as Redis re-encodes the strings it loads (a raw string comes back embstr or int).
+// The value is always the type's compact form; strings drop their encoding, as Redis re-encodes the
+// strings it loads (a raw string comes back embstr or int).
 const P_EXPIRY: u8 = 1;
-const P_ALT: u8 = 2;
 // DUMP writes the same payload without the expiry (RESTORE takes the TTL as an argument, as in Redis).
 /** Writes entry e's payload as a bulk reply; with its expiry when withExpiry (checkpoint rows). */
 export function writePayload(e: usize, withExpiry: bool): void {
@@ -47,7 +46,7 @@ export function writePayload(e: usize, withExpiry: bool): void {
   const d = reserve(REPLY, n + 2);
   let p = d;
   store<u8>(p, eType(e));
-  store<u8>(p, (exp >= 0 ? P_EXPIRY : 0) | (eEncoding(e) == ENC_ALT && eType(e) != T_STRING ? P_ALT : 0), 1);
+  store<u8>(p, exp >= 0 ? P_EXPIRY : 0, 1);
   p += 2;
   if (exp >= 0) {
     store<i64>(p, exp);
@@ -124,15 +123,14 @@ export let payloadExpiry: i64 = -1;
 
 /** Whether (p, len) is a payload this build wrote and its value is well formed: length, version, type, CRC64. */
 export function checkPayload(p: usize, len: u32): bool {
-  if (len < 16 || load<u8>(p, 1) > (P_EXPIRY | P_ALT) || load<u8>(p) > T_LAST) return false;
-  const hasExp = (load<u8>(p, 1) & P_EXPIRY) != 0;
-  const alt = (load<u8>(p, 1) & P_ALT) != 0;
+  if (len < 16 || load<u8>(p, 1) > P_EXPIRY || load<u8>(p) > T_LAST) return false;
+  const hasExp = load<u8>(p, 1) == P_EXPIRY;
   const vpos: u32 = hasExp ? 14 : 6;
   if (len < vpos + 10) return false;
   const vl = load<u32>(p + vpos - 4);
   if (<u64>vpos + <u64>vl + 10 != <u64>len || load<u16>(p + vpos + vl) != PAYLOAD_VERSION) return false;
   if (load<u64>(p + vpos + vl + 2) != crc64(p, vpos + vl + 2)) return false;
-  if (!validCompact(load<u8>(p), alt ? ENC_ALT : ENC_COMPACT, p + vpos, vl)) return false;
+  if (!validCompact(load<u8>(p), p + vpos, vl)) return false;
   payloadValue = p + vpos;
   payloadValueLen = vl;
   payloadExpiry = hasExp ? load<i64>(p, 2) : -1;
@@ -148,7 +146,6 @@ export function loadPayload(kp: usize, kl: u32, p: usize, expireAt: i64): usize 
   const e = newEntry(kp, kl, payloadValueLen, load<u8>(p), expireAt, true);
   if (e == 0) return 0;
   memory.copy(eKey(e) + kl, payloadValue, payloadValueLen);
-  if (load<u8>(p, 1) & P_ALT) setEncoding(e, ENC_ALT);
   if (!install(e)) return 0;
   return afterLoad(e);
 }

@@ -28,6 +28,12 @@ import {
   cmdZdiff, cmdZdiffstore, cmdZinter, cmdZintercard, cmdZinterstore, cmdZmpop, cmdZunion, cmdZunionstore,
 } from "./zset-ops";
 import {
+  cmdSdiff, cmdSdiffstore, cmdSinter, cmdSintercard, cmdSinterstore, cmdSmove, cmdSunion, cmdSunionstore,
+} from "./setalgebra";
+import {
+  cmdSadd, cmdScard, cmdSismember, cmdSmembers, cmdSmismember, cmdSpop, cmdSrandmember, cmdSrem, cmdSscan,
+} from "./setcommands";
+import {
   cmdDbsize, cmdDel, cmdExists, cmdFlushall, cmdKeys, cmdRandomkey, cmdRename, cmdRenamenx, cmdScan, cmdTouch, cmdType, cmdUnlink,
 } from "./keys";
 import { ERR_UNKNOWN_ARGS, ERR_UNKNOWN_PREFIX } from "./errors";
@@ -98,11 +104,20 @@ const SORTED_SETS: Command[] = [
   new Command("zinterstore", -4, cmdZinterstore), new Command("zdiffstore", -4, cmdZdiffstore),
   new Command("zintercard", -3, cmdZintercard), new Command("zmpop", -4, cmdZmpop),
 ];
+const SETS: Command[] = [
+  new Command("sadd", -3, cmdSadd), new Command("srem", -3, cmdSrem), new Command("smembers", 2, cmdSmembers),
+  new Command("sismember", 3, cmdSismember), new Command("smismember", -3, cmdSmismember), new Command("scard", 2, cmdScard),
+  new Command("spop", -2, cmdSpop), new Command("srandmember", -2, cmdSrandmember), new Command("smove", 4, cmdSmove),
+  new Command("sinter", -2, cmdSinter), new Command("sintercard", -3, cmdSintercard),
+  new Command("sinterstore", -3, cmdSinterstore), new Command("sunion", -2, cmdSunion),
+  new Command("sunionstore", -3, cmdSunionstore), new Command("sdiff", -2, cmdSdiff),
+  new Command("sdiffstore", -3, cmdSdiffstore), new Command("sscan", -3, cmdSscan),
+];
 /** Reachable only with FLAG_INTERNAL: their names start with "__". */
 const INTERNAL: Command[] = [
   new Command("__restore", 3, cmdRestoreRow), new Command("__checkpoint", 2, cmdCheckpoint), new Command("__sweep", 2, cmdSweep),
 ];
-const FAMILIES: Command[][] = [STRINGS, KEYSPACE_COMMANDS, SERVER, HASHES, LISTS, SORTED_SETS, INTERNAL];
+const FAMILIES: Command[][] = [STRINGS, KEYSPACE_COMMANDS, SERVER, HASHES, LISTS, SETS, SORTED_SETS, INTERNAL];
 
 /**
  * Every command, indexed by the lookup table. Built at start-up: the stub runtime's allocator must

@@ -1,7 +1,7 @@
 // DUMP, RESTORE and COPY (Redis's cluster.c and db.c): whole values moved as the checkpoint payload,
 // so a value serialized here is versioned and checksummed exactly like a checkpoint row.
 import { checkPayload, loadPayload, writePayload } from "./checkpoint";
-import { deleteAt, effect, effectArg, effectInt, ENC_ALT, expiryActive, foundSlot, install, lookup, newEntry, now, setEncoding } from "./db";
+import { deleteAt, effect, effectArg, effectInt, expiryActive, foundSlot, install, lookup, newEntry, now, setEncoding, T_STRING } from "./db";
 import {
   ERR_BAD_PAYLOAD, ERR_BUSYKEY, ERR_COPY_DB, ERR_DB_RANGE, ERR_INVALID_TTL, ERR_NOT_INTEGER, ERR_OOM, ERR_RESTORE_FREQ,
   ERR_RESTORE_IDLETIME, ERR_SAME_OBJECT, ERR_SYNTAX,
@@ -107,7 +107,8 @@ export function cmdCopy(): void {
   const n = newEntry(dp, dl, vl, eType(s), eExpire(s), true);
   if (n == 0) return error(REPLY, ERR_OOM);
   writeCompact(s, eKey(n) + dl);
-  if (eEncoding(s) == ENC_ALT) setEncoding(n, ENC_ALT);
+  // A copied string keeps its encoding (raw, or text that is never an int), as Redis's dupStringObject.
+  if (eType(s) == T_STRING) setEncoding(n, eEncoding(s));
   lookup(dp, dl);
   if (!install(n) || afterLoad(n) == 0) return error(REPLY, ERR_OOM);
   integer(REPLY, 1);

@@ -21,6 +21,10 @@ export const ERR_HASH_NOT_FLOAT = "ERR hash value is not a float";
 export const ERR_NAN_OR_INF = "ERR value is NaN or Infinity";
 export const ERR_OUT_OF_RANGE = "ERR value is out of range";
 export const ERR_RANDFIELD_RANGE = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+export const ERR_SPOP_RANGE = "ERR value is out of range, must be positive";
+export const ERR_NUMKEYS = "ERR numkeys should be greater than 0";
+export const ERR_NUMKEYS_ARGS = "ERR Number of keys can't be greater than number of args";
+export const ERR_LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
 export const ERR_NO_INTERNAL = "ERR internal commands are not allowed here";
 // Prefixes and suffixes completed with the command name or an argument.
 export const ERR_ARITY_PREFIX = "ERR wrong number of arguments for '";
@@ -43,7 +47,6 @@ export const ERR_RANK_ZERO =
   "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
 export const ERR_COUNT_NEGATIVE = "ERR COUNT can't be negative";
 export const ERR_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
-export const ERR_NUMKEYS = "ERR numkeys should be greater than 0";
 export const ERR_COUNT_NOT_POSITIVE = "ERR count should be greater than 0";
 // Sorted sets.
 export const ERR_ZADD_NX_XX = "ERR XX and NX options at the same time are not compatible";

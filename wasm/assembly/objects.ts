@@ -1,12 +1,13 @@
 // What each value type provides to the keyspace: its TYPE and OBJECT ENCODING names, the release of the
 // out-of-line structure a full encoding owns, and its compact form (the checkpoint and DUMP bytes).
 // Adding a type means one case in each switch below.
-import { ENC_ALT, ENC_COMPACT, ENC_FULL, ENC_TEXT, lookup, T_HASH, T_LIST, T_STRING, T_ZSET } from "./db";
+import { ENC_ALT, ENC_FULL, ENC_TEXT, lookup, T_HASH, T_LIST, T_SET, T_STRING, T_ZSET } from "./db";
 import { hashAfterLoad, hashCompactLen, hashRelease, hashWriteCompact, validHashValue } from "./hash";
 import { listFromCompact, qlCompactLen, qlWriteCompact, validCompactList } from "./list-payload";
 import { qlRelease } from "./quicklist";
 import { argIs, parseI64 } from "./numbers";
 import { bulkAscii, nil, replyArityError, replyUnknownSubcommand, REPLY } from "./out";
+import { releaseSet, setAfterLoad, setCompactLen, validSetCompact, writeSetCompact } from "./set";
 import { argc, argLen, argPtr } from "./request";
 import { eEncoding, eType, eVal, eValLen } from "./table";
 import { releaseZset, validZsetValue, writeZsetCompact, zsetAfterLoad, zsetCompactLen } from "./zset-payload";
@@ -19,6 +20,7 @@ export function typeName(e: usize): string {
     case T_HASH: return "hash";
     case T_LIST: return "list";
     case T_ZSET: return "zset";
+    case T_SET: return "set";
     default: return "none";
   }
 }
@@ -37,6 +39,8 @@ export function encodingName(e: usize): string {
     // Redis 7.0 reports every list as a quicklist, whatever its size.
     case T_LIST: return "quicklist";
     case T_ZSET: return full ? "skiplist" : "listpack";
+    // Redis 7.0 has no listpack sets: a set is an intset or a hash table.
+    case T_SET: return eEncoding(e) == ENC_ALT ? "intset" : "hashtable";
     default: return "unknown";
   }
 }
@@ -48,12 +52,15 @@ export function releaseValue(e: usize): void {
     case T_HASH: hashRelease(e); break;
     case T_LIST: qlRelease(eVal(e)); break;
     case T_ZSET: releaseZset(e); break;
+    case T_SET: releaseSet(e); break;
     default: unreachable();
   }
 }
 
 /** The length of entry e's value in compact form: what a payload carries. */
 export function compactLen(e: usize): u32 {
+  // A set's compact form lists its members whatever the encoding (an intset's values become their text).
+  if (eType(e) == T_SET) return setCompactLen(e);
   if (eEncoding(e) != ENC_FULL) return eValLen(e);
   switch (eType(e)) {
     case T_HASH: return hashCompactLen(e);
@@ -64,8 +71,12 @@ export function compactLen(e: usize): u32 {
   return 0;
 }
 
-/** Writes entry e's value in compact form (compactLen bytes) at d; an ENC_ALT value is written as it is. */
+/** Writes entry e's value in compact form (compactLen bytes) at d; a string is written as it is. */
 export function writeCompact(e: usize, d: usize): void {
+  if (eType(e) == T_SET) {
+    writeSetCompact(e, d);
+    return;
+  }
   if (eEncoding(e) != ENC_FULL) {
     memory.copy(d, eVal(e), eValLen(e));
     return;
@@ -78,16 +89,14 @@ export function writeCompact(e: usize, d: usize): void {
   }
 }
 
-/**
- * Whether bytes (p, len) are a well-formed inline value of type t in encoding enc (ENC_COMPACT, or
- * ENC_ALT when the payload says so), checked before anything is loaded.
- */
-export function validCompact(t: u8, enc: u8, p: usize, len: u32): bool {
+/** Whether bytes (p, len) are a well-formed compact value of type t (checked before anything is loaded). */
+export function validCompact(t: u8, p: usize, len: u32): bool {
   switch (t) {
-    case T_STRING: return enc == ENC_COMPACT;
-    case T_HASH: return enc == ENC_COMPACT && validHashValue(p, len);
-    case T_LIST: return enc == ENC_COMPACT && validCompactList(p, len);
-    case T_ZSET: return enc == ENC_COMPACT && validZsetValue(p, len);
+    case T_STRING: return true;
+    case T_HASH: return validHashValue(p, len);
+    case T_LIST: return validCompactList(p, len);
+    case T_SET: return validSetCompact(p, len);
+    case T_ZSET: return validZsetValue(p, len);
     default: return false;
   }
 }
@@ -101,6 +110,7 @@ export function afterLoad(e: usize): usize {
     case T_HASH: return hashAfterLoad(e);
     case T_LIST: return listFromCompact(e);
     case T_ZSET: return zsetAfterLoad(e);
+    case T_SET: return setAfterLoad(e);
     default: return e;
   }
 }

@@ -16,11 +16,13 @@ export function keyIndices(keys: KeySpec, command: Command): number[] {
       return out;
     }
     case "numkeys": {
-      const count = Number(new TextDecoder().decode(command[keys.numkeysAt]));
+      const text = new TextDecoder().decode(command[keys.numkeysAt]);
       const out: number[] = keys.destination !== undefined && keys.destination < command.length ? [keys.destination] : [];
-      // As Redis's key specs: a count that is not a number, or runs past the arguments, names no keys (the
-      // destination, a spec of its own, still counts), so the command itself answers its error.
-      if (!Number.isSafeInteger(count) || count < 0 || keys.firstAfter + count > command.length) return out;
+      // As Redis's key specs: a count that is not a canonical integer (string2l), or runs past the arguments,
+      // names no keys (the destination, a spec of its own, still counts), so the command itself answers its error.
+      if (!/^(0|[1-9]\d{0,17})$/.test(text)) return out;
+      const count = Number(text);
+      if (keys.firstAfter + count > command.length) return out;
       for (let i = 0; i < count; i++) out.push(keys.firstAfter + i);
       return out;
     }

@@ -7,6 +7,7 @@ import { multiExecSuite } from "./multi-exec";
 import { pipelineSuite } from "./pipeline";
 import { readOnlySuite } from "./read-only";
 import { sortedSetsSuite } from "./sorted-sets";
+import { setsSuite } from "./sets";
 import { stringsSuite } from "./strings";
 
 export function behaviourSuites(full: Client, reader: Client): void {
@@ -14,6 +15,7 @@ export function behaviourSuites(full: Client, reader: Client): void {
   hashesSuite(full, reader);
   listsSuite(full, reader);
   sortedSetsSuite(full, reader);
+  setsSuite(full, reader);
   keyspaceSuite(full);
   pipelineSuite(full);
   multiExecSuite(full);
