@@ -1,12 +1,14 @@
 // The command table: every family's entries in one list, and lookups by name.
+import { BITMAPS } from "./bitmaps";
 import { CLUSTER } from "./cluster";
 import { HASHES } from "./hashes";
+import { HYPERLOGLOGS } from "./hyperloglog";
 import { KEYSPACE } from "./keyspace";
 import { SERVER } from "./server";
 import { STRINGS } from "./strings";
 import type { CommandSpec } from "./types";
 
-export const COMMANDS = [...STRINGS, ...HASHES, ...KEYSPACE, ...SERVER, ...CLUSTER] as const satisfies readonly CommandSpec[];
+export const COMMANDS = [...STRINGS, ...HASHES, ...BITMAPS, ...HYPERLOGLOGS, ...KEYSPACE, ...SERVER, ...CLUSTER] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMANDS)[number]["name"];
 /** Commands the gateway answers itself; worker/local maps each to a handler. */

@@ -1,4 +1,6 @@
 // The core's command table: names, Redis arities, and dispatch (lookup by the packed lowercase name).
+import { cmdBitfield, cmdBitfieldRo } from "./bitfield";
+import { cmdBitcount, cmdBitop, cmdBitpos, cmdGetbit, cmdSetbit } from "./bitmap";
 import { cmdCheckpoint, cmdRestore } from "./checkpoint";
 import { Command } from "./command";
 import { cmdObject } from "./objects";
@@ -9,6 +11,7 @@ import {
   cmdHdel, cmdHexists, cmdHget, cmdHgetall, cmdHincrby, cmdHincrbyfloat, cmdHkeys, cmdHlen, cmdHmget, cmdHmset, cmdHrandfield,
   cmdHscan, cmdHset, cmdHsetnx, cmdHstrlen, cmdHvals,
 } from "./hash";
+import { cmdPfadd, cmdPfcount, cmdPfmerge } from "./hyperloglog";
 import { cmdIncrbyfloat } from "./incrbyfloat";
 import {
   cmdDbsize, cmdDel, cmdExists, cmdFlushall, cmdKeys, cmdRandomkey, cmdRename, cmdRenamenx, cmdScan, cmdTouch, cmdType, cmdUnlink,
@@ -57,11 +60,19 @@ const HASHES: Command[] = [
   new Command("hincrbyfloat", 4, cmdHincrbyfloat), new Command("hstrlen", 3, cmdHstrlen),
   new Command("hrandfield", -2, cmdHrandfield), new Command("hscan", -3, cmdHscan),
 ];
+const BITMAPS: Command[] = [
+  new Command("setbit", 4, cmdSetbit), new Command("getbit", 3, cmdGetbit), new Command("bitcount", -2, cmdBitcount),
+  new Command("bitpos", -3, cmdBitpos), new Command("bitop", -4, cmdBitop), new Command("bitfield", -2, cmdBitfield),
+  new Command("bitfield_ro", -2, cmdBitfieldRo),
+];
+const HYPERLOGLOGS: Command[] = [
+  new Command("pfadd", -2, cmdPfadd), new Command("pfcount", -2, cmdPfcount), new Command("pfmerge", -2, cmdPfmerge),
+];
 /** Reachable only with FLAG_INTERNAL: their names start with "__". */
 const INTERNAL: Command[] = [
   new Command("__restore", 3, cmdRestore), new Command("__checkpoint", 2, cmdCheckpoint), new Command("__sweep", 2, cmdSweep),
 ];
-const FAMILIES: Command[][] = [STRINGS, KEYSPACE_COMMANDS, SERVER, HASHES, INTERNAL];
+const FAMILIES: Command[][] = [STRINGS, KEYSPACE_COMMANDS, SERVER, HASHES, BITMAPS, HYPERLOGLOGS, INTERNAL];
 
 /**
  * Every command, indexed by the lookup table. Built at start-up: the stub runtime's allocator must
