@@ -124,6 +124,7 @@ function mergeInto(max: usize, e: usize): bool {
       if (i + run > REGISTERS) return false;
       for (let k: u32 = 0; k < run; k++) if (v > <u32>load<u8>(max + i + k)) store<u8>(max + i + k, <u8>v);
       i += run;
+      q++;
     }
   }
   return i == REGISTERS;
