@@ -142,13 +142,16 @@ function planCommand(run: StreamRun, command: StreamCommand): { oracleCommand: S
   return { oracleCommand: command };
 }
 
-/** The keys of MSETNX / RENAME / RENAMENX that pass the command table's arity check (others get the arity error). */
+/** The keys of MSETNX / RENAME / RENAMENX / BITOP / PFMERGE / PFCOUNT that pass the command table's arity check (others get the arity error). */
 function atomicKeys(command: StreamCommand): string[] | null {
   const name = command[0]!.toUpperCase();
   if ((name === "RENAME" || name === "RENAMENX") && command.length === 3) return [command[1]!, command[2]!];
   // As in Redis Cluster, the slot check sees MSETNX's keys (every other argument) before the command
   // itself counts its pairs, so an odd pair count across shards is CROSSSLOT too.
   if (name === "MSETNX" && command.length >= 3) return command.filter((_, i) => i % 2 === 1);
+  // BITOP op dest src…: the arity check (at least one source) comes first.
+  if (name === "BITOP" && command.length >= 4) return command.slice(2);
+  if ((name === "PFMERGE" || name === "PFCOUNT") && command.length >= 2) return command.slice(1);
   return null;
 }
 

@@ -1,5 +1,6 @@
 // Every behaviour suite that must hold over each transport, so HTTP and the binding cannot drift.
 import type { Client } from "../transport";
+import { bitmapsSuite } from "./bitmaps";
 import { hashesSuite } from "./hashes";
 import { keyspaceSuite } from "./keyspace";
 import { multiExecSuite } from "./multi-exec";
@@ -10,6 +11,7 @@ import { stringsSuite } from "./strings";
 export function behaviourSuites(full: Client, reader: Client): void {
   stringsSuite(full);
   hashesSuite(full, reader);
+  bitmapsSuite(full, reader);
   keyspaceSuite(full);
   pipelineSuite(full);
   multiExecSuite(full);
