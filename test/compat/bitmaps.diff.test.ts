@@ -14,7 +14,7 @@ differentialSuite(
     [5, hashCommand],
     [10, keyspaceCommand],
   ],
-  { coreStreams: 4, coreLength: 5000, gatewayStreams: 2, gatewayLength: 600 },
+  { coreStreams: 5, coreLength: 5000, gatewayStreams: 2, gatewayLength: 600 },
 );
 
 differentialSuite(
@@ -25,5 +25,5 @@ differentialSuite(
     [5, hashCommand],
     [15, keyspaceCommand],
   ],
-  { coreStreams: 3, coreLength: 3000, gatewayStreams: 2, gatewayLength: 500 },
+  { coreStreams: 5, coreLength: 5000, gatewayStreams: 2, gatewayLength: 500 },
 );
