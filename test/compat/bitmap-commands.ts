@@ -73,7 +73,8 @@ function fieldOffset(random: Random): string {
   return random.weighted<() => string>([
     [6, () => String(random.int(0, 80))],
     [3, () => `#${random.int(0, 12)}`],
-    [1, () => random.pick(["-1", "#-1", "#", "abc", "4294967296", "#9223372036854775807", "#536870912"])],
+    // No large valid offsets: `u7 #536870912` is bit 3.7e9, and both servers would grow the string to 470 MB.
+    [1, () => random.pick(["-1", "#-1", "#", "abc", "4294967296", "#9223372036854775807", "#2305843009213693952"])],
   ])();
 }
 
