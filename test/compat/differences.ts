@@ -143,13 +143,39 @@ export const DIFFERENCES: readonly Difference[] = [
   },
   {
     id: "crossslot-per-shard",
-    commands: ["MSETNX", "RENAME", "RENAMENX", "COPY", "MULTI", "EXEC"],
+    commands: ["MSETNX", "RENAME", "RENAMENX", "COPY", "BITOP", "PFMERGE", "PFCOUNT", "MULTI", "EXEC"],
     levels: ["gateway"],
     kind: "deliberate",
     summary: "Keys in different slots are accepted together while they live on one shard; CROSSSLOT means \"spans shards\".",
     reason:
       "A shard runs a batch atomically whatever slots its keys hash to, so refusing such requests would only add " +
       "errors a standalone Redis does not give. Use {hash tags} to keep keys together as shard counts change.",
+    rule: { kind: "exact" },
+  },
+  {
+    id: "cross-shard-bitop-hll",
+    commands: ["BITOP", "PFMERGE", "PFCOUNT"],
+    levels: ["gateway"],
+    kind: "deliberate",
+    summary: "BITOP, PFMERGE and multi-key PFCOUNT whose keys live on different shards answer CROSSSLOT.",
+    reason:
+      "Each reads all its keys atomically (and BITOP/PFMERGE write one of them); until the cross-shard protocol lands " +
+      "edgeslot refuses rather than gather a snapshot across shards. Keys sharing a {hash tag} (one shard) work as in Redis.",
+    rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
+  },
+  {
+    id: "hll-dense-only",
+    commands: ["GET", "STRLEN", "GETRANGE", "GETBIT", "BITCOUNT", "PFCOUNT"],
+    levels: ["core", "gateway"],
+    kind: "deliberate",
+    summary:
+      "A HyperLogLog is always stored in Redis's dense format (12,304 bytes) and PFCOUNT never writes its cached " +
+      "cardinality: the bytes of an HLL (GET, STRLEN, GETRANGE, bit reads) differ from Redis's, whose small HLLs are sparse " +
+      "and whose PFCOUNT caches the count in the header. Counts are equal: the registers, hash and estimator are Redis's.",
+    reason:
+      "The dense form makes PFADD O(1) per element with no sparse-to-dense promotion, and a PFCOUNT that writes would have " +
+      "to be logged and could not run on a replica. Redis's sparse values (copied in with SET or RESTORE) are read and " +
+      "turned dense on the first write. The differential streams keep HLLs on their own keys and never read their bytes.",
     rule: { kind: "exact" },
   },
   {

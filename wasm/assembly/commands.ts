@@ -1,6 +1,8 @@
 // The core's command table: names, Redis arities, and dispatch (lookup by the packed lowercase name).
 import { cmdCheckpoint, cmdRestoreRow } from "./checkpoint";
 import { cmdCopy, cmdDump, cmdRestore } from "./dump";
+import { cmdBitfield, cmdBitfieldRo } from "./bitfield";
+import { cmdBitcount, cmdBitop, cmdBitpos, cmdGetbit, cmdSetbit } from "./bitmap";
 import { Command } from "./command";
 import { cmdObject } from "./objects";
 import {
@@ -10,6 +12,7 @@ import {
   cmdHdel, cmdHexists, cmdHget, cmdHgetall, cmdHincrby, cmdHincrbyfloat, cmdHkeys, cmdHlen, cmdHmget, cmdHmset, cmdHrandfield,
   cmdHscan, cmdHset, cmdHsetnx, cmdHstrlen, cmdHvals,
 } from "./hash";
+import { cmdPfadd, cmdPfcount, cmdPfmerge } from "./hyperloglog";
 import { cmdIncrbyfloat } from "./incrbyfloat";
 import {
   cmdLindex, cmdLinsert, cmdLlen, cmdLpop, cmdLpos, cmdLpush, cmdLpushx, cmdLrange, cmdLrem, cmdLset, cmdLtrim, cmdRpop, cmdRpush,
@@ -113,11 +116,19 @@ const SETS: Command[] = [
   new Command("sunionstore", -3, cmdSunionstore), new Command("sdiff", -2, cmdSdiff),
   new Command("sdiffstore", -3, cmdSdiffstore), new Command("sscan", -3, cmdSscan),
 ];
+const BITMAPS: Command[] = [
+  new Command("setbit", 4, cmdSetbit), new Command("getbit", 3, cmdGetbit), new Command("bitcount", -2, cmdBitcount),
+  new Command("bitpos", -3, cmdBitpos), new Command("bitop", -4, cmdBitop), new Command("bitfield", -2, cmdBitfield),
+  new Command("bitfield_ro", -2, cmdBitfieldRo),
+];
+const HYPERLOGLOGS: Command[] = [
+  new Command("pfadd", -2, cmdPfadd), new Command("pfcount", -2, cmdPfcount), new Command("pfmerge", -2, cmdPfmerge),
+];
 /** Reachable only with FLAG_INTERNAL: their names start with "__". */
 const INTERNAL: Command[] = [
   new Command("__restore", 3, cmdRestoreRow), new Command("__checkpoint", 2, cmdCheckpoint), new Command("__sweep", 2, cmdSweep),
 ];
-const FAMILIES: Command[][] = [STRINGS, KEYSPACE_COMMANDS, SERVER, HASHES, LISTS, SETS, SORTED_SETS, INTERNAL];
+const FAMILIES: Command[][] = [STRINGS, KEYSPACE_COMMANDS, SERVER, BITMAPS, HYPERLOGLOGS, HASHES, LISTS, SETS, SORTED_SETS, INTERNAL];
 
 /**
  * Every command, indexed by the lookup table. Built at start-up: the stub runtime's allocator must

@@ -1,5 +1,6 @@
 // Every behaviour suite that must hold over each transport, so HTTP and the binding cannot drift.
 import type { Client } from "../transport";
+import { bitmapsSuite } from "./bitmaps";
 import { hashesSuite } from "./hashes";
 import { keyspaceSuite } from "./keyspace";
 import { listsSuite } from "./lists";
@@ -16,6 +17,7 @@ export function behaviourSuites(full: Client, reader: Client): void {
   listsSuite(full, reader);
   sortedSetsSuite(full, reader);
   setsSuite(full, reader);
+  bitmapsSuite(full, reader);
   keyspaceSuite(full);
   pipelineSuite(full);
   multiExecSuite(full);
