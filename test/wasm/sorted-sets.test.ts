@@ -110,6 +110,27 @@ describe("sorted-set commands", () => {
     expect(s.run("TYPE", "z")).toBe("+zset");
   });
 
+  it("ZUNION, ZINTER, ZDIFF and their STORE forms take plain sets too, each member scoring 1 × its weight", () => {
+    const s = new Session();
+    s.run("ZADD", "z", "1", "a", "2", "b", "3", "c");
+    s.run("SADD", "ints", "1", "2", "a");
+    s.run("SADD", "words", "b", "c", "x");
+    for (let i = 0; i < 600; i++) s.run("SADD", "big", `m${i}`);
+    s.run("SADD", "big", "a");
+    expect(s.run("ZUNION", "2", "z", "words", "WITHSCORES")).toEqual(["a", "1", "x", "1", "b", "3", "c", "4"]);
+    expect(s.run("ZINTER", "2", "z", "ints", "WEIGHTS", "1", "10", "WITHSCORES")).toEqual(["a", "11"]);
+    expect(s.run("ZINTER", "2", "words", "z", "AGGREGATE", "MAX", "WITHSCORES")).toEqual(["b", "2", "c", "3"]);
+    expect(s.run("ZDIFF", "2", "z", "words", "WITHSCORES")).toEqual(["a", "1"]);
+    expect(s.run("ZDIFF", "2", "ints", "z")).toEqual(["1", "2"]);
+    expect(s.run("ZINTERCARD", "2", "big", "z")).toBe(1);
+    expect(s.run("ZUNIONSTORE", "dst", "2", "ints", "big")).toBe(603);
+    expect(s.run("ZSCORE", "dst", "a")).toBe("2");
+    expect(s.run("ZINTERSTORE", "dst", "2", "ints", "words")).toBe(0);
+    expect(s.run("EXISTS", "dst")).toBe(0);
+    s.run("SET", "str", "x");
+    expect(s.run("ZUNION", "2", "z", "str")).toBe(WRONGTYPE);
+  });
+
   it("converts to a skiplist past 128 members or a 64-byte member, and never back", () => {
     const s = new Session();
     for (let i = 0; i < 128; i++) s.run("ZADD", "z", String(i % 10), `m${i}`);

@@ -1,7 +1,7 @@
 // Multi-key sorted-set commands (Redis's zunionInterDiffGenericCommand and zmpop): ZUNION ZINTER ZDIFF,
 // their STORE forms, ZINTERCARD (WEIGHTS, AGGREGATE SUM|MIN|MAX, WITHSCORES, LIMIT) and ZMPOP.
 // Results are accumulated in a scratch skiplist (ordered, with a member index) before anything is written.
-import { deleteAt, foundSlot, lookup, T_ZSET } from "./db";
+import { deleteAt, foundSlot, lookup, T_SET, T_ZSET } from "./db";
 import { parseScore, parsedDouble } from "./double";
 import {
   ERR_NOT_INTEGER, ERR_NUMKEYS_ZERO_PREFIX, ERR_SYNTAX, ERR_TIMEOUT_COUNT, ERR_WEIGHT_FLOAT, ERR_WRONGTYPE,
@@ -10,6 +10,7 @@ import { argIs, parseI64, parsedInt } from "./numbers";
 import { advance, arrayHeader, ascii, bulk, crlf, EFFECTS, error, integer, raw, reserve, REPLY } from "./out";
 import { argc, argLen, argPtr, cmdEnd, cmdStart } from "./request";
 import { nMember, nMemberLen, nNext, nScore, zsCreate, zsFind, zsFirst, zsFree, zsInsert, zsLength, zsUpdateScore } from "./skiplist";
+import { itNext, itStart, mLen, mPtr, sCard, sHas } from "./set";
 import { eType } from "./table";
 import { ibPush, ibRelease, ibReset, ibStore, itemLen, itemPtr, itemScore, replyScore, zItem, zLen, zOpen, zScoreOf } from "./zset";
 import { popInto, setPopKey } from "./zset-commands";
@@ -32,6 +33,49 @@ const SRC = memory.data(MAX_INPUTS * 16);
 // @ts-ignore: decorator
 @inline function srcWeight(i: i32): f64 {
   return load<f64>(SRC + (<usize>i << 4), 8);
+}
+
+// Inputs may be sets too, as in Redis: every member of a set scores 1 (times its weight).
+
+/** Set by inputHas: the member's score in that input. */
+let inputScore: f64 = 0;
+
+function inputHas(e: usize, p: usize, l: u32): bool {
+  if (eType(e) == T_SET) {
+    inputScore = 1;
+    return sHas(e, p, l);
+  }
+  if (!zScoreOf(e, p, l)) return false;
+  inputScore = itemScore;
+  return true;
+}
+
+// A walk over one input's members: walkStart, then walkNext until false (member in walkPtr/walkLen, score in walkScore).
+let walkPos: u32 = 0;
+let walkPtr: usize = 0;
+let walkLen: u32 = 0;
+let walkScore: f64 = 0;
+
+function walkStart(e: usize): void {
+  walkPos = 0;
+  if (eType(e) == T_SET) itStart();
+  else zOpen(e);
+}
+
+function walkNext(e: usize): bool {
+  if (eType(e) == T_SET) {
+    if (!itNext(e)) return false;
+    walkPtr = mPtr;
+    walkLen = mLen;
+    walkScore = 1;
+    return true;
+  }
+  if (walkPos >= zLen(e)) return false;
+  zItem(e, walkPos++);
+  walkPtr = itemPtr;
+  walkLen = itemLen;
+  walkScore = itemScore;
+  return true;
 }
 
 function aggregate(target: f64, val: f64, agg: i32): f64 {
@@ -89,13 +133,12 @@ function algebra(dst: i32, numIdx: i32, op: i32, cardOnly: bool): void {
   let j = numIdx + 1;
   for (let i = 0; i < n; i++, j++) {
     const e = lookup(argPtr(j), argLen(j));
-    // Redis also takes plain sets here; this core has no set type yet, so anything else is WRONGTYPE.
-    if (e != 0 && eType(e) != T_ZSET) {
+    if (e != 0 && eType(e) != T_ZSET && eType(e) != T_SET) {
       error(REPLY, ERR_WRONGTYPE);
       return;
     }
     store<u32>(SRC + (<usize>i << 4), <u32>e);
-    store<u32>(SRC + (<usize>i << 4), e == 0 ? 0 : zLen(e), 4);
+    store<u32>(SRC + (<usize>i << 4), e == 0 ? 0 : eType(e) == T_SET ? sCard(e) : zLen(e), 4);
     store<f64>(SRC + (<usize>i << 4), 1.0, 8);
   }
   let agg = AGG_SUM;
@@ -149,36 +192,31 @@ function algebra(dst: i32, numIdx: i32, op: i32, cardOnly: bool): void {
     for (let i = 0; i < n; i++) {
       const e = srcEntry(i);
       if (e == 0) continue;
-      zOpen(e);
-      const len = zLen(e);
       const w = srcWeight(i);
-      for (let r: u32 = 0; r < len; r++) {
-        zItem(e, r);
-        let score = w * itemScore;
+      walkStart(e);
+      while (walkNext(e)) {
+        let score = w * walkScore;
         if (isNaN(score)) score = 0;
-        const node = zsFind(acc, itemPtr, itemLen);
-        if (node == 0) zsInsert(acc, score, itemPtr, itemLen);
+        const node = zsFind(acc, walkPtr, walkLen);
+        if (node == 0) zsInsert(acc, score, walkPtr, walkLen);
         else zsUpdateScore(acc, node, aggregate(nScore(node), score, agg));
       }
     }
   } else if (op == OP_INTER) {
     const e0 = srcEntry(0);
     if (e0 != 0) {
-      const len = zLen(e0);
       const w0 = srcWeight(0);
-      zOpen(e0);
-      for (let r: u32 = 0; r < len; r++) {
-        zItem(e0, r);
-        const mp = itemPtr;
-        const ml = itemLen;
-        const s0 = itemScore;
-        let score = w0 * s0;
+      walkStart(e0);
+      while (walkNext(e0)) {
+        const mp = walkPtr;
+        const ml = walkLen;
+        let score = w0 * walkScore;
         if (isNaN(score)) score = 0;
         let k = 1;
         for (; k < n; k++) {
           const ek = srcEntry(k);
-          if (ek == 0 || !zScoreOf(ek, mp, ml)) break;
-          score = aggregate(score, itemScore * srcWeight(k), agg);
+          if (ek == 0 || !inputHas(ek, mp, ml)) break;
+          score = aggregate(score, inputScore * srcWeight(k), agg);
         }
         if (k < n) continue;
         if (cardOnly) {
@@ -190,17 +228,15 @@ function algebra(dst: i32, numIdx: i32, op: i32, cardOnly: bool): void {
   } else {
     const e0 = srcEntry(0);
     if (e0 != 0) {
-      const len = zLen(e0);
-      zOpen(e0);
-      for (let r: u32 = 0; r < len; r++) {
-        zItem(e0, r);
-        const mp = itemPtr;
-        const ml = itemLen;
-        const s0 = itemScore;
+      walkStart(e0);
+      while (walkNext(e0)) {
+        const mp = walkPtr;
+        const ml = walkLen;
+        const s0 = walkScore;
         let k = 1;
         for (; k < n; k++) {
           const ek = srcEntry(k);
-          if (ek != 0 && zScoreOf(ek, mp, ml)) break;
+          if (ek != 0 && inputHas(ek, mp, ml)) break;
         }
         if (k == n) zsInsert(acc, s0, mp, ml);
       }
