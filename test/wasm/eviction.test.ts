@@ -32,6 +32,7 @@ const evicted = (s: Session) => Number(/evicted_keys:(\d+)/.exec(s.run("INFO", "
 /** Replays every effect into a fresh core (as the log and replicas do) and compares keyspaces. */
 function expectReplayMatches(s: Session): void {
   const replica = new Session();
+  replica.now = s.now;
   for (const batch of s.effects) replica.core.execute(batch, s.now, true);
   expect(keys(replica)).toEqual(keys(s));
   for (const k of keys(s)) expect(replica.run("GET", k)).toEqual(s.run("GET", k));
@@ -72,6 +73,37 @@ describe("maxmemory policies", () => {
       expectReplayMatches(s);
     });
   }
+
+  it("writes of every type past the limit evict and replay to the same keyspace, byte for byte (DUMP)", () => {
+    const s = full("allkeys-lru", (x) => fill(x, "k", 300), 11);
+    let n = 0;
+    const m = (i: number) => `m${i}:${"x".repeat(40)}`;
+    for (let round = 0; round < 40; round++) {
+      s.advance(17_000);
+      const batch: string[][] = [];
+      for (let j = 0; j < 8; j++, n++) {
+        batch.push(["HSET", `h${n % 13}`, `f${n}`, value(60), `g${n}`, value(30)]);
+        batch.push(["RPUSH", `l${n % 11}`, m(n), m(n + 1), m(n + 2)]);
+        batch.push(["SADD", `s${n % 7}`, m(n), String(n)]);
+        batch.push(["ZADD", `z${n % 5}`, String(n), m(n), String(-n), m(-n)]);
+        batch.push(["SETRANGE", `r${n % 9}`, String(n * 3), value(50)]);
+        batch.push(["INCRBYFLOAT", `f${n % 3}`, "1.5"]);
+        batch.push(["SUNIONSTORE", `u${n % 4}`, `s${n % 7}`, `s${(n + 1) % 7}`]);
+        batch.push(["SET", `e${n}`, value(), "PX", String(5_000 + n)]);
+        batch.push(["GET", `k${n % 300}`]);
+      }
+      const replies = s.batch(batch);
+      expect(replies.filter((r) => typeof r === "string" && r.startsWith("-"))).toEqual([]);
+    }
+    expect(evicted(s)).toBeGreaterThan(300);
+    const replica = new Session();
+    replica.now = s.now;
+    for (const batch of s.effects) replica.core.execute(batch, s.now, true);
+    const all = keys(s);
+    expect(keys(replica)).toEqual(all);
+    const dumps = (x: Session) => x.batch(all.map((k) => ["DUMP", k]));
+    expect(dumps(replica)).toEqual(dumps(s));
+  });
 
   it("a write bigger than all memory evicts everything and still answers OOM", () => {
     const s = full("allkeys-random", (x) => fill(x, "k", 20));

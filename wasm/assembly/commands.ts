@@ -235,7 +235,11 @@ export function dispatch(internal: bool): void {
   }
   if (word == 0x00544553) {
     if (argc < 3) replyArityError("set");
-    else runEvicting(cmdSet, internal);
+    else {
+      const mark = outLen(REPLY);
+      cmdSet(); // called directly: the hot path pays one load and a compare for eviction
+      if (evictionPolicy != NOEVICTION && !internal) retryEvicting(cmdSet, mark);
+    }
     return;
   }
   const id = findCommand(name, argLen(0));
@@ -249,7 +253,9 @@ export function dispatch(internal: bool): void {
     replyArityError(command.name);
     return;
   }
-  runEvicting(command.run, internal);
+  const mark = outLen(REPLY);
+  command.run();
+  if (evictionPolicy != NOEVICTION && !internal) retryEvicting(command.run, mark);
 }
 
 /** Whether the reply written since `mark` is exactly the OOM error. */
@@ -262,15 +268,13 @@ function answeredOom(mark: u32): bool {
 }
 
 /**
- * Runs a command; under an eviction policy, while it answers OOM, drops that reply, evicts one key
- * (logged as DEL) and runs it again. A write that answers OOM has changed nothing (only lazy-expiry DELs
- * may have been logged, and those stand), so the retry sees the keyspace as Redis would after evicting
- * before the command. Internal batches (replay, restore, sweep) never evict: their effects carry the DELs.
+ * Under an eviction policy, after a command ran (its reply starts at `mark`): while it answered OOM, drops
+ * that reply, evicts one key (logged as DEL) and runs it again. A write that answers OOM has changed nothing
+ * (only lazy-expiry DELs may have been logged, and those stand), so the retry sees the keyspace as Redis would
+ * after evicting before the command, and no key is evicted while a command is half done. Internal batches
+ * (replay, restore, sweep) never evict: the effects they carry already hold the DELs.
  */
-function runEvicting(run: () => void, internal: bool): void {
-  const mark = outLen(REPLY);
-  run();
-  if (evictionPolicy == NOEVICTION || internal) return;
+function retryEvicting(run: () => void, mark: u32): void {
   while (answeredOom(mark) && evictOne()) {
     truncate(REPLY, mark);
     run();
