@@ -5,7 +5,7 @@ import { delDel, deleteAt, expiryActive, KEYSPACE, lruClock, now, volatileCount 
 import { nextRandom } from "./keys";
 import { eExpire, eFlags, eKey, eKeyLen, F_TTL, HDR, tCount, tMask, tSlots } from "./table";
 
-/** Policy codes: the index in POLICY_NAMES (host.ts keeps the same list for setEvictionPolicy). */
+/** Policy codes: the index of the name in EVICTION_POLICIES (wasm/host.ts), which setEvictionPolicy takes. */
 export const NOEVICTION: i32 = 0;
 export const ALLKEYS_LRU: i32 = 1;
 export const VOLATILE_LRU: i32 = 2;
