@@ -1,14 +1,18 @@
 // The shard's settings, read from the Worker's variables with their defaults.
+import { EVICTION_POLICIES, isEvictionPolicy, type EvictionPolicy } from "../wasm/host";
 
 export interface ShardEnv {
   /** Bytes the core may hold before writes answer OOM (a Durable Object has 128 MB in all). */
   EDGESLOT_MAXMEMORY?: string;
+  /** What a write past maxmemory does: Redis's maxmemory-policy names (see EVICTION_POLICIES). */
+  EDGESLOT_MAXMEMORY_POLICY?: string;
   /** Log bytes that trigger a checkpoint of dirty keys into rows. */
   EDGESLOT_CHECKPOINT_BYTES?: string;
 }
 
 export interface ShardConfig {
   maxMemory: number;
+  maxMemoryPolicy: EvictionPolicy;
   checkpointBytes: number;
   /** How often the alarm sweeps expired keys while some keys have a TTL. */
   sweepIntervalMs: number;
@@ -17,6 +21,7 @@ export interface ShardConfig {
 export function shardConfig(env: ShardEnv): ShardConfig {
   return {
     maxMemory: positive(env.EDGESLOT_MAXMEMORY, 96 * 1024 * 1024),
+    maxMemoryPolicy: policy(env.EDGESLOT_MAXMEMORY_POLICY),
     checkpointBytes: positive(env.EDGESLOT_CHECKPOINT_BYTES, 8 * 1024 * 1024),
     sweepIntervalMs: 1000,
   };
@@ -25,4 +30,12 @@ export function shardConfig(env: ShardEnv): ShardConfig {
 function positive(text: string | undefined, fallback: number): number {
   const value = Number(text);
   return text !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/** An unknown policy stops the shard at start: a typo must not silently mean noeviction. */
+function policy(text: string | undefined): EvictionPolicy {
+  if (text === undefined || text === "") return "noeviction";
+  const name = text.trim().toLowerCase();
+  if (isEvictionPolicy(name)) return name;
+  throw new Error(`EDGESLOT_MAXMEMORY_POLICY must be one of ${EVICTION_POLICIES.join(", ")}; got ${JSON.stringify(text)}`);
 }

@@ -69,7 +69,7 @@ export class Shard extends DurableObject<ShardEnv> {
     const sql = this.ctx.storage.sql;
     createSchema(sql);
     this.log = new EffectLog(sql);
-    this.core = new Core(coreModule, { maxMemory: this.config.maxMemory });
+    this.core = new Core(coreModule, { maxMemory: this.config.maxMemory, maxMemoryPolicy: this.config.maxMemoryPolicy });
     recover(this.core, sql, this.log, this.clock());
   }
 

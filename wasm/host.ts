@@ -12,14 +12,27 @@ interface CoreExports {
   keyCount(): number;
   volatileCount(): number;
   setMaxMemory(bytes: number): void;
+  setEvictionPolicy(code: number): number;
   seed(value: number): void;
 }
 
 const FLAG_INTERNAL = 1;
 
+/** Redis's maxmemory-policy names the core implements; the index is the core's policy code. */
+export const EVICTION_POLICIES = [
+  "noeviction", "allkeys-lru", "volatile-lru", "allkeys-random", "volatile-random", "volatile-ttl",
+] as const;
+export type EvictionPolicy = (typeof EVICTION_POLICIES)[number];
+
+export function isEvictionPolicy(name: string): name is EvictionPolicy {
+  return (EVICTION_POLICIES as readonly string[]).includes(name);
+}
+
 export interface CoreOptions {
   /** Writes that would take used memory past this answer Redis's OOM error (0 or absent: unlimited). */
   maxMemory?: number;
+  /** What a write past maxMemory does: noeviction (the default) answers OOM, the others evict keys. */
+  maxMemoryPolicy?: EvictionPolicy;
   /** Seeds RANDOMKEY's generator. */
   seed?: number;
 }
@@ -54,6 +67,7 @@ export class Core {
     const instance = new WebAssembly.Instance(module, imports);
     this.exports = instance.exports as unknown as CoreExports;
     if (options.maxMemory) this.exports.setMaxMemory(options.maxMemory);
+    if (options.maxMemoryPolicy !== undefined) this.setEvictionPolicy(options.maxMemoryPolicy);
     if (options.seed !== undefined) this.exports.seed(options.seed);
   }
 
@@ -89,6 +103,12 @@ export class Core {
 
   setMaxMemory(bytes: number): void {
     this.guard(() => this.exports.setMaxMemory(bytes));
+  }
+
+  setEvictionPolicy(policy: EvictionPolicy): void {
+    const code = EVICTION_POLICIES.indexOf(policy);
+    if (code < 0) throw new RangeError(`unknown maxmemory policy ${JSON.stringify(policy)}`);
+    this.guard(() => this.exports.setEvictionPolicy(code));
   }
 
   private guard<T>(run: () => T): T {

@@ -164,6 +164,22 @@ export const DIFFERENCES: readonly Difference[] = [
     rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
   },
   {
+    id: "eviction-approximation",
+    commands: ["INFO"],
+    levels: ["core", "gateway"],
+    kind: "deliberate",
+    summary:
+      "maxmemory policies are per shard and approximate Redis's differently: the LRU clock is one byte per key in 16-second " +
+      "ticks (keys idle over 68 minutes wrap and look recent), volatile-* samples walk the keyspace table to keys with a TTL " +
+      "(Redis samples its expires dict), the limit counts the shard's batch buffers (input, replies, effects), and the LFU " +
+      "policies are not offered (EDGESLOT_MAXMEMORY_POLICY refuses them at start).",
+    reason:
+      "One spare header byte keeps every key's entry at 12 bytes where a 24-bit clock would cost 4 more per key; the sampled " +
+      "choice is approximate in Redis too (5 samples). The core has no separate expires dict to sample from. The differential " +
+      "streams run without maxmemory, so no reply they compare is affected.",
+    rule: { kind: "exact" },
+  },
+  {
     id: "hll-dense-only",
     commands: ["GET", "STRLEN", "GETRANGE", "GETBIT", "BITCOUNT", "PFCOUNT"],
     levels: ["core", "gateway"],

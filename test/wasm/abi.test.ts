@@ -15,6 +15,7 @@ it("core.wasm exports exactly the documented ABI", () => {
     "replyPtr:function",
     "scratch:function",
     "seed:function",
+    "setEvictionPolicy:function",
     "setMaxMemory:function",
     "usedMemory:function",
     "volatileCount:function",

@@ -39,8 +39,9 @@ import {
 import {
   cmdDbsize, cmdDel, cmdExists, cmdFlushall, cmdKeys, cmdRandomkey, cmdRename, cmdRenamenx, cmdScan, cmdTouch, cmdType, cmdUnlink,
 } from "./keys";
-import { ERR_UNKNOWN_ARGS, ERR_UNKNOWN_PREFIX } from "./errors";
-import { advance, ascii, cStringLen, crlf, REPLY, replyArityError, reserve, sanitized } from "./out";
+import { ERR_OOM, ERR_UNKNOWN_ARGS, ERR_UNKNOWN_PREFIX } from "./errors";
+import { evictionPolicy, evictOne, NOEVICTION } from "./evict";
+import { advance, ascii, cStringLen, crlf, outLen, outPtr, REPLY, replyArityError, reserve, sanitized, truncate } from "./out";
 import { argc, argLen, argPtr } from "./request";
 import { cmdCluster, cmdEcho, cmdInfo, cmdPing, cmdTime } from "./server";
 import { cmdDecr, cmdDecrby, cmdIncr, cmdIncrby } from "./counters";
@@ -234,7 +235,11 @@ export function dispatch(internal: bool): void {
   }
   if (word == 0x00544553) {
     if (argc < 3) replyArityError("set");
-    else cmdSet();
+    else {
+      const mark = outLen(REPLY);
+      cmdSet(); // called directly: the hot path pays one load and a compare for eviction
+      if (evictionPolicy != NOEVICTION && !internal) retryEvicting(cmdSet, mark);
+    }
     return;
   }
   const id = findCommand(name, argLen(0));
@@ -248,5 +253,30 @@ export function dispatch(internal: bool): void {
     replyArityError(command.name);
     return;
   }
+  const mark = outLen(REPLY);
   command.run();
+  if (evictionPolicy != NOEVICTION && !internal) retryEvicting(command.run, mark);
+}
+
+/** Whether the reply written since `mark` is exactly the OOM error. */
+function answeredOom(mark: u32): bool {
+  const len = outLen(REPLY) - mark;
+  if (len != <u32>ERR_OOM.length + 3) return false;
+  const p = outPtr(REPLY) + mark;
+  // "-OOM " then the fixed text: its first bytes tell it from every other error.
+  return load<u8>(p) == 0x2d && load<u32>(p + 1) == 0x204d4f4f;
+}
+
+/**
+ * Under an eviction policy, after a command ran (its reply starts at `mark`): while it answered OOM, drops
+ * that reply, evicts one key (logged as DEL) and runs it again. A write that answers OOM has changed nothing
+ * (only lazy-expiry DELs may have been logged, and those stand), so the retry sees the keyspace as Redis would
+ * after evicting before the command, and no key is evicted while a command is half done. Internal batches
+ * (replay, restore, sweep) never evict: the effects they carry already hold the DELs.
+ */
+function retryEvicting(run: () => void, mark: u32): void {
+  while (answeredOom(mark) && evictOne()) {
+    truncate(REPLY, mark);
+    run();
+  }
 }

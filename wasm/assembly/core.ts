@@ -3,6 +3,7 @@
 import { setLimit, usedBytes } from "./alloc";
 import { dispatch } from "./commands";
 import { initKeyspace, KEYSPACE, setExpiryActive, setNow, volatileCount as volatileKeys } from "./db";
+import { setPolicy } from "./evict";
 import { seedRandom } from "./keys";
 import { ascii, crlf, EFFECTS, outLen, outPtr, REPLY, resetOut, advance, reserve } from "./out";
 import { argc, inputBase, inputRegion, parseCommand, protocolByte, protocolError } from "./request";
@@ -83,6 +84,10 @@ export function volatileCount(): i32 {
 }
 export function setMaxMemory(bytes: f64): void {
   setLimit(bytes);
+}
+/** Sets the maxmemory policy by its code (wasm/host.ts EVICTION_POLICIES order); 0 for an unknown code. */
+export function setEvictionPolicy(code: i32): i32 {
+  return setPolicy(code) ? 1 : 0;
 }
 export function seed(value: f64): void {
   seedRandom(value);

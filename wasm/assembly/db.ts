@@ -65,8 +65,17 @@ function sameStructure(old: usize, n: usize): bool {
   return eEncoding(n) == ENC_FULL && eType(n) == eType(old) && load<u32>(eVal(n)) == load<u32>(eVal(old));
 }
 
+/**
+ * The LRU clock for eviction: 16-second ticks modulo 256, stored in every entry's spare header byte
+ * (byte 11) when the entry is created or looked up. Ages compare modulo 256, so the horizon is 68
+ * minutes: a key idle longer wraps around and looks recent again. Redis keeps 24 bits of seconds;
+ * one byte keeps the 12-byte header, and sampling 5 keys is approximate anyway.
+ */
+export let lruClock: u8 = 0;
+
 export function setNow(ms: f64): void {
   now = <i64>ms;
+  lruClock = <u8>((now / 16000) & 0xff);
 }
 
 export function initKeyspace(): void {
@@ -91,6 +100,7 @@ export function lookup(kp: usize, kl: u32): usize {
     foundSlot = 0;
     return 0;
   }
+  store<u8>(e, lruClock, 11);
   return e;
 }
 
@@ -163,7 +173,8 @@ export function newEntry(kp: usize, kl: u32, vl: u32, type: u8, expireAt: i64, d
   store<u32>(e, vl, 4);
   store<u8>(e, type, 8);
   store<u8>(e, ttl ? F_TTL | F_DIRTY : F_DIRTY, 9);
-  store<u16>(e, 0, 10); // ENC_COMPACT
+  store<u8>(e, ENC_COMPACT, 10);
+  store<u8>(e, lruClock, 11);
   if (ttl) store<i64>(e, expireAt, HDR);
   copyBytes(eKey(e), kp, kl);
   return e;

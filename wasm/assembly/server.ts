@@ -1,6 +1,7 @@
 // Connection and server commands executed per shard: PING, ECHO, TIME, INFO, CLUSTER COUNT/GETKEYSINSLOT.
 import { usedBytes, maxMemory } from "./alloc";
 import { KEYSPACE, now, volatileCount } from "./db";
+import { evictedKeys, policyName } from "./evict";
 import { ERR_INVALID_SLOT, ERR_INVALID_SLOT_OR_COUNT, ERR_NOT_INTEGER } from "./errors";
 import { keySlotAt } from "./crc16";
 import { argIs, parseI64, parsedInt } from "./numbers";
@@ -40,17 +41,20 @@ function infoNumber(v: i64): void {
   infoLen += writeI64(infoBuf + infoLen, v);
 }
 
-/** INFO [section ...]: this shard's `# Memory` and `# Keyspace` (the gateway sums shards). */
+/** INFO [section ...]: this shard's `# Memory`, `# Stats` (evicted_keys) and `# Keyspace` (the gateway sums shards). */
 export function cmdInfo(): void {
   let memorySection = argc == 1;
   let keyspaceSection = argc == 1;
+  let statsSection = argc == 1;
   for (let i = 1; i < argc; i++) {
     const p = argPtr(i);
     const l = argLen(i);
     if (argIs(p, l, "all") || argIs(p, l, "default") || argIs(p, l, "everything")) {
       memorySection = true;
       keyspaceSection = true;
+      statsSection = true;
     } else if (argIs(p, l, "memory")) memorySection = true;
+    else if (argIs(p, l, "stats")) statsSection = true;
     else if (argIs(p, l, "keyspace")) keyspaceSection = true;
   }
   infoLen = 0;
@@ -59,10 +63,18 @@ export function cmdInfo(): void {
     infoNumber(<i64>usedBytes);
     infoText("\r\nmaxmemory:");
     infoNumber(<i64>maxMemory);
-    infoText("\r\nmaxmemory_policy:noeviction\r\n");
+    infoText("\r\nmaxmemory_policy:");
+    infoText(policyName());
+    infoText("\r\n");
+  }
+  if (statsSection) {
+    if (memorySection) infoText("\r\n");
+    infoText("# Stats\r\nevicted_keys:");
+    infoNumber(evictedKeys);
+    infoText("\r\n");
   }
   if (keyspaceSection) {
-    if (memorySection) infoText("\r\n");
+    if (memorySection || statsSection) infoText("\r\n");
     infoText("# Keyspace\r\n");
     const keys = tCount(KEYSPACE);
     if (keys != 0) {

@@ -74,7 +74,7 @@ export function hashKey(p: usize, len: u32): u32 {
 
 /**
  * Entry layout shared by every table:
- * [u32 klen][u32 vlen][u8 type][u8 flags][u8 encoding][u8 spare][i64 expireAt ms if flags&1][key][value].
+ * [u32 klen][u32 vlen][u8 type][u8 flags][u8 encoding][u8 lru clock (db.ts)][i64 expireAt ms if flags&1][key][value].
  */
 export const HDR: usize = 12;
 export const F_TTL: u8 = 1;

@@ -1,4 +1,4 @@
-// INFO across shards: the first shard's text with memory and keyspace summed over all shards, plus a
+// INFO across shards: the first shard's text with memory, evicted_keys and keyspace summed over all shards, plus a
 // `# Shards` section with each shard's keys and used_memory (so per-shard balance is visible).
 
 interface ShardStats {
@@ -6,10 +6,12 @@ interface ShardStats {
   maxMemory: bigint;
   keys: bigint;
   expires: bigint;
+  evictedKeys: bigint;
 }
 
 const USED_MEMORY = /^used_memory:(\d+)\r?$/m;
 const MAX_MEMORY = /^maxmemory:(\d+)\r?$/m;
+const EVICTED_KEYS = /^evicted_keys:(\d+)\r?$/m;
 const DB0 = /^db0:keys=(\d+),expires=(\d+)/m;
 const KEYSPACE = /^# Keyspace\r?$/m;
 
@@ -20,6 +22,7 @@ function stats(text: string): ShardStats {
     maxMemory: BigInt(MAX_MEMORY.exec(text)?.[1] ?? 0),
     keys: BigInt(db0?.[1] ?? 0),
     expires: BigInt(db0?.[2] ?? 0),
+    evictedKeys: BigInt(EVICTED_KEYS.exec(text)?.[1] ?? 0),
   };
 }
 
@@ -44,6 +47,7 @@ export function mergeInfo(texts: readonly string[]): string {
     maxMemory: a.maxMemory + b.maxMemory,
     keys: a.keys + b.keys,
     expires: a.expires + b.expires,
+    evictedKeys: a.evictedKeys + b.evictedKeys,
   }));
   const hasMemory = texts.some((text) => USED_MEMORY.test(text));
   const hasKeyspace = texts.some((text) => KEYSPACE.test(text));
@@ -56,6 +60,7 @@ export function mergeInfo(texts: readonly string[]): string {
     else if (line.startsWith("used_memory_human:")) out.push(`used_memory_human:${human(total.usedMemory)}`);
     // The store's capacity is every shard's maxmemory together, matching the summed used_memory.
     else if (line.startsWith("maxmemory:")) out.push(`maxmemory:${total.maxMemory}`);
+    else if (line.startsWith("evicted_keys:")) out.push(`evicted_keys:${total.evictedKeys}`);
     else out.push(line);
     // Redis lists db0 only when it has keys.
     if (line === "# Keyspace" && total.keys > 0n) out.push(`db0:keys=${total.keys},expires=${total.expires},avg_ttl=0`);

@@ -49,6 +49,12 @@ describe("INFO merge", () => {
     expect(keyspaceOnly).toBe("# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n\r\n# Shards\r\nshard0:keys=1,expires=0\r\nshard1:keys=0,expires=0\r\n");
   });
 
+  it("sums evicted_keys and keeps the first shard's maxmemory_policy", () => {
+    const stats = (n: number) => `# Memory\r\nused_memory:1\r\nmaxmemory_policy:allkeys-lru\r\n\r\n# Stats\r\nevicted_keys:${n}\r\n`;
+    const merged = mergeInfo([stats(3), stats(0), stats(4)]);
+    expect(merged).toContain("maxmemory_policy:allkeys-lru\r\n\r\n# Stats\r\nevicted_keys:7\r\n");
+  });
+
   it("has no db0 line when no shard has keys, as Redis", () => {
     expect(mergeInfo([shard(10, 0, 0), shard(10, 0, 0)])).not.toContain("db0:");
   });
