@@ -78,6 +78,31 @@ export function keyspaceSuite(t: Client): void {
       expect(await t.result(["GET", "s2"])).toBe("plain");
     });
 
+    it("a DUMP of every type (both encodings) round-trips through RESTORE on another shard", async () => {
+      const [a, b] = await t.keysOnShards("every-type");
+      const big = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+      const values: [string, (key: string) => (string | number)[][], (key: string) => (string | number)[]][] = [
+        ["string", (k) => [["SET", k, "plain \u0000 bytes"]], (k) => ["GET", k]],
+        ["hash", (k) => [["HSET", k, "f", "v", "g", "w"]], (k) => ["HGETALL", k]],
+        ["big hash", (k) => [["HSET", k, ...big(600, "f").flatMap((f) => [f, f])]], (k) => ["HLEN", k]],
+        ["list", (k) => [["RPUSH", k, "a", "b", "", "c"]], (k) => ["LRANGE", k, 0, -1]],
+        ["big list", (k) => [["RPUSH", k, ...big(3000, "e")]], (k) => ["LRANGE", k, 2990, -1]],
+        ["intset", (k) => [["SADD", k, "3", "1", "2"]], (k) => ["SMEMBERS", k]],
+        ["set", (k) => [["SADD", k, ...big(600, "m")]], (k) => ["SCARD", k]],
+        ["zset", (k) => [["ZADD", k, "1.5", "a", "-inf", "b", "2", "c"]], (k) => ["ZRANGE", k, 0, -1, "WITHSCORES"]],
+        ["skiplist", (k) => [["ZADD", k, ...big(300, "z").flatMap((m, i) => [i, m])]], (k) => ["ZRANGE", k, 100, 104, "WITHSCORES"]],
+      ];
+      for (const [name, write, read] of values) {
+        for (const command of write(a!)) await t.result(command);
+        const payload = (await t.execBytes(["DUMP", a!])).result as Uint8Array;
+        expect((await t.execBytes(["RESTORE", b!, 0, payload, "REPLACE"])).error, name).toBeUndefined();
+        expect(await t.result(read(b!)), name).toEqual(await t.result(read(a!)));
+        expect(await t.result(["TYPE", b!]), name).toBe(await t.result(["TYPE", a!]));
+        expect(await t.result(["OBJECT", "ENCODING", b!]), name).toBe(await t.result(["OBJECT", "ENCODING", a!]));
+        await t.result(["DEL", a!, b!]);
+      }
+    });
+
     it("RESTORE refuses a corrupt or foreign payload and leaves the key alone", async () => {
       await t.result(["SET", "src", "value"]);
       const payload = (await t.execBytes(["DUMP", "src"])).result as Uint8Array;
