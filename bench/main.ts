@@ -6,14 +6,14 @@
 import { existsSync } from "node:fs";
 import { describeMachine, machineLines, startState } from "./machine";
 import { appendResults, renderRun, type Section } from "./report";
+import { collectionsSuite } from "./collections";
 import { engineSuite } from "./engine";
 import { REDIS_SERVER } from "./redis-server";
 import { slotsSuite } from "./slots";
 import { transportSuite } from "./transport";
 import type { Suite } from "./suite";
-import { zsetsSuite } from "./zsets";
 
-const SUITES: readonly Suite[] = [slotsSuite, engineSuite, transportSuite, zsetsSuite];
+const SUITES: readonly Suite[] = [slotsSuite, engineSuite, transportSuite, collectionsSuite];
 
 export async function main(): Promise<number> {
   const quick = process.env.BENCH_QUICK === "1";

@@ -108,6 +108,7 @@ export class RedisServer {
         reply = Buffer.concat([reply, chunk]);
         if (isCompleteReply(reply)) {
           this.socket.off("data", onData);
+          this.socket.off("error", reject);
           resolve(reply);
         }
       };
