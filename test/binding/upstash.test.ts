@@ -33,6 +33,24 @@ describe("@upstash/redis over the binding", () => {
     expect(await redis.get("k")).toBe(null);
   });
 
+  it("collections: hashes, lists, sets and sorted sets through the client's own commands", async () => {
+    expect(await redis.hset("h", { a: 1, b: "two" })).toBe(2);
+    expect(await redis.hgetall("h")).toEqual({ a: 1, b: "two" });
+    expect(await redis.hincrby("h", "a", 5)).toBe(6);
+    expect(await redis.rpush("l", "x", "y", "z")).toBe(3);
+    expect(await redis.lrange("l", 0, -1)).toEqual(["x", "y", "z"]);
+    expect(await redis.lpop("l")).toBe("x");
+    expect(await redis.sadd("s", "m1", "m2", "m1")).toBe(2);
+    expect((await redis.smembers("s")).sort()).toEqual(["m1", "m2"]);
+    expect(await redis.sismember("s", "m2")).toBe(1);
+    expect(await redis.zadd("z", { score: 2, member: "b" }, { score: 1, member: "a" })).toBe(2);
+    expect(await redis.zrange("z", 0, -1, { withScores: true })).toEqual(["a", 1, "b", 2]);
+    expect(await redis.zincrby("z", 0.5, "a")).toBe(1.5);
+    expect(await redis.zrank("z", "b")).toBe(1);
+    expect(await redis.type("z")).toBe("zset");
+    await expect(redis.lpush("h", "x")).rejects.toThrow("WRONGTYPE Operation against a key holding the wrong kind of value");
+  });
+
   it("a JSON object value is serialized and parsed back", async () => {
     const value = { name: "edgeslot", tags: ["kv", "redis"], nested: { n: 1, ok: true } };
     await redis.set("obj", value);
