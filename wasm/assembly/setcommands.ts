@@ -3,7 +3,7 @@ import { alloc, free } from "./alloc";
 import { deleteAt, effect, effectArg, foundSlot, lookup, T_SET } from "./db";
 import { ERR_INVALID_CURSOR, ERR_NOT_INTEGER, ERR_OUT_OF_RANGE, ERR_RANDFIELD_RANGE, ERR_SPOP_RANGE, ERR_SYNTAX, ERR_WRONGTYPE } from "./errors";
 import { globMatch } from "./glob";
-import { nextRandom, parseScanOptions, scanCount, scanPatternLen, scanPatternPtr } from "./keys";
+import { nextRandom, parseScanOptions, scanCount, scanPatternLen, scanPatternPtr, writeI64Unsigned } from "./keys";
 import { parseCursor, parseI64, parsedInt } from "./numbers";
 import { arrayHeader, bulk, closeArray, deferArray, EFFECTS, error, integer, nil, raw, REPLY, writeI64 } from "./out";
 import { argc, argLen, argPtr, cmdEnd, cmdStart } from "./request";
@@ -12,7 +12,7 @@ import {
   readSet, removeCurrent, replyMember, sAdd, sCard, settle, sHas, sRemove, wrongType,
 } from "./set";
 import { isPos, isRemoveAt, isSearch } from "./intset";
-import { eType, eVal, HDR, tMask, tSlots } from "./table";
+import { eType, eVal, HDR, scanEntry, scanFound, tMask, tScan, tScanDone, tSlots } from "./table";
 
 function logAsSent(): void {
   raw(EFFECTS, cmdStart, <u32>(cmdEnd - cmdStart));
@@ -255,22 +255,6 @@ export function cmdSrandmember(): void {
 const ZERO = memory.data<u8>([0x30]);
 const cursorBuf = memory.data(24);
 
-function rev(v: u64): u64 {
-  v = ((v >> 1) & 0x5555555555555555) | ((v & 0x5555555555555555) << 1);
-  v = ((v >> 2) & 0x3333333333333333) | ((v & 0x3333333333333333) << 2);
-  v = ((v >> 4) & 0x0f0f0f0f0f0f0f0f) | ((v & 0x0f0f0f0f0f0f0f0f) << 4);
-  v = ((v >> 8) & 0x00ff00ff00ff00ff) | ((v & 0x00ff00ff00ff00ff) << 8);
-  v = ((v >> 16) & 0x0000ffff0000ffff) | ((v & 0x0000ffff0000ffff) << 16);
-  return (v >> 32) | (v << 32);
-}
-
-function writeU64(d: usize, v: u64): u32 {
-  if (v <= <u64>i64.MAX_VALUE) return writeI64(d, <i64>v);
-  const n = writeI64(d, <i64>(v / 10));
-  store<u8>(d + n, <u8>(0x30 + <u32>(v % 10)));
-  return n + 1;
-}
-
 /**
  * SSCAN key cursor [MATCH pattern] [COUNT count]: an intset is returned whole with cursor 0 (as Redis); a table
  * is walked by home bucket in reverse-binary cursor order (Redis's dictScan), so a member present for the whole
@@ -281,7 +265,7 @@ export function cmdSscan(): void {
     error(REPLY, ERR_INVALID_CURSOR);
     return;
   }
-  let v = <u64>parsedInt;
+  const parsedCursor = parsedInt;
   const e = readSet();
   if (wrongType) return;
   if (e == 0) {
@@ -307,54 +291,19 @@ export function cmdSscan(): void {
     closeArray(REPLY, mark, n);
     return;
   }
-  const count = scanCount;
-  const t = eVal(e);
-  const slots = tSlots(t);
-  const mask = <u64>tMask(t);
-  // Members are collected first: the cursor precedes them in the reply.
-  let capList: u32 = 64;
-  let list = alloc(capList << 2);
-  if (list == 0) unreachable();
-  let found: u32 = 0;
-  let budget = count > i64.MAX_VALUE / 10 ? i64.MAX_VALUE : count * 10;
-  do {
-    const b = <u32>(v & mask);
-    let j = b;
-    while (true) {
-      const s = slots + ((<usize>j) << 3);
-      const m = load<u32>(s, 4);
-      if (m == 0) break;
-      if ((load<u32>(s) & <u32>mask) == b) {
-        if (found == capList) {
-          const bigger = alloc(capList << 3);
-          if (bigger == 0) unreachable();
-          memory.copy(bigger, list, capList << 2);
-          free(list, capList << 2);
-          list = bigger;
-          capList <<= 1;
-        }
-        store<u32>(list + (found << 2), m);
-        found++;
-      }
-      j = (j + 1) & <u32>mask;
-    }
-    v |= ~mask;
-    v = rev(v);
-    v++;
-    v = rev(v);
-  } while (v != 0 && --budget > 0 && <i64>found < count);
+  const next = tScan(eVal(e), <u64>parsedCursor, scanCount);
   arrayHeader(REPLY, 2);
-  bulk(REPLY, cursorBuf, writeU64(cursorBuf, v));
+  bulk(REPLY, cursorBuf, writeI64Unsigned(cursorBuf, next));
   const mark = deferArray(REPLY);
   let n: i64 = 0;
-  for (let k: u32 = 0; k < found; k++) {
-    const m = <usize>load<u32>(list + (k << 2));
+  for (let k: u32 = 0; k < scanFound; k++) {
+    const m = scanEntry(k);
     const l = load<u32>(m);
     if (pl >= 0 && !globMatch(pp, pl, m + HDR, <i32>l)) continue;
     bulk(REPLY, m + HDR, l);
     n++;
   }
   closeArray(REPLY, mark, n);
-  free(list, capList << 2);
+  tScanDone();
 }
 

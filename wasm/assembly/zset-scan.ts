@@ -1,14 +1,13 @@
 // Sorted-set reads without a range: ZRANDMEMBER (random picks; read-only, nothing logged) and ZSCAN
 // (a listpack set whole, a skiplist set by cursor over its member index).
-import { alloc, free } from "./alloc";
 import { ERR_INVALID_CURSOR, ERR_NOT_INTEGER, ERR_OUT_OF_RANGE, ERR_RANDFIELD_RANGE, ERR_SYNTAX } from "./errors";
 import { globMatch } from "./glob";
-import { nextRandom, parseScanOptions, scanCount, scanPatternLen, scanPatternPtr } from "./keys";
+import { nextRandom, parseScanOptions, scanCount, scanPatternLen, scanPatternPtr, writeI64Unsigned } from "./keys";
 import { argIs, parseCursor, parseI64, parsedInt } from "./numbers";
 import { arrayHeader, bulk, closeArray, deferArray, error, nil, REPLY, writeI64 } from "./out";
 import { argc, argLen, argPtr } from "./request";
 import { nMember, nMemberLen, nScore } from "./skiplist";
-import { tMask, tSlots } from "./table";
+import { scanEntry, scanFound, tMask, tScan, tScanDone, tSlots } from "./table";
 import { isFull, itemLen, itemPtr, itemScore, readZsetAt, replyScore, wrongType, zItem, zLen, zsOf } from "./zset";
 
 function readZset(): usize {
@@ -90,15 +89,6 @@ export function cmdZrandmember(): void {
 const ZERO = memory.data<u8>([0x30]);
 const cursorText = memory.data(24);
 
-function rev(v: u64): u64 {
-  v = ((v >> 1) & 0x5555555555555555) | ((v & 0x5555555555555555) << 1);
-  v = ((v >> 2) & 0x3333333333333333) | ((v & 0x3333333333333333) << 2);
-  v = ((v >> 4) & 0x0f0f0f0f0f0f0f0f) | ((v & 0x0f0f0f0f0f0f0f0f) << 4);
-  v = ((v >> 8) & 0x00ff00ff00ff00ff) | ((v & 0x00ff00ff00ff00ff) << 8);
-  v = ((v >> 16) & 0x0000ffff0000ffff) | ((v & 0x0000ffff0000ffff) << 16);
-  return (v >> 32) | (v << 32);
-}
-
 /**
  * ZSCAN key cursor [MATCH pattern] [COUNT count]: a compact set is returned whole with cursor 0 (as
  * Redis does for a listpack); a full one is walked over its member index in reverse-binary bucket
@@ -109,7 +99,7 @@ export function cmdZscan(): void {
     error(REPLY, ERR_INVALID_CURSOR);
     return;
   }
-  let v = <u64>parsedInt;
+  const parsedCursor = parsedInt;
   const e = readZset();
   if (wrongType) return;
   if (e == 0) {
@@ -140,67 +130,17 @@ export function cmdZscan(): void {
     closeArray(REPLY, mark, n);
     return;
   }
-  const t = zsOf(e) + 16;
-  const slots = tSlots(t);
-  const mask = <u64>tMask(t);
-  const count = scanCount;
-  let budget = count > i64.MAX_VALUE / 10 ? i64.MAX_VALUE : count * 10;
-  // Collect the nodes of whole home buckets first: the cursor must be final before the reply header.
-  let cap: u32 = 64;
-  let list = alloc(<usize>cap << 2);
-  if (list == 0) unreachable();
-  let found: u32 = 0;
-  do {
-    const b = <u32>(v & mask);
-    let j = b;
-    while (true) {
-      const s = slots + ((<usize>j) << 3);
-      const node = load<u32>(s, 4);
-      if (node == 0) break;
-      if ((load<u32>(s) & <u32>mask) == b) {
-        if (found == cap) {
-          const bigger = alloc(<usize>cap << 3);
-          if (bigger == 0) unreachable();
-          memory.copy(bigger, list, <usize>cap << 2);
-          free(list, <usize>cap << 2);
-          list = bigger;
-          cap <<= 1;
-        }
-        store<u32>(list + (<usize>found << 2), node);
-        found++;
-      }
-      j = (j + 1) & <u32>mask;
-    }
-    v |= ~mask;
-    v = rev(v);
-    v++;
-    v = rev(v);
-  } while (v != 0 && --budget > 0 && <i64>found < count);
-  bulk(REPLY, cursorText, formatCursor(v));
+  const next = tScan(zsOf(e) + 16, <u64>parsedCursor, scanCount);
+  bulk(REPLY, cursorText, writeI64Unsigned(cursorText, next));
   const mark = deferArray(REPLY);
   let n: i64 = 0;
-  for (let k: u32 = 0; k < found; k++) {
-    const node = <usize>load<u32>(list + (<usize>k << 2));
+  for (let k: u32 = 0; k < scanFound; k++) {
+    const node = scanEntry(k);
     if (pl >= 0 && !globMatch(pp, pl, nMember(node), <i32>nMemberLen(node))) continue;
     bulk(REPLY, nMember(node), nMemberLen(node));
     replyScore(nScore(node));
     n += 2;
   }
   closeArray(REPLY, mark, n);
-  free(list, <usize>cap << 2);
-}
-
-
-function formatCursor(v: u64): u32 {
-  let n: u32 = 0;
-  let t = v;
-  do {
-    n++;
-    t /= 10;
-  } while (t != 0);
-  for (let i = n; i > 0; i--) {
-    store<u8>(cursorText + i - 1, <u8>(0x30 + <u32>(v % 10)));
-    v /= 10;
-  }
-  return n;
+  tScanDone();
 }
