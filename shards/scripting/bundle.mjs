@@ -44,8 +44,8 @@ await build({
   ],
 });
 
-// The bundle is plain JS: the runtime reaches it through this loose declaration.
+// The bundle is plain JS (a CommonJS package, so one default export): the runtime reaches it through this loose declaration.
 await writeFile(
   fileURLToPath(new URL("./build/fengari.d.ts", import.meta.url)),
-  "/* eslint-disable */\nexport const lua: any;\nexport const lauxlib: any;\nexport const lualib: any;\nexport function to_luastring(s: string): Uint8Array;\nexport function to_jsstring(s: Uint8Array): string;\n",
+  "declare const fengari: {\n  lua: any;\n  lauxlib: any;\n  lualib: any;\n  to_luastring(s: string): Uint8Array;\n  to_jsstring(s: Uint8Array): string;\n};\nexport default fengari;\n",
 );

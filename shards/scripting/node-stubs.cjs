@@ -4,4 +4,6 @@ module.exports = {
   platform: () => "linux",
   tmpdir: () => "/tmp",
   sep: "/",
+  setDefaultOptions: () => {},
+  question: () => null,
 };
