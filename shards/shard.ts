@@ -80,8 +80,17 @@ export class Shard extends DurableObject<ShardEnv> {
       count++;
       if (isScriptCommand(new TextDecoder().decode(command[0]).toLowerCase())) {
         flush();
+        const before = effects.length;
         const reply = this.scripts.execute(command, (args) => new ReplyReader(run([args])).next());
         replies.push(Uint8Array.from(encodeReply(reply)));
+        if (this.scripts.lastRunAborted && effects.length > before) {
+          // Rollback of an aborted script: the batch's earlier effects become durable, then the core
+          // is rebuilt from storage, which never saw the script's writes.
+          effects.length = before;
+          if (before > 0) this.log.append(concatBytes(effects));
+          effects.length = 0;
+          this.start();
+        }
       } else pending.push(command);
     }
     flush();

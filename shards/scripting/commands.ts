@@ -22,6 +22,11 @@ export class ScriptRunner {
 
   constructor(private readonly cache: ScriptCache) {}
 
+  /** Whether the last script run was aborted over its budget. */
+  get lastRunAborted(): boolean {
+    return this.runtime.lastRunAborted;
+  }
+
   execute(args: Uint8Array[], core: CoreCall): Reply {
     const name = decoder.decode(args[0]).toLowerCase();
     if (name === "script") return this.script(args);

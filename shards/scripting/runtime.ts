@@ -31,6 +31,10 @@ export class LuaRuntime {
   private runner: CommandRunner | null = null;
   private instructions = 0;
   private aborted = false;
+  /** Whether the last run was aborted over its budget (its writes must be undone). */
+  get lastRunAborted(): boolean {
+    return this.aborted;
+  }
   private errorLine = 0;
 
   constructor(private readonly budget = DEFAULT_INSTRUCTION_BUDGET) {

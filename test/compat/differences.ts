@@ -423,7 +423,7 @@ export const DIFFERENCES: readonly Difference[] = [
     levels: ["core", "gateway"],
     kind: "deliberate",
     summary: "A script over 10 million Lua instructions is aborted with `BUSY Script aborted: …`; Redis lets it run and answers BUSY to other clients until SCRIPT KILL.",
-    reason: "A Durable Object serves nothing else while a script runs and has a CPU limit per request, so a runaway script must end by itself (rollback of its writes is not done yet).",
+    reason: "A Durable Object serves nothing else while a script runs and has a CPU limit per request, so a runaway script must end by itself; its writes are rolled back (the core is rebuilt from storage).",
     rule: { kind: "exact" },
   },
   {

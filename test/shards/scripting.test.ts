@@ -107,6 +107,22 @@ describe("scripting inside a shard", () => {
     expect(await run(stub, ["EVAL", "return 'alive'", "0"])).toEqual([text("alive")]);
   });
 
+  it("rolls back the writes of a script aborted over its budget, keeping the batch's other writes", async () => {
+    const stub = shardStub();
+    const replies = await run(
+      stub,
+      ["SET", "before", "1"],
+      ["EVAL", "redis.call('SET', 'trace', 'x'); redis.call('INCR', 'before'); while true do end", "0"],
+      ["SET", "after", "2"],
+      ["MGET", "before", "trace", "after"],
+    );
+    expect(replies[0]).toEqual(new Status("OK"));
+    expect((replies[1] as ReplyError).message).toMatch(/^BUSY Script aborted/);
+    expect(replies.slice(2)).toEqual([new Status("OK"), [text("1"), null, text("2")]]);
+    await evictDurableObject(stub);
+    expect(await run(stub, ["MGET", "before", "trace", "after"])).toEqual([[text("1"), null, text("2")]]);
+  });
+
   it("SCRIPT LOAD, EXISTS, FLUSH and EVALSHA; loaded scripts survive a restart", async () => {
     const stub = shardStub();
     const body = "return redis.call('INCRBY', KEYS[1], ARGV[1])";
