@@ -197,6 +197,11 @@ export class LuaRuntime {
     const L = this.L;
     lua.lua_createtable(L, 0, 3);
     lua.lua_pushjsfunction(L, (L2: LuaState) => {
+      // _G is the run's own environment, so rawset(_G, ...) cannot reach the shared globals.
+      if (lua.lua_type(L2, 2) === lua.LUA_TSTRING && decoder.decode(lua.lua_tolstring(L2, 2)) === "_G") {
+        lua.lua_pushvalue(L2, 1);
+        return 1;
+      }
       lua.lua_rawgeti(L2, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
       lua.lua_pushvalue(L2, 2);
       lua.lua_rawget(L2, -2);

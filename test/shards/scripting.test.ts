@@ -123,6 +123,35 @@ describe("scripting inside a shard", () => {
     expect(await run(stub, ["MGET", "before", "trace", "after"])).toEqual([[text("1"), null, text("2")]]);
   });
 
+  it("refuses sandbox escapes without harming the shard", async () => {
+    const stub = shardStub();
+    const escapes = [
+      "return io.open('/etc/passwd')",
+      "return os.execute('ls')",
+      "return os.getenv('HOME')",
+      "return require('os')",
+      "return load('return 1')()",
+      "return loadstring('return 1')()",
+      "return dofile('/etc/passwd')",
+      "return loadfile('/etc/passwd')",
+      "return string.dump(function() end)",
+      "return debug.getinfo(1)",
+      "return collectgarbage('count')",
+      "return package.loaded",
+      "setmetatable(_G, nil)",
+      "leak = 1",
+      "getmetatable(_G).__index = nil",
+    ];
+    for (const script of escapes) {
+      const [reply] = await run(stub, ["EVAL", script, "0"]);
+      expect(reply, script).toBeInstanceOf(ReplyError);
+    }
+    // Nothing one run did is visible to the next.
+    expect(await run(stub, ["EVAL", "rawset(_G, 'leak', 1); return leak", "0"])).toEqual([1]);
+    expect(await run(stub, ["EVAL", "return rawget(_G, 'leak') == nil", "0"])).toEqual([1]);
+    expect(await run(stub, ["EVAL", "return os.clock() >= 0", "0"])).toEqual([1]);
+  });
+
   it("SCRIPT LOAD, EXISTS, FLUSH and EVALSHA; loaded scripts survive a restart", async () => {
     const stub = shardStub();
     const body = "return redis.call('INCRBY', KEYS[1], ARGV[1])";
