@@ -42,6 +42,7 @@ export class LuaRuntime {
     lualib.luaL_openlibs(L);
     this.sandbox();
     this.installRedisLibrary();
+    this.freezeLibraries();
     lua.lua_newtable(L);
     lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, lstr(SCRIPT_FUNCTIONS));
     this.installGlobalsGuard();
@@ -190,6 +191,31 @@ export class LuaRuntime {
     lua.lua_getfield(L, -1, lstr("unpack"));
     lua.lua_setglobal(L, lstr("unpack"));
     lua.lua_pop(L, 1);
+  }
+
+  /**
+   * Libraries become read-only views (a script cannot replace redis.call or string.format for the
+   * next one); the string metatable is hidden so getmetatable("").__index cannot reach them either.
+   */
+  private freezeLibraries(): void {
+    const L = this.L;
+    for (const name of ["redis", "string", "table", "math", "os", "coroutine", "utf8"]) {
+      lua.lua_newtable(L);
+      lua.lua_createtable(L, 0, 3);
+      lua.lua_getglobal(L, lstr(name));
+      lua.lua_setfield(L, -2, lstr("__index"));
+      lua.lua_pushjsfunction(L, (L2: LuaState) => raise(L2, "Attempt to modify a readonly table"));
+      lua.lua_setfield(L, -2, lstr("__newindex"));
+      lua.lua_pushboolean(L, false);
+      lua.lua_setfield(L, -2, lstr("__metatable"));
+      lua.lua_setmetatable(L, -2);
+      lua.lua_setglobal(L, lstr(name));
+    }
+    lua.lua_pushstring(L, lstr(""));
+    lua.lua_getmetatable(L, -1);
+    lua.lua_pushboolean(L, false);
+    lua.lua_setfield(L, -2, lstr("__metatable"));
+    lua.lua_pop(L, 2);
   }
 
   /** The metatable of each run's environment: reads fall through to the globals, or fail. */

@@ -141,6 +141,10 @@ describe("scripting inside a shard", () => {
       "setmetatable(_G, nil)",
       "leak = 1",
       "getmetatable(_G).__index = nil",
+      "redis.call = function() return 1 end",
+      "string.format = nil",
+      "getmetatable('').__index.upper = nil",
+      "setmetatable(redis, nil)",
     ];
     for (const script of escapes) {
       const [reply] = await run(stub, ["EVAL", script, "0"]);
@@ -150,6 +154,7 @@ describe("scripting inside a shard", () => {
     expect(await run(stub, ["EVAL", "rawset(_G, 'leak', 1); return leak", "0"])).toEqual([1]);
     expect(await run(stub, ["EVAL", "return rawget(_G, 'leak') == nil", "0"])).toEqual([1]);
     expect(await run(stub, ["EVAL", "return os.clock() >= 0", "0"])).toEqual([1]);
+    expect(await run(stub, ["EVAL", "return string.format('%s', ('x'):upper()) .. table.concat({1, 2}) .. math.floor(2.5)", "0"])).toEqual([text("X122")]);
   });
 
   it("SCRIPT LOAD, EXISTS, FLUSH and EVALSHA; loaded scripts survive a restart", async () => {
