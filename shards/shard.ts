@@ -2,8 +2,9 @@
 // batch's effects are in the log before its replies leave the object.
 import { DurableObject } from "cloudflare:workers";
 import coreModule from "../wasm/build/core.wasm";
-import { Core } from "../wasm/host";
-import { ReplyReader } from "../worker/wire/resp";
+import { Core, type BatchResult } from "../wasm/host";
+import { concatBytes } from "../worker/wire/bytes";
+import { decodeReplies, encodeCommands, encodeReply, ReplyReader } from "../worker/wire/resp";
 import { shardConfig, type ShardConfig, type ShardEnv } from "./config";
 import { failedBatchReplies } from "./failure";
 import { toArrayBuffer } from "./persistence/blobs";
@@ -12,6 +13,8 @@ import { internalCommand } from "./persistence/internal";
 import { EffectLog } from "./persistence/log";
 import { recover } from "./persistence/recovery";
 import { createSchema } from "./persistence/schema";
+import { ScriptCache } from "./scripting/cache";
+import { isScriptCommand, ScriptRunner } from "./scripting/commands";
 
 /** Expired keys removed per sweep step; the alarm repeats steps while they come back full. */
 const SWEEP_STEP_KEYS = 1000;
@@ -21,6 +24,7 @@ export class Shard extends DurableObject<ShardEnv> {
   private readonly config: ShardConfig;
   private core!: Core;
   private log!: EffectLog;
+  private scripts!: ScriptRunner;
   private sweepScheduled = false;
   /** The shard's clock. Tests replace it to move time forward instead of sleeping. */
   clock: () => number = Date.now;
@@ -39,7 +43,8 @@ export class Shard extends DurableObject<ShardEnv> {
     const commands = new Uint8Array(batch);
     let replies: Uint8Array;
     try {
-      const result = this.core.execute(commands, this.clock(), false);
+      const now = this.clock();
+      const result = mayHoldScript(commands) ? this.executeWithScripts(commands, now) : this.core.execute(commands, now, false);
       if (result.effects.length > 0) this.log.append(result.effects);
       replies = result.replies;
     } catch (error) {
@@ -50,6 +55,46 @@ export class Shard extends DurableObject<ShardEnv> {
     }
     this.compactAndSchedule();
     return toArrayBuffer(replies);
+  }
+
+  /**
+   * A batch holding scripts: the commands between scripts run through the core in one call each;
+   * a script runs synchronously (nothing can interleave), each redis.call one core call. The
+   * batch's effects are the commands' effects, never the scripts (effects replication).
+   */
+  private executeWithScripts(commands: Uint8Array, nowMs: number): BatchResult {
+    const replies: Uint8Array[] = [];
+    const effects: Uint8Array[] = [];
+    let pending: Uint8Array[][] = [];
+    let count = 0;
+    const run = (batch: Uint8Array[][]) => {
+      const result = this.core.execute(encodeCommands(batch), nowMs, false);
+      if (result.effects.length > 0) effects.push(result.effects);
+      return result.replies;
+    };
+    const flush = () => {
+      if (pending.length > 0) replies.push(run(pending));
+      pending = [];
+    };
+    for (const command of decodeReplies(commands) as Uint8Array[][]) {
+      count++;
+      if (isScriptCommand(new TextDecoder().decode(command[0]).toLowerCase())) {
+        flush();
+        const before = effects.length;
+        const reply = this.scripts.execute(command, (args) => new ReplyReader(run([args])).next());
+        replies.push(Uint8Array.from(encodeReply(reply)));
+        if (this.scripts.lastRunAborted && effects.length > before) {
+          // Rollback of an aborted script: the batch's earlier effects become durable, then the core
+          // is rebuilt from storage, which never saw the script's writes.
+          effects.length = before;
+          if (before > 0) this.log.append(concatBytes(effects));
+          effects.length = 0;
+          this.start();
+        }
+      } else pending.push(command);
+    }
+    flush();
+    return { replies: concatBytes(replies), effects: concatBytes(effects), count };
   }
 
   /** Active expiry: removes expired keys in steps, logging their deletions like any write. */
@@ -69,6 +114,7 @@ export class Shard extends DurableObject<ShardEnv> {
     const sql = this.ctx.storage.sql;
     createSchema(sql);
     this.log = new EffectLog(sql);
+    this.scripts = new ScriptRunner(new ScriptCache(sql));
     this.core = new Core(coreModule, { maxMemory: this.config.maxMemory, maxMemoryPolicy: this.config.maxMemoryPolicy });
     recover(this.core, sql, this.log, this.clock());
   }
@@ -95,4 +141,17 @@ export class Shard extends DurableObject<ShardEnv> {
     this.sweepScheduled = true;
     void this.ctx.storage.setAlarm(Date.now() + this.config.sweepIntervalMs);
   }
+}
+
+/** A cheap scan for a script command's name (EVAL*, SCRIPT) as a bulk string; false positives only
+ * cost a decode. */
+function mayHoldScript(batch: Uint8Array): boolean {
+  for (let i = 0; i + 5 < batch.length; i++) {
+    if (batch[i] !== 0x0a || batch[i - 1] !== 0x0d) continue;
+    const c = batch[i + 1] | 0x20;
+    if ((c === 0x65 && (batch[i + 2] | 0x20) === 0x76 && (batch[i + 3] | 0x20) === 0x61) || (c === 0x73 && (batch[i + 2] | 0x20) === 0x63 && (batch[i + 3] | 0x20) === 0x72)) {
+      if (batch[i - 3] === 0x24 || batch[i - 4] === 0x24) return true;
+    }
+  }
+  return false;
 }

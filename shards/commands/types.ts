@@ -38,7 +38,7 @@ export type Split =
   /** A container (`cluster`): only its `container|sub` entries execute. */
   | { readonly kind: "container" };
 
-export type Group = "string" | "bitmap" | "hyperloglog" | "hash" | "list" | "set" | "zset" | "keyspace" | "server" | "connection" | "cluster";
+export type Group = "string" | "bitmap" | "hyperloglog" | "hash" | "list" | "set" | "zset" | "keyspace" | "scripting" | "server" | "connection" | "cluster";
 
 export interface CommandSpec {
   /** Lower case; a subcommand is `container|sub`, as Redis 7 names it. */

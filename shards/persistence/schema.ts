@@ -1,4 +1,5 @@
-// The shard's SQLite tables: the effect log (AOF) and the checkpointed per-key rows.
+// The shard's SQLite tables: the effect log (AOF) the checkpointed per-key rows and the
+// script cache.
 
 export function createSchema(sql: SqlStorage): void {
   // One log entry is the effects of one batch, in RESP; `part` splits entries over the row limit.
@@ -7,4 +8,6 @@ export function createSchema(sql: SqlStorage): void {
   // One row per key holding the core's DUMP payload (type, absolute expiry, value, checksum).
   sql.exec(`CREATE TABLE IF NOT EXISTS key_rows (
     key BLOB NOT NULL, part INTEGER NOT NULL, payload BLOB NOT NULL, PRIMARY KEY (key, part))`);
+  // Scripts loaded with SCRIPT LOAD, by lowercase sha1 (EVALSHA works after a restart).
+  sql.exec(`CREATE TABLE IF NOT EXISTS scripts (sha TEXT PRIMARY KEY, body BLOB NOT NULL)`);
 }

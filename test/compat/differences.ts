@@ -417,6 +417,33 @@ export const DIFFERENCES: readonly Difference[] = [
       "edgeslot reclaims on access and in its alarm-driven sweep. Keys that are visible (KEYS, EXISTS, GET) agree exactly.",
     rule: { kind: "live-count-plus-unreclaimed" },
   },
+  {
+    id: "script-budget",
+    commands: ["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO"],
+    levels: ["core", "gateway"],
+    kind: "deliberate",
+    summary: "A script over 10 million Lua instructions is aborted with `BUSY Script aborted: …`; Redis lets it run and answers BUSY to other clients until SCRIPT KILL.",
+    reason: "A Durable Object serves nothing else while a script runs and has a CPU limit per request, so a runaway script must end by itself; its writes are rolled back (the core is rebuilt from storage).",
+    rule: { kind: "exact" },
+  },
+  {
+    id: "script-lua-5.3-parser",
+    commands: ["EVAL", "EVAL_RO", "SCRIPT"],
+    levels: ["core", "gateway"],
+    kind: "deliberate",
+    summary: "Compile errors come from fengari's Lua 5.3 parser (e.g. `near <eof>` where Lua 5.1 prints `near '<eof>'`); numbers follow Lua 5.1 (doubles, `tostring(3)` is \"3\").",
+    reason: "fengari is the Lua VM that runs in workerd; it is patched to Lua 5.1's number model but its parser messages are 5.3's.",
+    rule: { kind: "exact" },
+  },
+  {
+    id: "script-cache-persisted",
+    commands: ["SCRIPT"],
+    levels: ["gateway"],
+    kind: "deliberate",
+    summary: "Scripts loaded with SCRIPT LOAD survive a shard restart and are loaded on every shard.",
+    reason: "EVALSHA must work whichever shard its keys route to, and a Durable Object restarts often (idle eviction).",
+    rule: { kind: "exact" },
+  },
 ];
 
 /** Every rule for a command (its name and arguments) at a level, in list order. */

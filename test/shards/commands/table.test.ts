@@ -60,7 +60,8 @@ describe("command table", () => {
   });
 
   it("every command with keys is flagged either write or readonly", () => {
-    for (const spec of table.filter((s) => s.keys.kind !== "none")) {
+    // EVAL and EVALSHA carry neither in Redis (a script may or may not write); isWrite counts them as writes.
+    for (const spec of table.filter((s) => s.keys.kind !== "none" && !["eval", "evalsha"].includes(s.name))) {
       expect(spec.flags.includes("write") !== spec.flags.includes("readonly"), spec.name).toBe(true);
     }
   });

@@ -7,6 +7,7 @@ import { listsSuite } from "./lists";
 import { multiExecSuite } from "./multi-exec";
 import { pipelineSuite } from "./pipeline";
 import { readOnlySuite } from "./read-only";
+import { scriptingSuite } from "./scripting";
 import { sortedSetsSuite } from "./sorted-sets";
 import { setsSuite } from "./sets";
 import { stringsSuite } from "./strings";
@@ -22,4 +23,5 @@ export function behaviourSuites(full: Client, reader: Client): void {
   pipelineSuite(full);
   multiExecSuite(full);
   readOnlySuite(full, reader);
+  scriptingSuite(full, reader);
 }
