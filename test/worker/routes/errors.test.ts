@@ -46,7 +46,9 @@ describe("malformed requests", () => {
     expect(long).toBe(`ERR unknown command 'FOO', with args beginning with: '${"x".repeat(128)}' `);
   });
 
-  it.each((COMMANDS as readonly CommandSpec[]).filter((s) => s.split.kind !== "container" && s.arity !== -1).map((s) => [s.name, s] as const))(
+  // A variadic subcommand whose minimum is its own two words (SCRIPT FLUSH) has no short form that names it.
+  const hasWrongArity = (s: CommandSpec) => s.split.kind !== "container" && s.arity !== -1 && !(s.name.includes("|") && s.arity === -2);
+  it.each((COMMANDS as readonly CommandSpec[]).filter(hasWrongArity).map((s) => [s.name, s] as const))(
     "%s with the wrong number of arguments",
     async (name, spec) => {
       const words = name.toUpperCase().split("|");
