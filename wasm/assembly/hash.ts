@@ -5,12 +5,15 @@ import { blockSize, fitsData } from "./alloc";
 import { deleteAt, effect, effectArg, ENC_FULL, foundSlot, install, lookup, markDirty, newEntry, setEncoding, T_HASH } from "./db";
 import {
   ERR_HASH_NOT_FLOAT, ERR_HASH_NOT_INTEGER, ERR_INVALID_CURSOR, ERR_NAN, ERR_NAN_OR_INF, ERR_NOT_FLOAT, ERR_NOT_INTEGER,
-  ERR_OOM, ERR_OUT_OF_RANGE, ERR_OVERFLOW, ERR_RANDFIELD_RANGE, ERR_SYNTAX, ERR_WRONGTYPE,
+  ERR_OOM, ERR_OUT_OF_RANGE, ERR_OVERFLOW, ERR_WRONGTYPE,
 } from "./errors";
 import { globMatch } from "./glob";
-import { nextRandom, parseScanOptions, scanCount, scanPatternLen, scanPatternPtr, writeI64Unsigned } from "./keys";
+import {
+  nextRandom, parseRandomCount, parseScanOptions, randomCount, randomUnique, randomWithOption, replyScanStart, scanCount, scanPatternLen,
+  scanPatternPtr, writeI64Unsigned,
+} from "./keys";
 import { addLongDouble, formatLongDouble, ldE, ldInf, ldM, ldNeg, parseLongDouble } from "./longdouble";
-import { argIs, parseCursor, parseI64, parsedInt } from "./numbers";
+import { parseCursor, parseI64, parsedInt } from "./numbers";
 import {
   arrayHeader, bulk, closeArray, deferArray, EFFECTS, error, integer, nil, ok, raw, REPLY, replyArityError, writeI64,
 } from "./out";
@@ -562,27 +565,11 @@ export function cmdHrandfield(): void {
     }
     return;
   }
-  // Redis's order: the count and its range, then the syntax, then WITHVALUES's tighter range, then the key.
-  if (!parseI64(argPtr(2), argLen(2))) {
-    error(REPLY, ERR_NOT_INTEGER);
-    return;
-  }
-  const l = parsedInt;
-  if (l == i64.MIN_VALUE) {
-    error(REPLY, ERR_RANDFIELD_RANGE);
-    return;
-  }
-  if (argc > 4 || (argc == 4 && !argIs(argPtr(3), argLen(3), "withvalues"))) {
-    error(REPLY, ERR_SYNTAX);
-    return;
-  }
-  const withValues = argc == 4;
-  const unique = l >= 0;
-  const count: i64 = unique ? l : -l;
-  if (withValues && count > i64.MAX_VALUE / 2) {
-    error(REPLY, ERR_OUT_OF_RANGE);
-    return;
-  }
+  // The count and WITHVALUES are checked before the key, as Redis does.
+  if (!parseRandomCount("withvalues")) return;
+  const withValues = randomWithOption;
+  const unique = randomUnique;
+  const count = randomCount;
   const e = readHash();
   if (wrongType) return;
   if (e == 0) {
@@ -627,8 +614,6 @@ export function cmdHrandfield(): void {
   }
 }
 
-const ZERO = memory.data<u8>([0x30]);
-
 /** HSCAN key cursor [MATCH pattern] [COUNT count]: a compact hash is returned whole, cursor 0, as Redis does. */
 export function cmdHscan(): void {
   if (!parseCursor(argPtr(2), argLen(2))) {
@@ -638,8 +623,7 @@ export function cmdHscan(): void {
   const e = readHash();
   if (wrongType) return;
   if (e == 0) {
-    arrayHeader(REPLY, 2);
-    bulk(REPLY, ZERO, 1);
+    replyScanStart();
     arrayHeader(REPLY, 0);
     return;
   }
@@ -667,8 +651,7 @@ export function cmdHscan(): void {
     return;
   }
   // COUNT is checked but unused: a compact hash is returned whole, cursor 0, as Redis does.
-  arrayHeader(REPLY, 2);
-  bulk(REPLY, ZERO, 1);
+  replyScanStart();
   const mark = deferArray(REPLY);
   let n: i64 = 0;
   iterStart(e);

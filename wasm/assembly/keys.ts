@@ -5,7 +5,7 @@ import {
   setEncoding,
 } from "./db";
 import { typeName } from "./objects";
-import { ERR_INVALID_CURSOR, ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ERR_OOM, ERR_SYNTAX } from "./errors";
+import { ERR_INVALID_CURSOR, ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ERR_OOM, ERR_OUT_OF_RANGE, ERR_RANDFIELD_RANGE, ERR_SYNTAX } from "./errors";
 import { globMatch } from "./glob";
 import { argIs, parseCursor, parseI64, parsedInt } from "./numbers";
 import { arrayHeader, bulk, closeArray, deferArray, error, integer, nil, ok, REPLY, status, writeI64 } from "./out";
@@ -271,4 +271,45 @@ export function cmdFlushall(): void {
   flushAll();
   ok(REPLY);
   effect(1, "FLUSHALL");
+}
+
+/** Set by parseRandomCount: how many picks, whether distinct (a non-negative count), and whether the option word was given. */
+export let randomCount: i64 = 0;
+export let randomUnique: bool = true;
+export let randomWithOption: bool = false;
+
+/**
+ * Parses `count [option]` of HRANDFIELD / ZRANDMEMBER (option WITHVALUES / WITHSCORES) in Redis's order: the
+ * count and its range, then the syntax, then the option's tighter range. On an error writes it and returns false.
+ */
+export function parseRandomCount(option: string): bool {
+  if (!parseI64(argPtr(2), argLen(2))) {
+    error(REPLY, ERR_NOT_INTEGER);
+    return false;
+  }
+  const l = parsedInt;
+  if (l == i64.MIN_VALUE) {
+    error(REPLY, ERR_RANDFIELD_RANGE);
+    return false;
+  }
+  if (argc > 4 || (argc == 4 && !argIs(argPtr(3), argLen(3), option))) {
+    error(REPLY, ERR_SYNTAX);
+    return false;
+  }
+  randomWithOption = argc == 4;
+  randomUnique = l >= 0;
+  randomCount = randomUnique ? l : -l;
+  if (randomWithOption && randomCount > i64.MAX_VALUE / 2) {
+    error(REPLY, ERR_OUT_OF_RANGE);
+    return false;
+  }
+  return true;
+}
+
+const ZERO_CURSOR = memory.data<u8>([0x30]);
+
+/** The SCAN-family reply of a missing key or a collection returned whole: cursor 0, then the items (header only when empty). */
+export function replyScanStart(): void {
+  arrayHeader(REPLY, 2);
+  bulk(REPLY, ZERO_CURSOR, 1);
 }

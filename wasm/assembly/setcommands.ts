@@ -3,7 +3,7 @@ import { alloc, free } from "./alloc";
 import { deleteAt, effect, effectArg, foundSlot, lookup, T_SET } from "./db";
 import { ERR_INVALID_CURSOR, ERR_NOT_INTEGER, ERR_OUT_OF_RANGE, ERR_RANDFIELD_RANGE, ERR_SPOP_RANGE, ERR_SYNTAX, ERR_WRONGTYPE } from "./errors";
 import { globMatch } from "./glob";
-import { nextRandom, parseScanOptions, scanCount, scanPatternLen, scanPatternPtr, writeI64Unsigned } from "./keys";
+import { nextRandom, parseScanOptions, replyScanStart, scanCount, scanPatternLen, scanPatternPtr, writeI64Unsigned } from "./keys";
 import { parseCursor, parseI64, parsedInt } from "./numbers";
 import { arrayHeader, bulk, closeArray, deferArray, EFFECTS, error, integer, nil, raw, REPLY, writeI64 } from "./out";
 import { argc, argLen, argPtr, cmdEnd, cmdStart } from "./request";
@@ -252,7 +252,6 @@ export function cmdSrandmember(): void {
   free(items, (<usize>n) << 3);
 }
 
-const ZERO = memory.data<u8>([0x30]);
 const cursorBuf = memory.data(24);
 
 /**
@@ -269,8 +268,7 @@ export function cmdSscan(): void {
   const e = readSet();
   if (wrongType) return;
   if (e == 0) {
-    arrayHeader(REPLY, 2);
-    bulk(REPLY, ZERO, 1);
+    replyScanStart();
     arrayHeader(REPLY, 0);
     return;
   }
@@ -278,8 +276,7 @@ export function cmdSscan(): void {
   const pp = scanPatternPtr;
   const pl = scanPatternLen;
   if (!isTable(e)) {
-    arrayHeader(REPLY, 2);
-    bulk(REPLY, ZERO, 1);
+    replyScanStart();
     const mark = deferArray(REPLY);
     let n: i64 = 0;
     itStart();

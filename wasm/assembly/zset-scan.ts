@@ -1,9 +1,12 @@
 // Sorted-set reads without a range: ZRANDMEMBER (random picks; read-only, nothing logged) and ZSCAN
 // (a listpack set whole, a skiplist set by cursor over its member index).
-import { ERR_INVALID_CURSOR, ERR_NOT_INTEGER, ERR_OUT_OF_RANGE, ERR_RANDFIELD_RANGE, ERR_SYNTAX } from "./errors";
+import { ERR_INVALID_CURSOR, ERR_OUT_OF_RANGE } from "./errors";
 import { globMatch } from "./glob";
-import { nextRandom, parseScanOptions, scanCount, scanPatternLen, scanPatternPtr, writeI64Unsigned } from "./keys";
-import { argIs, parseCursor, parseI64, parsedInt } from "./numbers";
+import {
+  nextRandom, parseRandomCount, parseScanOptions, randomCount, randomUnique, randomWithOption, replyScanStart, scanCount, scanPatternLen,
+  scanPatternPtr, writeI64Unsigned,
+} from "./keys";
+import { parseCursor, parsedInt } from "./numbers";
 import { arrayHeader, bulk, closeArray, deferArray, error, nil, REPLY, writeI64 } from "./out";
 import { argc, argLen, argPtr } from "./request";
 import { nMember, nMemberLen, nScore } from "./skiplist";
@@ -31,26 +34,10 @@ export function cmdZrandmember(): void {
     else writeItem(e, <u32>(nextRandom() % <u64>zLen(e)), false);
     return;
   }
-  if (!parseI64(argPtr(2), argLen(2))) {
-    error(REPLY, ERR_NOT_INTEGER);
-    return;
-  }
-  const l = parsedInt;
-  if (l == i64.MIN_VALUE) {
-    error(REPLY, ERR_RANDFIELD_RANGE);
-    return;
-  }
-  if (argc > 4 || (argc == 4 && !argIs(argPtr(3), argLen(3), "withscores"))) {
-    error(REPLY, ERR_SYNTAX);
-    return;
-  }
-  const withScores = argc == 4;
-  const unique = l >= 0;
-  const count: i64 = unique ? l : -l;
-  if (withScores && count > i64.MAX_VALUE / 2) {
-    error(REPLY, ERR_OUT_OF_RANGE);
-    return;
-  }
+  if (!parseRandomCount("withscores")) return;
+  const withScores = randomWithOption;
+  const unique = randomUnique;
+  const count = randomCount;
   const e = readZset();
   if (wrongType) return;
   if (e == 0 || count == 0) {
@@ -86,7 +73,6 @@ export function cmdZrandmember(): void {
   }
 }
 
-const ZERO = memory.data<u8>([0x30]);
 const cursorText = memory.data(24);
 
 /**
@@ -103,17 +89,15 @@ export function cmdZscan(): void {
   const e = readZset();
   if (wrongType) return;
   if (e == 0) {
-    arrayHeader(REPLY, 2);
-    bulk(REPLY, ZERO, 1);
+    replyScanStart();
     arrayHeader(REPLY, 0);
     return;
   }
   if (!parseScanOptions(3, false)) return;
   const pp = scanPatternPtr;
   const pl = scanPatternLen;
-  arrayHeader(REPLY, 2);
   if (!isFull(e)) {
-    bulk(REPLY, ZERO, 1);
+    replyScanStart();
     const mark = deferArray(REPLY);
     let n: i64 = 0;
     const size = zLen(e);
@@ -131,6 +115,7 @@ export function cmdZscan(): void {
     return;
   }
   const next = tScan(zsOf(e) + 16, <u64>parsedCursor, scanCount);
+  arrayHeader(REPLY, 2);
   bulk(REPLY, cursorText, writeI64Unsigned(cursorText, next));
   const mark = deferArray(REPLY);
   let n: i64 = 0;
