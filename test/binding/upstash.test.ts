@@ -91,6 +91,63 @@ describe("@upstash/redis over the binding", () => {
     expect(paths.every((path) => path.join("/") === "pipeline")).toBe(true);
   });
 
+  it("scripts: eval, evalsha, scriptLoad/Exists/Flush, and createScript's EVALSHA-then-EVAL fallback", async () => {
+    const body = "redis.call('SET', KEYS[1], ARGV[1]); return {redis.call('INCR', KEYS[1]), ARGV[2]}";
+    expect(await redis.eval(body, ["sc"], ["41", "tag"])).toEqual([42, "tag"]);
+    const sha = await redis.scriptLoad(body);
+    expect(sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(await redis.evalsha(sha, ["sc"], ["9", "x"])).toEqual([10, "x"]);
+    expect(await redis.scriptExists(sha, "0".repeat(40))).toEqual([1, 0]);
+    await expect(redis.eval("return redis.call('INCR', KEYS[1])", ["k-string"], [])).resolves.toBe(1);
+    await redis.set("k-string", "abc");
+    await expect(redis.eval("return redis.call('INCR', KEYS[1])", ["k-string"], [])).rejects.toThrow(/^ERR value is not an integer or out of range script: /);
+    expect(await redis.scriptFlush()).toBe("OK");
+    await expect(redis.evalsha(sha, ["sc"], ["1", "x"])).rejects.toThrow("NOSCRIPT No matching script. Please use EVAL.");
+
+    // The client's Script: EVALSHA first, EVAL when the shard answers NOSCRIPT, EVALSHA again after.
+    const requester = bindingRequester(edgeslot);
+    const sent: string[] = [];
+    const watched = new Redis({
+      ...requester,
+      request: (req) => {
+        sent.push(String((req.body as unknown[])[0]).toUpperCase());
+        return requester.request(req);
+      },
+    });
+    const counter = watched.createScript<number>("return redis.call('INCRBY', KEYS[1], ARGV[1])");
+    expect(await counter.exec(["script-counter"], ["5"])).toBe(5);
+    expect(await counter.exec(["script-counter"], ["5"])).toBe(10);
+    expect(sent).toEqual(["EVALSHA", "EVAL", "EVALSHA"]);
+    // The client JSON-parses bulk replies by default, so "10" comes back as 10.
+    const reader = watched.createScript<number>("return redis.call('GET', KEYS[1])", { readonly: true });
+    expect(await reader.exec(["script-counter"], [])).toBe(10);
+    expect(await reader.evalRo(["script-counter"], [])).toBe(10);
+  });
+
+  it("read-only scripts through the read-only binding; writing scripts refused", async () => {
+    await redis.set("ro", "v");
+    const reader = new Redis(bindingRequester(edgeslotReadOnly));
+    expect(await reader.evalRo("return redis.call('GET', KEYS[1])", ["ro"], [])).toBe("v");
+    await expect(reader.eval("return redis.call('GET', KEYS[1])", ["ro"], [])).rejects.toThrow(/^NOPERM /);
+    await expect(reader.evalRo("return redis.call('SET', KEYS[1], 'w')", ["ro"], [])).rejects.toThrow(
+      /^ERR Write commands are not allowed from read-only scripts\./,
+    );
+    expect(await redis.get("ro")).toBe("v");
+  });
+
+  it("the sync token: the client can read and set it, and reads see the writes before them", async () => {
+    const client = new Redis(bindingRequester(edgeslot));
+    expect(typeof client.readYourWritesSyncToken).toBe("string");
+    client.readYourWritesSyncToken = "carried-over";
+    expect(client.readYourWritesSyncToken).toBe("carried-over");
+    for (let i = 0; i < 20; i++) {
+      await client.set("ryw", String(i));
+      expect(await client.get("ryw")).toBe(i);
+    }
+    const noRyw = new Redis(bindingRequester(edgeslot), { readYourWrites: false });
+    expect(await noRyw.incr("ryw")).toBe(20);
+  });
+
   it("the read-only binding refuses writes with NOPERM and serves reads", async () => {
     await redis.set("k", "v");
     const reader = new Redis(bindingRequester(edgeslotReadOnly));
