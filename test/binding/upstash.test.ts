@@ -119,7 +119,7 @@ describe("@upstash/redis over the binding", () => {
     expect(await counter.exec(["script-counter"], ["5"])).toBe(10);
     expect(sent).toEqual(["EVALSHA", "EVAL", "EVALSHA"]);
     // The client JSON-parses bulk replies by default, so "10" comes back as 10.
-    const reader = watched.createScript<number>("return redis.call('GET', KEYS[1])", { readonly: true });
+    const reader = watched.createScript<number, true>("return redis.call('GET', KEYS[1])", { readonly: true });
     expect(await reader.exec(["script-counter"], [])).toBe(10);
     expect(await reader.evalRo(["script-counter"], [])).toBe(10);
   });
@@ -144,7 +144,7 @@ describe("@upstash/redis over the binding", () => {
       await client.set("ryw", String(i));
       expect(await client.get("ryw")).toBe(i);
     }
-    const noRyw = new Redis(bindingRequester(edgeslot), { readYourWrites: false });
+    const noRyw = new Redis({ ...bindingRequester(edgeslot), readYourWrites: false });
     expect(await noRyw.incr("ryw")).toBe(20);
   });
 
