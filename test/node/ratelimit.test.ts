@@ -1,7 +1,7 @@
 // The unmodified @upstash/ratelimit 2.x (its scripts carry `#!lua flags=allow-key-locking`, run by
 // EVALSHA then EVAL on NOSCRIPT) over @upstash/redis against a gateway with one shard: each
 // algorithm limits as documented. Windows are short and waited out; nothing asserts speed.
-import { Analytics, Ratelimit } from "@upstash/ratelimit";
+import { Analytics, IpDenyList, Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayProcess } from "../compat/gateway-process";
@@ -144,8 +144,10 @@ describe("@upstash/ratelimit 2.x with EDGESLOT_SHARDS=1", () => {
 
   it("deny list (enableProtection): a listed identifier is denied through the check script", async () => {
     const prefix = "rl-protect";
-    // "disabled" keeps the IP deny list from being fetched from the network (its status is not -2).
-    await redis.set(`${prefix}:ipDenyListStatus`, "disabled");
+    // Disabling the IP deny list (a MULTI of SDIFFSTORE, DEL and SET across slots) keeps it from
+    // being fetched from the network: its status key is no longer missing.
+    expect(await IpDenyList.disableIpDenyList(redis, prefix)).toEqual([0, 0, "OK"]);
+    expect(await redis.get(`${prefix}:ipDenyListStatus`)).toBe("disabled");
     await redis.sadd(`${prefix}:denyList:all`, "blocked-user");
     const ratelimit = limiter(Ratelimit.fixedWindow(5, "1 m"), prefix, { enableProtection: true });
     const denied = await ratelimit.limit("blocked-user");
