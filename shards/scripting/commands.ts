@@ -33,7 +33,7 @@ const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 export class ScriptRunner {
   private readonly runtime = new LuaRuntime();
   /** Each script's shebang, parsed once per sha (beside the runtime's compiled function). */
-  private readonly shebangs = new Map<string, Shebang | ReplyError>();
+  private readonly shebangs = new Map<string, Shebang>();
 
   constructor(private readonly cache: ScriptCache) {}
 
@@ -85,9 +85,12 @@ export class ScriptRunner {
     return this.runtime.run(sha, code, keys, argv, (call) => callFromScript(call, writesRefused, rules, host.call));
   }
 
+  /** Refused shebangs are not kept: such a script is never cached, so its entry would never go. */
   private shebang(sha: string, body: Uint8Array): Shebang | ReplyError {
-    let shebang = this.shebangs.get(sha);
-    if (shebang === undefined) this.shebangs.set(sha, (shebang = parseShebang(body)));
+    const known = this.shebangs.get(sha);
+    if (known !== undefined) return known;
+    const shebang = parseShebang(body);
+    if (!(shebang instanceof ReplyError)) this.shebangs.set(sha, shebang);
     return shebang;
   }
 
