@@ -15,10 +15,14 @@ import { recover } from "./persistence/recovery";
 import { createSchema } from "./persistence/schema";
 import { ScriptCache } from "./scripting/cache";
 import { isScriptCommand, ScriptRunner } from "./scripting/commands";
+import type { SlotRange } from "./scripting/script-keys";
 
 /** Expired keys removed per sweep step; the alarm repeats steps while they come back full. */
 const SWEEP_STEP_KEYS = 1000;
 const SWEEP_MAX_STEPS = 20;
+/** A short key with a one-byte value takes 16 bytes in the core's accounting (measured): less room
+ * than that is out of memory. */
+const SMALLEST_ENTRY_BYTES = 16;
 
 export class Shard extends DurableObject<ShardEnv> {
   private readonly config: ShardConfig;
@@ -38,13 +42,14 @@ export class Shard extends DurableObject<ShardEnv> {
     });
   }
 
-  /** Executes a RESP batch atomically and returns one RESP reply per command. */
-  async execute(batch: ArrayBuffer): Promise<ArrayBuffer> {
+  /** Executes a RESP batch atomically and returns one RESP reply per command. `slots`: the range the
+   * gateway routed the batch by (scripts may touch only its keys); absent, the shard owns every slot. */
+  async execute(batch: ArrayBuffer, slots?: SlotRange): Promise<ArrayBuffer> {
     const commands = new Uint8Array(batch);
     let replies: Uint8Array;
     try {
       const now = this.clock();
-      const result = mayHoldScript(commands) ? this.executeWithScripts(commands, now) : this.core.execute(commands, now, false);
+      const result = mayHoldScript(commands) ? this.executeWithScripts(commands, now, slots) : this.core.execute(commands, now, false);
       if (result.effects.length > 0) this.log.append(result.effects);
       replies = result.replies;
     } catch (error) {
@@ -62,7 +67,7 @@ export class Shard extends DurableObject<ShardEnv> {
    * a script runs synchronously (nothing can interleave), each redis.call one core call. The
    * batch's effects are the commands' effects, never the scripts (effects replication).
    */
-  private executeWithScripts(commands: Uint8Array, nowMs: number): BatchResult {
+  private executeWithScripts(commands: Uint8Array, nowMs: number, slots: SlotRange | undefined): BatchResult {
     const replies: Uint8Array[] = [];
     const effects: Uint8Array[] = [];
     let pending: Uint8Array[][] = [];
@@ -76,12 +81,13 @@ export class Shard extends DurableObject<ShardEnv> {
       if (pending.length > 0) replies.push(run(pending));
       pending = [];
     };
+    const host = { call: (args: Uint8Array[]) => new ReplyReader(run([args])).next(), slots, outOfMemory: () => this.outOfMemory() };
     for (const command of decodeReplies(commands) as Uint8Array[][]) {
       count++;
       if (isScriptCommand(new TextDecoder().decode(command[0]).toLowerCase())) {
         flush();
         const before = effects.length;
-        const reply = this.scripts.execute(command, (args) => new ReplyReader(run([args])).next());
+        const reply = this.scripts.execute(command, host);
         replies.push(Uint8Array.from(encodeReply(reply)));
         if (this.scripts.lastRunAborted && effects.length > before) {
           // Rollback of an aborted script: the batch's earlier effects become durable, then the core
@@ -95,6 +101,17 @@ export class Shard extends DurableObject<ShardEnv> {
     }
     flush();
     return { replies: concatBytes(replies), effects: concatBytes(effects), count };
+  }
+
+  /**
+   * Redis's "used memory > maxmemory" for a core that never passes its limit: less room left than
+   * the smallest entry, and no key the eviction policy could remove to make some.
+   */
+  private outOfMemory(): boolean {
+    const { maxMemory, maxMemoryPolicy: policy } = this.config;
+    if (this.core.usedMemory() + SMALLEST_ENTRY_BYTES <= maxMemory) return false;
+    if (policy === "noeviction") return true;
+    return (policy.startsWith("volatile") ? this.core.volatileCount() : this.core.keyCount()) === 0;
   }
 
   /** Active expiry: removes expired keys in steps, logging their deletions like any write. */

@@ -26,7 +26,7 @@ export function executionContext(env: Env, caller: Caller): RunContext {
     maxKeyBytes: config.maxKeyBytes,
     readonly: caller.access === "readonly",
     keySlot,
-    transport: durableObjectTransport(env.SHARD),
+    transport: durableObjectTransport(env.SHARD, config.shards),
     local: { shards: config.shards, ip: "127.0.0.1", port: caller.port, keySlot },
   };
 }
