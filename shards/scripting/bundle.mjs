@@ -10,7 +10,11 @@ const stub = fileURLToPath(new URL("./node-stubs.cjs", import.meta.url));
 const NODE_ONLY = /^(readline-sync|tmp|fs|os|path|child_process|crypto)$/;
 
 const patches = {
-  "lobject.js": [["o.setivalue(s2i.n);", "o.setfltvalue(s2i.n);"]],
+  "lobject.js": [
+    ["o.setivalue(s2i.n);", "o.setfltvalue(s2i.n);"],
+    // %p of a NULL pointer as glibc prints it: tostring(cjson.null) is "userdata: (nil)" in Redis.
+    ['pushstr(L, to_luastring("null"));', 'pushstr(L, to_luastring("(nil)"));'],
+  ],
   "luaconf.js": [
     ["const conf = (process.env.FENGARICONF ? JSON.parse(process.env.FENGARICONF) : {});", "const conf = { LUA_COMPAT_FLOATSTRING: true };"],
   ],
