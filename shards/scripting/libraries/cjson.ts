@@ -66,25 +66,28 @@ function appendNumber(L: LuaState, cfg: Config, out: ByteBuffer, index: number):
 
 /** lua_array_length: the largest key of a table whose keys are all positive integers, else -1. */
 function arrayLength(L: LuaState, cfg: Config): number {
-  let max = 0;
-  let items = 0;
+  const keys: number[] = [];
   lua.lua_pushnil(L);
   while (lua.lua_next(L, -2)) {
     const k = lua.lua_type(L, -2) === lua.LUA_TNUMBER ? lua.lua_tonumber(L, -2) : 0;
     if (k >= 1 && Math.floor(k) === k) {
-      if (k > max) max = k;
-      items++;
+      keys.push(k);
       lua.lua_pop(L, 1);
       continue;
     }
     lua.lua_pop(L, 2);
     return -1;
   }
+  // cjson keeps the largest key in a C int: a key from 2^31 up stores INT_MIN (x86), and the table
+  // becomes an object unless a smaller key follows it (keys visited ascending, as Lua 5.1's array part).
+  let max = 0;
+  const items = keys.length;
+  for (const k of keys.sort((a, b) => a - b)) if (k > max) max = k >= 2 ** 31 ? -(2 ** 31) : k;
   if (cfg.sparseRatio > 0 && max > items * cfg.sparseRatio && max > cfg.sparseSafe) {
     if (!cfg.sparseConvert) encodeException(L, -1, "excessively sparse array");
     return -1;
   }
-  return max;
+  return max > 0 ? max : -1;
 }
 
 /** Appends the value at the top of the stack. */

@@ -242,7 +242,9 @@ function unpack(L: LuaState): number {
       case "c": {
         if (size === 0) {
           if (n === 0 || !lua.lua_isnumber(L, -1)) raise(L, "format 'c0' needs a previous size");
-          size = Math.trunc(lua.lua_tonumber(L, -1));
+          // A size_t in C: a negative size is huge.
+          const previous = lua.lua_tonumber(L, -1);
+          size = previous >= 0 ? Math.trunc(previous) : Number.MAX_SAFE_INTEGER;
           lua.lua_pop(L, 1);
           n--;
           if (!(size <= ld && pos <= ld - size)) argError(L, 2, "data string too short");
