@@ -17,6 +17,11 @@ const patches = {
   ],
   "luaconf.js": [
     ["const conf = (process.env.FENGARICONF ? JSON.parse(process.env.FENGARICONF) : {});", "const conf = { LUA_COMPAT_FLOATSTRING: true };"],
+    // tostring and concatenation print numbers with "%.14g" as glibc does (1e+20, -nan, inf), not JS's toPrecision.
+    [
+      "return String(Number(n.toPrecision(14))); /* should match behaviour of LUA_NUMBER_FMT */",
+      `return require(${JSON.stringify(fileURLToPath(new URL("./libraries/c-number-format.ts", import.meta.url)))}).formatG(n, 14);`,
+    ],
   ],
 };
 

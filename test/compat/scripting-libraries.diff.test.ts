@@ -257,6 +257,17 @@ function bitCases(r: Random, count: number): Case[] {
   return cases;
 }
 
+/** tostring and concatenation print numbers with Lua 5.1's "%.14g"; cjson and struct's 's' rely on it too. */
+function tostringCases(r: Random, count: number): Case[] {
+  const cases: Case[] = [];
+  for (let i = 0; i < count; i++) {
+    const numbers = Array.from({ length: 4 }, () => luaNumber(r.chance(0.5) ? randomNumber(r) : randomNumber(r) * randomNumber(r)));
+    const special = r.pick(["0/0", "-(0/0)", "1/0", "-1/0", "2^63", "-2^53", "1/3"]);
+    cases.push(["EVAL", `return {tostring(${numbers[0]}), ${numbers[1]} .. '', string.format('%s', ${numbers[2]}), tostring(${special}), struct.pack('s', ${numbers[3]})}`, "0"]);
+  }
+  return cases;
+}
+
 const availability = redisAvailability();
 
 describe.runIf(availability.available)("scripting libraries against redis-server", () => {
@@ -268,6 +279,7 @@ describe.runIf(availability.available)("scripting libraries against redis-server
     ["cmsgpack", (r) => cmsgpackCases(r, 600)],
     ["struct", (r) => structCases(r, 600)],
     ["bit", (r) => bitCases(r, 1500)],
+    ["tostring", (r) => tostringCases(r, 500)],
   ];
   families.forEach(([family, generate], index) => {
     it(`${family}: seeded random scripts answer byte for byte as redis-server's`, async () => {

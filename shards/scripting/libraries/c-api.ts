@@ -115,15 +115,13 @@ export function toUint64(d: number): bigint {
 
 const scratch = new DataView(new ArrayBuffer(8));
 
-/** IEEE bytes, big-endian; NaN as x86 produces it (0/0 is the negative quiet NaN). */
+/** IEEE bytes, big-endian; a NaN keeps its sign, as x86 gives it (0/0 is the negative quiet NaN). */
 export function float64Bytes(d: number): Uint8Array {
-  if (Number.isNaN(d)) return Uint8Array.of(0xff, 0xf8, 0, 0, 0, 0, 0, 0);
   scratch.setFloat64(0, d);
   return new Uint8Array(scratch.buffer.slice(0));
 }
 
 export function float32Bytes(d: number): Uint8Array {
-  if (Number.isNaN(d)) return Uint8Array.of(0xff, 0xc0, 0, 0);
   scratch.setFloat32(0, d);
   return new Uint8Array(scratch.buffer.slice(0, 4));
 }

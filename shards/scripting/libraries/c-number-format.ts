@@ -19,9 +19,16 @@ function exactDecimal(x: number): { digits: string; scale: number } {
   return { digits: (mantissa * 5n ** BigInt(-exponent)).toString(), scale: -exponent };
 }
 
+/** JS keeps a NaN's sign bit (x86's 0/0 is the negative one, which glibc prints as "-nan"). */
+function signBit(x: number): boolean {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  return view.getUint8(0) >= 0x80;
+}
+
 /** printf("%.<precision>g", x). */
 export function formatG(x: number, precision: number): string {
-  if (Number.isNaN(x)) return "nan";
+  if (Number.isNaN(x)) return signBit(x) ? "-nan" : "nan";
   if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
   if (x === 0) return Object.is(x, -0) ? "-0" : "0";
   const P = Math.max(1, precision);

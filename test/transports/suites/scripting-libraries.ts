@@ -125,6 +125,14 @@ export function scriptingLibrariesSuite(t: Client): void {
     });
   });
 
+  describe(`numbers as text over ${t.name}`, () => {
+    it("tostring and concatenation print numbers with Lua 5.1's %.14g", async () => {
+      expect(await evalResult("return {tostring(0/0), tostring(-(0/0)), tostring(1/0), tostring(1e20), tostring(2^53), tostring(1e-5), 123456789012345 .. '', tostring(1/3)}")).toEqual([
+        "-nan", "nan", "inf", "1e+20", "9.007199254741e+15", "1e-05", "1.2345678901234e+14", "0.33333333333333",
+      ]);
+    });
+  });
+
   describe(`the libraries are read-only over ${t.name}`, () => {
     it("a script cannot replace a library function for the next one", async () => {
       for (const name of ["cjson", "bit", "struct", "cmsgpack"]) {
