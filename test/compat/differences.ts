@@ -449,7 +449,8 @@ export const DIFFERENCES: readonly Difference[] = [
     summary:
       "`cjson.encode` and `cmsgpack.pack` of a table with several keys that are not positive integers emit its " +
       "object/map entries in another order than Redis (positive integer keys come first, ascending, in both); " +
-      "`pairs` and `next` walk such tables in another order too.",
+      "`pairs` and `next` walk such tables in another order too. cjson decides array or object in the same walk " +
+      "for tables mixing integer keys from 2^31 up with smaller ones (its C int overflows), so those may differ too.",
     reason:
       "Redis's Lua 5.1 walks a table's hash part in the order of its internal hash layout; fengari keeps " +
       "insertion order. Reproducing Lua 5.1's layout (node placement, collisions, rehash sizes) is out of reach, " +
@@ -469,6 +470,20 @@ export const DIFFERENCES: readonly Difference[] = [
       "No state leaks from one script run to the next (each shard has its own Lua state, and it restarts), so a " +
       "script that relied on another's settings would behave differently per shard. `cjson.new()` gives a " +
       "separately configured instance, as in Redis.",
+    rule: { kind: "exact" },
+  },
+  {
+    id: "script-library-nesting",
+    commands: ["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO"],
+    levels: ["core", "gateway"],
+    kind: "deliberate",
+    summary:
+      "`cjson.encode` and `cjson.decode` refuse nesting deeper than 1000 levels even when `encode_max_depth` or " +
+      "`decode_max_depth` allow more, and `cmsgpack.unpack` refuses more than 1000 nested arrays/maps with " +
+      "`stack overflow (in function mp_decode_to_lua_array)`; Redis goes about 4000 levels deeper.",
+    reason:
+      "The libraries recurse on the JS stack, which overflows a few thousand levels down in workerd; Redis's C " +
+      "recursion has an 8 MB stack. 1000 is cjson's own default limit in Redis, so scripts that do not raise it see no difference.",
     rule: { kind: "exact" },
   },
   {

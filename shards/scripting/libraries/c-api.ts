@@ -98,6 +98,13 @@ export class ByteBuffer {
   }
 }
 
+/**
+ * The deepest nesting the recursive encoders and decoders walk: the JS stack (smaller than the 8 MB
+ * C stack Redis's libraries recurse on) overflows a few thousand levels down. cjson's default
+ * limits are 1000 too; cmsgpack.unpack has none in Redis until its Lua stack runs out (~4000).
+ */
+export const MAX_JS_NESTING = 1000;
+
 const TWO_63 = 2 ** 63;
 const INT64_MIN = -(2n ** 63n);
 

@@ -1,12 +1,10 @@
 // The `cjson` library scripts get in Redis 7.0: Lua CJSON 2.1.0 (Mark Pulford) with Redis's defaults,
 // on Lua 5.1 doubles. JSON null is a NULL lightuserdata (cjson.null), as in Redis.
-import { argError, ByteBuffer, checkBytes, checkInteger, fengari, forEachEntry, type LuaState, lstr, pushBytes, raise, setFunction, setString, typeName } from "./c-api";
+import { argError, ByteBuffer, checkBytes, checkInteger, fengari, forEachEntry, type LuaState, lstr, MAX_JS_NESTING, pushBytes, raise, setFunction, setString, typeName } from "./c-api";
 import { formatG, strtod } from "./c-number-format";
 
 const { lua } = fengari;
 const INT_MAX = 2147483647;
-/** Lua 5.1 refuses to grow a C function's stack past 8000 slots (LUAI_MAXCSTACK): deeper nesting fails there. */
-const C_STACK_SLOTS = 8000;
 
 interface Config {
   sparseConvert: number;
@@ -103,7 +101,7 @@ function appendValue(L: LuaState, cfg: Config, depth: number, out: ByteBuffer): 
       return out.ascii("null");
     case lua.LUA_TTABLE: {
       depth++;
-      if (depth > cfg.encodeMaxDepth || depth * 3 > C_STACK_SLOTS || !lua.lua_checkstack(L, 3)) {
+      if (depth > Math.min(cfg.encodeMaxDepth, MAX_JS_NESTING) || !lua.lua_checkstack(L, 3)) {
         raise(L, `Cannot serialise, excessive nesting (${depth})`);
       }
       const length = arrayLength(L, cfg);
@@ -328,7 +326,7 @@ class Decoder {
 
   private descend(slots: number): void {
     this.depth++;
-    if (this.depth <= this.cfg.decodeMaxDepth && this.depth * slots <= C_STACK_SLOTS && lua.lua_checkstack(this.L, slots)) return;
+    if (this.depth <= Math.min(this.cfg.decodeMaxDepth, MAX_JS_NESTING) && lua.lua_checkstack(this.L, slots)) return;
     raise(this.L, `Found too many nested data structures (${this.depth}) at character ${this.ptr}`);
   }
 

@@ -9,6 +9,7 @@ import {
   float64Bytes,
   forEachEntry,
   type LuaState,
+  MAX_JS_NESTING,
   optInteger,
   pushBytes,
   raise,
@@ -23,11 +24,6 @@ const { lua } = fengari;
 
 /** Deeper tables are packed as nil, so a table that contains itself still packs. */
 const MAX_NESTING = 16;
-/**
- * Lua 5.1 refuses to grow a C function's stack past 8000 slots; unpacking nests one table and one
- * index per level, so about this many levels fail in Redis with a stack overflow too.
- */
-const MAX_UNPACK_DEPTH = 3990;
 const INT_MAX = 2147483647;
 
 function encodeInt(out: ByteBuffer, n: bigint): void {
@@ -175,7 +171,8 @@ class Cursor {
 
 function decodeValue(L: LuaState, c: Cursor, depth: number): void {
   c.need(1);
-  if (depth > MAX_UNPACK_DEPTH) raise(L, "stack overflow (too many return values at once; use unpack_one or unpack_limit instead.)");
+  // Redis runs out of Lua stack about 4000 levels down, with this message.
+  if (depth > MAX_JS_NESTING) raise(L, "stack overflow (in function mp_decode_to_lua_array)");
   lua.lua_checkstack(L, 3);
   const type = c.byte(0);
   const fixed = (n: number, value: () => number) => {

@@ -125,6 +125,17 @@ export function scriptingLibrariesSuite(t: Client): void {
     });
   });
 
+  describe(`deep nesting over ${t.name}`, () => {
+    it("1000 levels encode and decode; deeper is refused with an error, and the shard keeps serving", async () => {
+      expect(await evalResult("return #cjson.encode(cjson.decode(string.rep('[', 1000) .. string.rep(']', 1000)))")).toBe(2000);
+      expect(await evalResult("return #cmsgpack.pack(cmsgpack.unpack(string.rep('\\145', 1000) .. '\\1'))")).toBe(17);
+      expect(await evalResult("local t = cmsgpack.unpack(string.rep('\\145', 1000) .. '\\1') for i = 1, 1000 do t = t[1] end return t")).toBe(1);
+      expect(await evalError("local c = cjson.new() c.decode_max_depth(5000) return c.decode(string.rep('[', 1001))")).toMatch(scriptError("Found too many nested data structures (1001) at character 1001"));
+      expect(await evalError("return cmsgpack.unpack(string.rep('\\145', 5000) .. '\\1')")).toMatch(scriptError("stack overflow (in function mp_decode_to_lua_array)"));
+      expect(await evalResult("return cjson.encode({1})")).toBe("[1]");
+    });
+  });
+
   describe(`numbers as text over ${t.name}`, () => {
     it("tostring and concatenation print numbers with Lua 5.1's %.14g", async () => {
       expect(await evalResult("return {tostring(0/0), tostring(-(0/0)), tostring(1/0), tostring(1e20), tostring(2^53), tostring(1e-5), 123456789012345 .. '', tostring(1/3)}")).toEqual([
