@@ -15,6 +15,9 @@ const patches = {
     // %p of a NULL pointer as glibc prints it: tostring(cjson.null) is "userdata: (nil)" in Redis.
     ['pushstr(L, to_luastring("null"));', 'pushstr(L, to_luastring("(nil)"));'],
   ],
+  // Lua 5.1 folds constants that are 0 or -0.0 too, so `-0.0` shares a function's constant slot with `0`
+  // (whichever comes first), as in Redis: `tostring(-0.0) .. tostring(1/0)` is "-0-inf" there.
+  "lcode.js": [["if (isNaN(n) || n === 0)\n            return false;", "if (isNaN(n))\n            return false;"]],
   "luaconf.js": [
     ["const conf = (process.env.FENGARICONF ? JSON.parse(process.env.FENGARICONF) : {});", "const conf = { LUA_COMPAT_FLOATSTRING: true };"],
     // tostring and concatenation print numbers with "%.14g" as glibc does (1e+20, -nan, inf), not JS's toPrecision.
