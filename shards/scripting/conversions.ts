@@ -3,12 +3,10 @@
 // table -> array up to the first nil, {ok} -> status, {err} -> error, false -> nil, true -> 1.
 import fengari from "./build/fengari.js";
 import { ReplyError, Status, type Reply } from "../../worker/wire/resp";
-import { toInt64 } from "./libraries/c-api";
 
 const { lua } = fengari;
 type LuaState = unknown;
 const decoder = new TextDecoder();
-const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Pushes a reply onto the Lua stack. Numbers go in as doubles (Redis's Lua 5.1 has no integers). */
 export function pushReply(L: LuaState, reply: Reply): void {
@@ -36,11 +34,8 @@ export function pushField(L: LuaState, field: "ok" | "err", text: string): void 
 export function toReply(L: LuaState, index: number): Reply {
   const at = lua.lua_absindex(L, index);
   switch (lua.lua_type(L, at)) {
-    case lua.LUA_TNUMBER: {
-      // C's (long long) cast, as Redis converts: NaN, inf and out-of-range numbers become INT64_MIN.
-      const integer = toInt64(lua.lua_tonumber(L, at));
-      return integer >= -SAFE && integer <= SAFE ? Number(integer) : integer;
-    }
+    case lua.LUA_TNUMBER:
+      return toInteger(lua.lua_tonumber(L, at));
     case lua.LUA_TSTRING:
       return Uint8Array.from(lua.lua_tolstring(L, at));
     case lua.LUA_TBOOLEAN:
@@ -65,6 +60,15 @@ export function toReply(L: LuaState, index: number): Reply {
     default:
       return null;
   }
+}
+
+/**
+ * A Lua number as Redis replies it: C's cast to long long, truncating; out of range, infinite or
+ * NaN, x86's cast gives the "integer indefinite" INT64_MIN, as redis-server 7.0 replies.
+ */
+function toInteger(n: number): number | bigint {
+  const t = Math.trunc(n);
+  return t >= -(2 ** 63) && t < 2 ** 63 ? t : -(2n ** 63n);
 }
 
 /**
