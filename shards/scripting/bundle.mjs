@@ -5,26 +5,15 @@
 import { build } from "esbuild";
 import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { libraryPatches } from "./libraries/fengari-patches.mjs";
 
 const stub = fileURLToPath(new URL("./node-stubs.cjs", import.meta.url));
 const NODE_ONLY = /^(readline-sync|tmp|fs|os|path|child_process|crypto)$/;
 
 const patches = {
-  "lobject.js": [
-    ["o.setivalue(s2i.n);", "o.setfltvalue(s2i.n);"],
-    // %p of a NULL pointer as glibc prints it: tostring(cjson.null) is "userdata: (nil)" in Redis.
-    ['pushstr(L, to_luastring("null"));', 'pushstr(L, to_luastring("(nil)"));'],
-  ],
-  // Lua 5.1 folds constants that are 0 or -0.0 too, so `-0.0` shares a function's constant slot with `0`
-  // (whichever comes first), as in Redis: `tostring(-0.0) .. tostring(1/0)` is "-0-inf" there.
-  "lcode.js": [["if (isNaN(n) || n === 0)\n            return false;", "if (isNaN(n))\n            return false;"]],
+  "lobject.js": [["o.setivalue(s2i.n);", "o.setfltvalue(s2i.n);"]],
   "luaconf.js": [
     ["const conf = (process.env.FENGARICONF ? JSON.parse(process.env.FENGARICONF) : {});", "const conf = { LUA_COMPAT_FLOATSTRING: true };"],
-    // tostring and concatenation print numbers with "%.14g" as glibc does (1e+20, -nan, inf), not JS's toPrecision.
-    [
-      "return String(Number(n.toPrecision(14))); /* should match behaviour of LUA_NUMBER_FMT */",
-      `return require(${JSON.stringify(fileURLToPath(new URL("./libraries/c-number-format.ts", import.meta.url)))}).formatG(n, 14);`,
-    ],
   ],
 };
 
@@ -45,7 +34,7 @@ await build({
         b.onLoad({ filter: /fengari[\\/]src[\\/][a-z]+\.js$/ }, async (args) => {
           let contents = await readFile(args.path, "utf8");
           const name = args.path.split(/[\\/]/).pop();
-          for (const [from, to] of patches[name] ?? []) {
+          for (const [from, to] of [...(patches[name] ?? []), ...(libraryPatches[name] ?? [])]) {
             if (!contents.includes(from)) throw new Error(`fengari patch no longer applies to ${name}: ${from}`);
             contents = contents.replace(from, to);
           }
