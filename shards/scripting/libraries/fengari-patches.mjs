@@ -9,11 +9,12 @@ export const libraryPatches = {
   // (whichever comes first), as in Redis: `tostring(-0.0) .. tostring(1/0)` is "-0-inf" there.
   "lcode.js": [["if (isNaN(n) || n === 0)\n            return false;", "if (isNaN(n))\n            return false;"]],
   // tostring and concatenation print numbers with "%.14g" as glibc does (1e+20, inf, and a NaN's sign:
-  // 0/0 is "-nan", -(0/0) is "nan"), not with JS's toPrecision.
+  // 0/0 is "-nan", -(0/0) is "nan"), not with JS's toPrecision. An early return, so whatever body the
+  // function has (fengari's, or another patch's) is left as it is, unreached.
   "luaconf.js": [
     [
-      "return String(Number(n.toPrecision(14))); /* should match behaviour of LUA_NUMBER_FMT */",
-      `return require(${JSON.stringify(fileURLToPath(new URL("./c-number-format.ts", import.meta.url)))}).formatG(n, 14);`,
+      "const lua_number2str = function(n) {",
+      `const lua_number2str = function(n) {\n    return require(${JSON.stringify(fileURLToPath(new URL("./c-number-format.ts", import.meta.url)))}).formatG(n, 14);`,
     ],
   ],
 };
