@@ -4,6 +4,7 @@ import fengari from "./build/fengari.js";
 import { ReplyError, type Reply } from "../../worker/wire/resp";
 import { sha1hex } from "./cache";
 import { formatArgNumber, pushField, pushReply, toReply } from "./conversions";
+import { RunLimits } from "./limits";
 
 const { lauxlib, lua, lualib, to_luastring } = fengari;
 type LuaState = unknown;
@@ -30,10 +31,18 @@ export class LuaRuntime {
   private readonly L: LuaState;
   private runner: CommandRunner | null = null;
   private instructions = 0;
-  private aborted = false;
-  /** Whether the last run was aborted over its budget (its writes must be undone). */
+  /** Why the current run was aborted (budget or limits.ts); null while it may go on. */
+  private abortMessage: string | null = null;
+  private readonly limits = new RunLimits(
+    (L, message) => this.abortRun(L, message),
+    (L, instructions) => {
+      this.instructions += instructions;
+      if (this.instructions > this.budget && this.abortMessage === null) this.abortOverBudget(L);
+    },
+  );
+  /** Whether the last run was aborted over its budget or a limit (its writes must be undone). */
   get lastRunAborted(): boolean {
-    return this.aborted;
+    return this.abortMessage !== null;
   }
   private errorLine = 0;
 
@@ -46,7 +55,7 @@ export class LuaRuntime {
     lua.lua_newtable(L);
     lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, lstr(SCRIPT_FUNCTIONS));
     this.installGlobalsGuard();
-    lua.lua_sethook(L, () => this.countInstructions(), lua.LUA_MASKCOUNT, HOOK_EVERY);
+    this.setHook(L, HOOK_EVERY);
   }
 
   /** Compiles (once per sha) and runs a script; returns its reply or its error as Redis prints it. */
@@ -70,19 +79,18 @@ export class LuaRuntime {
 
     this.runner = runner;
     this.instructions = 0;
-    this.aborted = false;
+    this.abortMessage = null;
     this.errorLine = 0;
     let reply: Reply;
     try {
-      const status = lua.lua_pcall(L, 0, 1, 1);
-      if (this.aborted) {
-        reply = new ReplyError(`BUSY Script aborted: it ran over the budget of ${this.budget} Lua instructions script: ${sha}, on @user_script:${this.errorLine}.`);
-      } else if (status === lua.LUA_OK) reply = toReply(L, -1);
+      const status = this.limits.metered(() => lua.lua_pcall(L, 0, 1, 1));
+      if (this.abortMessage !== null) reply = new ReplyError(`${this.abortMessage} script: ${sha}, on @user_script:${this.errorLine}.`);
+      else if (status === lua.LUA_OK) reply = toReply(L, -1);
       else reply = this.scriptError(sha);
     } finally {
       this.runner = null;
       lua.lua_settop(L, 0);
-      if (this.aborted) lua.lua_sethook(L, () => this.countInstructions(), lua.LUA_MASKCOUNT, HOOK_EVERY);
+      if (this.abortMessage !== null) this.setHook(L, HOOK_EVERY);
     }
     return reply;
   }
@@ -144,18 +152,34 @@ export class LuaRuntime {
     return 1;
   }
 
-  private countInstructions(): void {
+  /** The count hook of every thread: coroutines inherit it from the thread that creates them. */
+  private setHook(L: LuaState, every: number): void {
+    lua.lua_sethook(L, (L2: LuaState) => this.countInstructions(L2), lua.LUA_MASKCOUNT, every);
+  }
+
+  /** `L` is the running thread, the main one or a coroutine. */
+  private countInstructions(L: LuaState): void {
     this.instructions += HOOK_EVERY;
-    if (this.instructions <= this.budget && !this.aborted) return;
-    // Once over budget the hook fires on every instruction and raises each time, so a pcall in
-    // the script cannot swallow the abort (the instruction after it raises again).
-    if (!this.aborted) {
-      this.aborted = true;
-      this.markErrorLine(this.L);
-      lua.lua_sethook(this.L, () => this.countInstructions(), lua.LUA_MASKCOUNT, 1);
+    if (this.abortMessage !== null) this.abortRun(L, this.abortMessage);
+    else if (this.instructions > this.budget) this.abortOverBudget(L);
+  }
+
+  private abortOverBudget(L: LuaState): number {
+    return this.abortRun(L, `BUSY Script aborted: it ran over the budget of ${this.budget} Lua instructions`);
+  }
+
+  /**
+   * Ends the run: from now on the hook fires on every instruction of whichever thread runs and
+   * raises each time, so neither a pcall nor a coroutine boundary can swallow the abort.
+   */
+  private abortRun(L: LuaState, message: string): number {
+    if (this.abortMessage === null) {
+      this.abortMessage = message;
+      this.markErrorLine(L);
     }
-    lua.lua_pushstring(this.L, lstr("script over its instruction budget"));
-    lua.lua_error(this.L);
+    this.setHook(L, 1);
+    lua.lua_pushstring(L, lstr(message));
+    return lua.lua_error(L);
   }
 
   private setStringArray(name: string, values: Uint8Array[]): void {
