@@ -5,6 +5,7 @@ import { ReplyError, type Reply } from "../../worker/wire/resp";
 import { sha1hex } from "./cache";
 import { formatArgNumber, pushField, pushReply, toReply } from "./conversions";
 import { RunLimits } from "./limits";
+import { guardRawset } from "./readonly-tables";
 
 const { lauxlib, lua, lualib, to_luastring } = fengari;
 type LuaState = unknown;
@@ -52,6 +53,7 @@ export class LuaRuntime {
     this.sandbox();
     this.installRedisLibrary();
     this.freezeLibraries();
+    guardRawset(L);
     lua.lua_newtable(L);
     lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, lstr(SCRIPT_FUNCTIONS));
     this.installGlobalsGuard();
