@@ -21,8 +21,25 @@ const patches = {
   ],
   // A stack of 1,000,000 slots takes ~330 MB of JS objects before "stack overflow": 65,536 slots
   // (~20 MB) still allow ~16,000 nested Lua calls, near Lua 5.1's LUAI_MAXCALLS of 20,000.
+  // tostring/concatenation print numbers as C's "%.14g" (Lua 5.1's LUA_NUMBER_FMT): fengari's
+  // toPrecision round trip printed 2^53 as "9007199254741000" and -1/0 as "-Infinity".
   "luaconf.js": [
     ["const conf = (process.env.FENGARICONF ? JSON.parse(process.env.FENGARICONF) : {});", "const conf = { LUA_COMPAT_FLOATSTRING: true, LUAI_MAXSTACK: 65536 };"],
+    ["return String(Number(n.toPrecision(14))); /* should match behaviour of LUA_NUMBER_FMT */", `if (n !== n) return "-nan"; /* x86's default NaN, as Redis prints 0/0 */
+    if (n === Infinity || n === -Infinity) return n > 0 ? "inf" : "-inf";
+    if (n === 0) return 1 / n < 0 ? "-0" : "0";
+    /* JS rounds a tie (…5 exactly at the 15th digit) up, C to even: nudge such a value one ulp toward zero. */
+    const exact = Math.abs(n).toPrecision(100).replace(/e.*$/, "").replace(".", "").replace(/^0+/, "");
+    if (exact[14] === "5" && /^0*$/.test(exact.slice(15)) && Number(exact[13]) % 2 === 0) {
+      const view = new DataView(new ArrayBuffer(8));
+      view.setFloat64(0, n);
+      view.setBigUint64(0, view.getBigUint64(0) - 1n);
+      n = view.getFloat64(0);
+    }
+    const [m, e] = n.toExponential(13).split("e");
+    const exp = Number(e);
+    if (exp < -4 || exp >= 14) return m.replace(/\\.?0+$/, "") + "e" + (exp < 0 ? "-" : "+") + String(Math.abs(exp)).padStart(2, "0");
+    return n.toFixed(13 - exp).replace(/\\.?0+$/, "");`],
   ],
   // Every Lua string is blessed here (concatenation, library results, replies pushed by the host).
   "lstring.js": [
@@ -68,6 +85,8 @@ const patches = {
     [STRICT, STRICT + METER],
     ["if (ms.matchdepth-- === 0)", "if (meter.sink !== null) meter.sink.step(ms.L, 1);\n    if (ms.matchdepth-- === 0)"],
     ["if (n <= 0) lua_pushliteral(L, \"\");", "if (n <= 0 || l + lsep === 0) lua_pushliteral(L, \"\");"],
+    // Lua 5.1's string.rep has no separator: a third argument is ignored, as in Redis.
+    ["let sep = luaL_optstring(L, 3, \"\");", "let sep = new Uint8Array(0);"],
   ],
   // math.randomseed's state is module-wide (every Lua state in the isolate): the runtime resets it per run.
   "lmathlib.js": [["const math_randomseed = function(L) {", "module.exports.reset_random = function() { rand_state = void 0; };\nconst math_randomseed = function(L) {"]],

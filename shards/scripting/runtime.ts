@@ -5,6 +5,7 @@ import { ReplyError, type Reply } from "../../worker/wire/resp";
 import { sha1hex } from "./cache";
 import { formatArgNumber, pushField, pushReply, toReply } from "./conversions";
 import { RunLimits } from "./limits";
+import { installRedisPcall } from "./pcall";
 import { guardRawset } from "./readonly-tables";
 
 const { lauxlib, lua, lualib, to_luastring } = fengari;
@@ -54,6 +55,7 @@ export class LuaRuntime {
     this.installRedisLibrary();
     this.freezeLibraries();
     guardRawset(L);
+    installRedisPcall(L);
     lua.lua_newtable(L);
     lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, lstr(SCRIPT_FUNCTIONS));
     this.installGlobalsGuard();
