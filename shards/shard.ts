@@ -16,6 +16,7 @@ import { createSchema } from "./persistence/schema";
 import { ScriptCache } from "./scripting/cache";
 import { isScriptCommand, ScriptRunner } from "./scripting/commands";
 
+const decoder = new TextDecoder();
 /** Expired keys removed per sweep step; the alarm repeats steps while they come back full. */
 const SWEEP_STEP_KEYS = 1000;
 const SWEEP_MAX_STEPS = 20;
@@ -78,7 +79,7 @@ export class Shard extends DurableObject<ShardEnv> {
     };
     for (const command of decodeReplies(commands) as Uint8Array[][]) {
       count++;
-      if (isScriptCommand(new TextDecoder().decode(command[0]).toLowerCase())) {
+      if (isScriptCommand(decoder.decode(command[0]).toLowerCase())) {
         flush();
         const before = effects.length;
         const reply = this.scripts.execute(command, (args) => new ReplyReader(run([args])).next());

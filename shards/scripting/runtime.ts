@@ -26,8 +26,10 @@ const HOOK_EVERY = 10_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const lstr = (s: string) => to_luastring(s);
-const SCRIPT_FUNCTIONS = "edgeslot.scripts";
 const GLOBALS_GUARD = "edgeslot.guard";
+// Per-run names as Lua strings once: converting a JS string costs a TextEncoder call each time.
+const KEYS_NAME = lstr("KEYS");
+const ARGV_NAME = lstr("ARGV");
 
 export class LuaRuntime {
   private readonly L: LuaState;
@@ -47,6 +49,12 @@ export class LuaRuntime {
     return this.abortMessage !== null;
   }
   private errorLine = 0;
+  /** Compiled scripts by sha, as registry references (a Map lookup, no Lua string per run). */
+  private readonly functions = new Map<string, number>();
+  private readonly handlerRef: number;
+  private readonly guardRef: number;
+  /** Where the running script's environment is kept, for `_G`. */
+  private envRef = 0;
 
   constructor(private readonly budget = DEFAULT_INSTRUCTION_BUDGET) {
     const L = (this.L = lauxlib.luaL_newstate());
@@ -56,9 +64,11 @@ export class LuaRuntime {
     this.freezeLibraries();
     guardRawset(L);
     installRedisPcall(L);
-    lua.lua_newtable(L);
-    lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, lstr(SCRIPT_FUNCTIONS));
     this.installGlobalsGuard();
+    lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, lstr(GLOBALS_GUARD));
+    this.guardRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    lua.lua_pushjsfunction(L, (L2: LuaState) => this.markErrorLine(L2));
+    this.handlerRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     this.setHook(L, HOOK_EVERY);
   }
 
@@ -71,14 +81,16 @@ export class LuaRuntime {
       lua.lua_settop(L, 0);
       return new ReplyError(`ERR Error compiling script (new function): ${message}`);
     }
-    this.setStringArray("KEYS", keys);
-    this.setStringArray("ARGV", argv);
+    this.setStringArray(KEYS_NAME, keys);
+    this.setStringArray(ARGV_NAME, argv);
     // A fresh, empty environment per run: globals read through to the libraries, writes refused.
-    lua.lua_pushjsfunction(L, (L2: LuaState) => this.markErrorLine(L2));
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.handlerRef);
     lua.lua_insert(L, 1);
     lua.lua_newtable(L);
-    lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, lstr(GLOBALS_GUARD));
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.guardRef);
     lua.lua_setmetatable(L, -2);
+    lua.lua_pushvalue(L, -1);
+    lua.lua_rawseti(L, lua.LUA_REGISTRYINDEX, this.envRef);
     lua.lua_setupvalue(L, 2, 1);
 
     this.runner = runner;
@@ -111,24 +123,21 @@ export class LuaRuntime {
 
   /** Forgets every compiled function (SCRIPT FLUSH). */
   flush(): void {
-    lua.lua_newtable(this.L);
-    lua.lua_setfield(this.L, lua.LUA_REGISTRYINDEX, lstr(SCRIPT_FUNCTIONS));
+    for (const ref of this.functions.values()) lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, ref);
+    this.functions.clear();
   }
 
   private loadFunction(sha: string, body: Uint8Array): boolean {
     const L = this.L;
-    lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, lstr(SCRIPT_FUNCTIONS));
-    lua.lua_getfield(L, -1, lstr(sha));
-    if (lua.lua_type(L, -1) === lua.LUA_TFUNCTION) {
-      lua.lua_remove(L, -2);
+    const ref = this.functions.get(sha);
+    if (ref !== undefined) {
+      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
       return true;
     }
-    lua.lua_pop(L, 1);
     // Text only: precompiled bytecode is refused (it can break the VM's invariants).
     if (lauxlib.luaL_loadbufferx(L, body, body.length, lstr("@user_script"), lstr("t")) !== lua.LUA_OK) return false;
     lua.lua_pushvalue(L, -1);
-    lua.lua_setfield(L, -3, lstr(sha));
-    lua.lua_remove(L, -2);
+    this.functions.set(sha, lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX));
     return true;
   }
 
@@ -186,14 +195,14 @@ export class LuaRuntime {
     return lua.lua_error(L);
   }
 
-  private setStringArray(name: string, values: Uint8Array[]): void {
+  private setStringArray(name: Uint8Array, values: Uint8Array[]): void {
     const L = this.L;
     lua.lua_createtable(L, values.length, 0);
     values.forEach((value, index) => {
       lua.lua_pushstring(L, value);
       lua.lua_rawseti(L, -2, index + 1);
     });
-    lua.lua_setglobal(L, lstr(name));
+    lua.lua_setglobal(L, name);
   }
 
   private sandbox(): void {
@@ -246,23 +255,34 @@ export class LuaRuntime {
     lua.lua_pop(L, 2);
   }
 
-  /** The metatable of each run's environment: reads fall through to the globals, or fail. */
+  /**
+   * The metatable of each run's environment: reads fall through to the globals table itself (no
+   * call per global read: a script reads `redis`, `KEYS` and `ARGV` many times), whose own
+   * metatable answers `_G` with the run's environment and fails for any other missing name.
+   */
   private installGlobalsGuard(): void {
     const L = this.L;
-    lua.lua_createtable(L, 0, 3);
+    lua.lua_pushnil(L);
+    lua.lua_setglobal(L, lstr("_G"));
+    lua.lua_pushboolean(L, false);
+    this.envRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+    lua.lua_createtable(L, 0, 2);
     lua.lua_pushjsfunction(L, (L2: LuaState) => {
       // _G is the run's own environment, so rawset(_G, ...) cannot reach the shared globals.
       if (lua.lua_type(L2, 2) === lua.LUA_TSTRING && decoder.decode(lua.lua_tolstring(L2, 2)) === "_G") {
-        lua.lua_pushvalue(L2, 1);
+        lua.lua_rawgeti(L2, lua.LUA_REGISTRYINDEX, this.envRef);
         return 1;
       }
-      lua.lua_rawgeti(L2, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
-      lua.lua_pushvalue(L2, 2);
-      lua.lua_rawget(L2, -2);
-      if (lua.lua_type(L2, -1) !== lua.LUA_TNIL) return 1;
       const name = lua.lua_type(L2, 2) === lua.LUA_TSTRING ? decoder.decode(lua.lua_tolstring(L2, 2)) : "?";
       return raise(L2, `Script attempted to access nonexistent global variable '${name}'`);
     });
+    lua.lua_setfield(L, -2, lstr("__index"));
+    lua.lua_pushboolean(L, false);
+    lua.lua_setfield(L, -2, lstr("__metatable"));
+    lua.lua_setmetatable(L, -2);
+    lua.lua_createtable(L, 0, 3);
+    lua.lua_insert(L, -2);
     lua.lua_setfield(L, -2, lstr("__index"));
     lua.lua_pushjsfunction(L, (L2: LuaState) => raise(L2, "Attempt to modify a readonly table"));
     lua.lua_setfield(L, -2, lstr("__newindex"));
