@@ -160,6 +160,21 @@ describe("scripting inside a shard", () => {
     expect(await run(stub, ["EVAL", "return string.format('%s', ('x'):upper()) .. table.concat({1, 2}) .. math.floor(2.5)", "0"])).toEqual([text("X122")]);
   });
 
+  it("a table that contains itself converts to nested arrays around `reached lua stack limit`, as in Redis 7.0 (1,000 deep, not 7,995)", async () => {
+    const stub = shardStub();
+    for (const script of ["local t = {} t[1] = t return t", "local t = {} local c = t for i = 1, 100000 do c[1] = {} c = c[1] end return t"]) {
+      let [reply] = await run(stub, ["SET", "k", "v"], ["EVAL", script, "0"]).then((r) => r.slice(1));
+      let depth = 0;
+      while (Array.isArray(reply)) {
+        expect(reply).toHaveLength(1);
+        [reply] = reply;
+        depth++;
+      }
+      expect({ depth, reply }).toEqual({ depth: 1000, reply: new ReplyError("ERR reached lua stack limit") });
+    }
+    expect(await run(stub, ["GET", "k"])).toEqual([text("v")]);
+  });
+
   it("SCRIPT LOAD, EXISTS, FLUSH and EVALSHA; loaded scripts survive a restart", async () => {
     const stub = shardStub();
     const body = "return redis.call('INCRBY', KEYS[1], ARGV[1])";
