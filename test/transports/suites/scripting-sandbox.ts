@@ -51,6 +51,7 @@ const ESCAPES: readonly Escape[] = [
   { name: "coroutine.yield across a C call", script: "coroutine.wrap(function() table.sort({3, 2, 1}, function(a, b) coroutine.yield() return a < b end) end)()", error: /attempt to yield across a JS-call boundary/ /* fengari says JS where Lua says C */ },
   { name: "a coroutine looping forever", script: "coroutine.wrap(function() while true do end end)()", error: BUDGET },
   { name: "pcall inside a coroutine swallowing the budget abort", script: "coroutine.wrap(function() while true do pcall(function() while true do end end) end end)()", error: BUDGET },
+  { name: "xpcall inside a coroutine swallowing the budget abort", script: "coroutine.wrap(function() while true do xpcall(function() while true do end end, function() end) end end)()", error: BUDGET },
   { name: "pcall retrying the budget abort", script: "while true do pcall(function() while true do end end) end", error: BUDGET },
   { name: "coroutines created without end", script: "local t = {} while true do t[#t + 1] = coroutine.create(function() end) end", error: MEMORY_CAP },
   { name: "('x'):rep(1e9)", script: "return ('x'):rep(1e9)", error: STRING_CAP },
