@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 
 const stub = fileURLToPath(new URL("./node-stubs.cjs", import.meta.url));
 const meter = fileURLToPath(new URL("./fengari-meter.cjs", import.meta.url));
+const cFormat = fileURLToPath(new URL("./c-format.cjs", import.meta.url));
 const NODE_ONLY = /^(readline-sync|tmp|fs|os|path|child_process|crypto)$/;
 const METER = 'const meter = require("edgeslot-meter");\n';
 const STRICT = '"use strict";\n';
@@ -21,25 +22,11 @@ const patches = {
   ],
   // A stack of 1,000,000 slots takes ~330 MB of JS objects before "stack overflow": 65,536 slots
   // (~20 MB) still allow ~16,000 nested Lua calls, near Lua 5.1's LUAI_MAXCALLS of 20,000.
-  // tostring/concatenation print numbers as C's "%.14g" (Lua 5.1's LUA_NUMBER_FMT): fengari's
-  // toPrecision round trip printed 2^53 as "9007199254741000" and -1/0 as "-Infinity".
+  // tostring/concatenation print numbers as C's "%.14g" (Lua 5.1's LUA_NUMBER_FMT), c-format.cjs:
+  // fengari's toPrecision round trip printed 2^53 as "9007199254741000" and -1/0 as "-Infinity".
   "luaconf.js": [
     ["const conf = (process.env.FENGARICONF ? JSON.parse(process.env.FENGARICONF) : {});", "const conf = { LUA_COMPAT_FLOATSTRING: true, LUAI_MAXSTACK: 65536 };"],
-    ["return String(Number(n.toPrecision(14))); /* should match behaviour of LUA_NUMBER_FMT */", `if (n !== n) return "-nan"; /* x86's default NaN, as Redis prints 0/0 */
-    if (n === Infinity || n === -Infinity) return n > 0 ? "inf" : "-inf";
-    if (n === 0) return 1 / n < 0 ? "-0" : "0";
-    /* JS rounds a tie (…5 exactly at the 15th digit) up, C to even: nudge such a value one ulp toward zero. */
-    const exact = Math.abs(n).toPrecision(100).replace(/e.*$/, "").replace(".", "").replace(/^0+/, "");
-    if (exact[14] === "5" && /^0*$/.test(exact.slice(15)) && Number(exact[13]) % 2 === 0) {
-      const view = new DataView(new ArrayBuffer(8));
-      view.setFloat64(0, n);
-      view.setBigUint64(0, view.getBigUint64(0) - 1n);
-      n = view.getFloat64(0);
-    }
-    const [m, e] = n.toExponential(13).split("e");
-    const exp = Number(e);
-    if (exp < -4 || exp >= 14) return m.replace(/\\.?0+$/, "") + "e" + (exp < 0 ? "-" : "+") + String(Math.abs(exp)).padStart(2, "0");
-    return n.toFixed(13 - exp).replace(/\\.?0+$/, "");`],
+    ["return String(Number(n.toPrecision(14))); /* should match behaviour of LUA_NUMBER_FMT */", 'return require("edgeslot-c-format").numberToString(n);'],
   ],
   // Every Lua string is blessed here (concatenation, library results, replies pushed by the host).
   "lstring.js": [
@@ -85,6 +72,33 @@ const patches = {
     [STRICT, STRICT + METER],
     ["if (ms.matchdepth-- === 0)", "if (meter.sink !== null) meter.sink.step(ms.L, 1);\n    if (ms.matchdepth-- === 0)"],
     ["if (n <= 0) lua_pushliteral(L, \"\");", "if (n <= 0 || l + lsep === 0) lua_pushliteral(L, \"\");"],
+    // Lua 5.1's %d and friends cast any number to a C long long (truncating; out of range is x86's
+    // INT64_MIN) where 5.3 refuses a non-integral one; digits past 2^53 and %x of negatives are
+    // printed from a BigInt (sprintf-js would print 2^62 rounded and hex from 32 bits).
+    ["let n = luaL_checkinteger(L, arg);\n                    addlenmod(form, to_luastring(LUA_INTEGER_FRMLEN, true));\n                    luaL_addstring(b, to_luastring(sprintf(String.fromCharCode(...form), n)));", `const x = luaL_checknumber(L, arg);
+                    const spec = String.fromCharCode(...form);
+                    const conv = spec[spec.length - 1];
+                    let n = Math.trunc(x);
+                    if (!(n >= -9223372036854775808 && n < 9223372036854775808)) n = -9223372036854775808;
+                    if ((conv === "d" || conv === "i") && Math.abs(n) < 9007199254740992) {
+                        luaL_addstring(b, to_luastring(sprintf(spec, n)));
+                    } else {
+                        let digits;
+                        if (conv === "d" || conv === "i") digits = BigInt(n).toString();
+                        else {
+                            /* gcc's double -> unsigned long long on x86-64: from 2^63 by subtracting 2^63 (2^64 and more give 0), below it the signed cast */
+                            const u = x >= 9223372036854775808 ? (x < 18446744073709551616 ? BigInt(x) : 0n) : BigInt.asUintN(64, BigInt(n));
+                            digits = u.toString(conv === "o" ? 8 : conv === "u" ? 10 : 16);
+                            if (conv === "X") digits = digits.toUpperCase();
+                        }
+                        const [, flags, width] = /^%([-+ #0]*)(\\d*)/.exec(spec);
+                        digits = flags.includes("-") ? digits.padEnd(Number(width)) : digits.padStart(Number(width), flags.includes("0") ? "0" : " ");
+                        luaL_addstring(b, to_luastring(digits));
+                    }`],
+    // %e/%f/%g as C prints them (sprintf-js gives "1.2345678e+4" for %e and rounds ties up).
+    ["let n = luaL_checknumber(L, arg);\n                    addlenmod(form, to_luastring(LUA_INTEGER_FRMLEN, true));\n                    luaL_addstring(b, to_luastring(sprintf(String.fromCharCode(...form), n)));", "let n = luaL_checknumber(L, arg);\n                    luaL_addstring(b, to_luastring(require(\"edgeslot-c-format\").formatSpec(String.fromCharCode(...form), n)));"],
+    // %c: C's (int) cast; a NUL ends 5.1's buffer there (strlen), so it adds nothing.
+    ["luaL_addchar(b, luaL_checkinteger(L, arg));", "{ const t = Math.trunc(luaL_checknumber(L, arg)); const c = t >= -2147483648 && t < 2147483648 ? ((t % 256) + 256) % 256 : 0; if (c !== 0) luaL_addchar(b, c); }"],
     // Lua 5.1's string.rep has no separator: a third argument is ignored, as in Redis.
     ["let sep = luaL_optstring(L, 3, \"\");", "let sep = new Uint8Array(0);"],
   ],
@@ -108,6 +122,7 @@ await build({
       setup(b) {
         b.onResolve({ filter: NODE_ONLY }, () => ({ path: stub }));
         b.onResolve({ filter: /^edgeslot-meter$/ }, () => ({ path: meter }));
+        b.onResolve({ filter: /^edgeslot-c-format$/ }, () => ({ path: cFormat }));
         b.onLoad({ filter: /fengari[\\/]src[\\/][a-z]+\.js$/ }, async (args) => {
           let contents = await readFile(args.path, "utf8");
           const name = args.path.split(/[\\/]/).pop();

@@ -172,6 +172,15 @@ export const CORPUS: readonly CorpusScript[] = [
     call: (r) => ({ keys: [], args: [word(r), int(r, -100_000, 100_000)] }),
   },
   {
+    name: "string.format and tostring of quotients (ties, infinities, NaN)",
+    body: [
+      "local f = tonumber(ARGV[1]) / tonumber(ARGV[2])",
+      "return {string.format('%.2f|%.1f|%.0f|%g|%.3g|%e|%10.4f|%d|%x|%5.1f|%c', f, f, f, f, f, f, f, f, f, f, 65 + f % 26),",
+      "  tostring(f), f .. '', tostring(f * 1e10), tostring(f / 1e10)}",
+    ].join("\n"),
+    call: (r) => ({ keys: [], args: [int(r, -1000, 1000), r.pick(["1", "2", "4", "8", "16", "3", "7", "10", "100", "1000", "0.001", "0"])] }),
+  },
+  {
     name: "iterating replies: ZRANGE WITHSCORES and LRANGE",
     body: [
       "redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])",
