@@ -78,7 +78,9 @@ export function toReply(L: LuaState, index: number, depth = 0): Reply {
  */
 function toInteger(n: number): number | bigint {
   const t = Math.trunc(n);
-  return t >= -(2 ** 63) && t < 2 ** 63 ? t : -(2n ** 63n);
+  if (!(t >= -(2 ** 63) && t < 2 ** 63)) return -(2n ** 63n);
+  // Past 2^53 a number's shortest printing rounds (2^62 is "4611686018427388000"): reply its exact digits.
+  return Number.isSafeInteger(t) ? t : BigInt(t);
 }
 
 /**
