@@ -47,7 +47,7 @@ export const CORPUS: readonly CorpusScript[] = [
       "if allowed then tokens = tokens - requested end",
       "redis.call('HSET', KEYS[1], 'tokens', tokens, 'ts', now)",
       "redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate * 1000))",
-      "return {allowed and 1 or 0, tokens, tostring(tokens), string.format('%.2f', tokens)}",
+      "return {allowed and 1 or 0, tokens, tostring(tokens), string.format('%.2f', tokens), redis.call('HGET', KEYS[1], 'tokens')}",
     ].join("\n"),
     call: (r) => ({ keys: [key(r)], args: [int(r, 1, 10), r.pick(["1", "3", "0.5", "7"]), String(1_700_000_000_000 + r.int(0, 20_000)), int(r, 1, 3)] }),
   },
