@@ -22,6 +22,14 @@ export const MAX_STRING_BYTES = 16 * 1024 * 1024;
  */
 export const MAX_ALLOCATED_BYTES = 64 * 1024 * 1024;
 
+/**
+ * What one redis.call costs against the instruction budget: ~3–5 µs of JS and WebAssembly (encode,
+ * run in the core, decode, convert) the count hook never sees, i.e. ~150 instructions at ~22 ns. Without
+ * it `while true do redis.call('INCR', k) end` ran ~2 million calls (seconds) inside a 0.2 s budget;
+ * with it a run still makes up to ~65,000 calls.
+ */
+export const REDIS_CALL_INSTRUCTIONS = 150;
+
 /** Per-string overhead beyond its bytes (TString, Uint8Array, ArrayBuffer), measured. */
 const STRING_OVERHEAD = 240;
 

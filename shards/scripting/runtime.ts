@@ -4,7 +4,7 @@ import fengari from "./build/fengari.js";
 import { ReplyError, type Reply } from "../../worker/wire/resp";
 import { sha1hex } from "./cache";
 import { formatArgNumber, pushField, pushReply, toReply } from "./conversions";
-import { RunLimits } from "./limits";
+import { REDIS_CALL_INSTRUCTIONS, RunLimits } from "./limits";
 import { installRedisPcall } from "./pcall";
 import { guardRawset } from "./readonly-tables";
 
@@ -332,6 +332,7 @@ export class LuaRuntime {
 
   /** redis.call raises a command's error as {err=...}; redis.pcall returns it. */
   private redisCall(L: LuaState, raises: boolean): number {
+    this.limits.step(L, REDIS_CALL_INSTRUCTIONS);
     const count = lua.lua_gettop(L);
     let reply: Reply;
     if (count === 0) reply = new ReplyError("ERR Please specify at least one argument for this redis lib call");

@@ -433,7 +433,7 @@ export const DIFFERENCES: readonly Difference[] = [
     kind: "deliberate",
     summary:
       "A script that builds a string over 16 MiB, or allocates over 64 MiB of Lua strings, tables, closures and coroutines in one run (garbage included), " +
-      "is aborted with `ERR Script aborted: …` (not catchable by pcall) and its writes are rolled back; pattern matching and string buffers count toward the instruction budget. " +
+      "is aborted with `ERR Script aborted: …` (not catchable by pcall) and its writes are rolled back; pattern-matching steps, string-buffer appends (4 each) and redis.call (150 each) count toward the instruction budget. " +
       "Redis has no such caps; its Lua stack also allows somewhat deeper recursion (~20,000 calls vs ~16,000).",
     reason:
       "A Durable Object has 128 MB for everything, the core's data included, and fengari has no allocator hook: one runaway script must not take the isolate down or stall it far past its budget.",

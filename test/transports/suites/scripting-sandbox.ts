@@ -53,6 +53,7 @@ const ESCAPES: readonly Escape[] = [
   { name: "pcall inside a coroutine swallowing the budget abort", script: "coroutine.wrap(function() while true do pcall(function() while true do end end) end end)()", error: BUDGET },
   { name: "xpcall inside a coroutine swallowing the budget abort", script: "coroutine.wrap(function() while true do xpcall(function() while true do end end, function() end) end end)()", error: BUDGET },
   { name: "pcall retrying the budget abort", script: "while true do pcall(function() while true do end end) end", error: BUDGET },
+  { name: "redis.call in an endless loop", script: "while true do redis.call('APPEND', KEYS[1], 'x') end", error: BUDGET },
   { name: "coroutines created without end", script: "local t = {} while true do t[#t + 1] = coroutine.create(function() end) end", error: MEMORY_CAP },
   { name: "('x'):rep(1e9)", script: "return ('x'):rep(1e9)", error: STRING_CAP },
   { name: "huge string.rep caught by pcall", script: "local ok = pcall(string.rep, 'x', 1e9) return ok", error: STRING_CAP },
