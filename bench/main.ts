@@ -9,11 +9,12 @@ import { appendResults, renderRun, type Section } from "./report";
 import { collectionsSuite } from "./collections";
 import { engineSuite } from "./engine";
 import { REDIS_SERVER } from "./redis-server";
+import { scriptsSuite } from "./scripts";
 import { slotsSuite } from "./slots";
 import { transportSuite } from "./transport";
 import type { Suite } from "./suite";
 
-const SUITES: readonly Suite[] = [slotsSuite, engineSuite, transportSuite, collectionsSuite];
+const SUITES: readonly Suite[] = [slotsSuite, engineSuite, transportSuite, collectionsSuite, scriptsSuite];
 
 export async function main(): Promise<number> {
   const quick = process.env.BENCH_QUICK === "1";
