@@ -4,6 +4,11 @@ import type { StreamCommand } from "./stream-values";
 const I64_MAX = "9223372036854775807";
 const I64_MIN = "-9223372036854775808";
 
+/** The integers from..to as members. */
+function range(from: number, to: number): string[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+}
+
 /** Each case starts from an empty keyspace. */
 export const EDGE_CASES: Record<string, StreamCommand[]> = {
   "INCRBYFLOAT formats like Redis's long double arithmetic": [
@@ -75,6 +80,18 @@ export const EDGE_CASES: Record<string, StreamCommand[]> = {
     ["SET", "\r\n", "\r\n"], ["GET", "\r\n"], ["KEYS", "\x00"], ["KEYS", "?"], ["KEYS", "\\\x00"], ["EXISTS", "\x00", "", "\r\n"],
     ["SET", "*", "star"], ["KEYS", "\\*"], ["KEYS", "[\\*]"], ["KEYS", "[*]"], ["SET", "[", "bracket"], ["KEYS", "["], ["KEYS", "\\["],
     ["KEYS", "[[]"], ["KEYS", "[^a-z]"], ["KEYS", "[z-a]"], ["KEYS", "*\\"], ["TYPE", "\x00"], ["DEL", "\x00", "", "\r\n", "*", "["],
+  ],
+  // Redis 7.0 picks SDIFF's algorithm by work (|first| * sets / 2, floored, against the sets' total; missing keys
+  // count nothing); algorithm 2 copies the first set, so a 513th or non-integer member leaves a hash table.
+  "SDIFFSTORE encodings from Redis's two difference algorithms": [
+    ["SADD", "{d}y", ...range(0, 519)], ["SADD", "{d}a", ...range(0, 19)], ["SDIFFSTORE", "{d}a", "{d}y", "{d}a", "{d}a"],
+    ["OBJECT", "ENCODING", "{d}a"], ["SCARD", "{d}a"], ["DEL", "{d}a"], ["SADD", "{d}a", ...range(0, 19)],
+    ["SDIFFSTORE", "{d}o", "{d}y", "{d}a"], ["OBJECT", "ENCODING", "{d}o"], ["SADD", "{d}x", "1", "2", "3", "4", "5", "foo"],
+    ["SADD", "{d}f", "foo"], ["SADD", "{d}g", "foo"], ["SDIFFSTORE", "{d}o", "{d}x", "{d}f", "{d}g"], ["OBJECT", "ENCODING", "{d}o"],
+    ["SDIFFSTORE", "{d}o", "{d}x", "{d}f", "{d}none", "{d}none"], ["OBJECT", "ENCODING", "{d}o"], ["SREM", "{d}x", "5"],
+    ["SDIFFSTORE", "{d}o", "{d}x", "{d}f", "{d}g"], ["OBJECT", "ENCODING", "{d}o"], ["SADD", "{d}h", "foo", "1", "2", "3", "4", "5"],
+    ["SREM", "{d}h", "foo"], ["SADD", "{d}k", "9"], ["SADD", "{d}l", "9"], ["SADD", "{d}m", "9"],
+    ["SDIFFSTORE", "{d}o", "{d}h", "{d}k", "{d}l", "{d}m"], ["OBJECT", "ENCODING", "{d}o"], ["SMEMBERS", "{d}o"],
   ],
   "PING, ECHO and unknown commands": [
     ["PING"], ["PING", "hi"], ["PING", "a", "b"], ["ECHO", ""], ["ECHO", "\x00\xff"], ["ECHO"], ["NOSUCH"], ["NOSUCH", "a", "b"],

@@ -177,6 +177,41 @@ describe("set commands", () => {
     expect(s.run("PTTL", "d")).toBe(-1);
   });
 
+  it("SDIFFSTORE keeps Redis 7.0's encoding when it copies the first set and removes from it (its algorithm 2)", () => {
+    const s = new Session();
+    const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+    s.run("SADD", "y", ...range(0, 519));
+    s.run("SADD", "a", ...range(0, 19));
+    // |y| * 3 / 2 > |y| + 2|a|: the 520 copied members made a hash table, which 500 survivors do not undo.
+    expect(s.run("SDIFFSTORE", "a", "y", "a", "a")).toBe(500);
+    expect(s.run("OBJECT", "ENCODING", "a")).toBe("hashtable");
+    s.run("DEL", "a");
+    s.run("SADD", "a", ...range(0, 19));
+    // Two sets: algorithm 1 adds only the survivors.
+    expect(s.run("SDIFFSTORE", "d", "y", "a")).toBe(500);
+    expect(s.run("OBJECT", "ENCODING", "d")).toBe("intset");
+    // A non-integer in the copied first set converts it, even though the survivors are integers.
+    s.run("SADD", "x", "1", "2", "3", "4", "5", "foo");
+    s.run("SADD", "f", "foo");
+    s.run("SADD", "g", "foo");
+    expect(s.run("SDIFFSTORE", "d", "x", "f", "g")).toBe(5);
+    expect(s.run("OBJECT", "ENCODING", "d")).toBe("hashtable");
+    // Missing keys add no work: 2 * 6 / 2 <= 7 picks algorithm 1.
+    expect(s.run("SDIFFSTORE", "d", "x", "f", "nokey", "nokey")).toBe(5);
+    expect(s.run("OBJECT", "ENCODING", "d")).toBe("intset");
+    // The halved work is floored: 3 * 5 / 2 = 7 <= 7 picks algorithm 1.
+    s.run("SREM", "x", "5");
+    expect(s.run("SDIFFSTORE", "d", "x", "f", "g")).toBe(4);
+    expect(s.run("OBJECT", "ENCODING", "d")).toBe("intset");
+    // A hash table holding only integers is copied member by member into an intset.
+    s.run("SADD", "h", "foo", "1", "2", "3", "4", "5");
+    s.run("SREM", "h", "foo");
+    for (const k of ["k", "l", "m"]) s.run("SADD", k, "9");
+    expect(s.run("SDIFFSTORE", "d", "h", "k", "l", "m")).toBe(5);
+    expect(s.run("OBJECT", "ENCODING", "d")).toBe("intset");
+    expect(s.run("SMEMBERS", "d")).toEqual(["1", "2", "3", "4", "5"]);
+  });
+
   it("SINTERCARD: LIMIT and its errors", () => {
     const s = new Session();
     s.run("SADD", "a", "1", "2", "3");

@@ -8,8 +8,8 @@ import { argIs, parseI64, parsedInt } from "./numbers";
 import { arrayHeader, bulk, EFFECTS, error, integer, raw, REPLY, writeI64 } from "./out";
 import { argc, argLen, argPtr, cmdEnd, cmdStart } from "./request";
 import {
-  addBound, asInt, capFor, changed, createSet, fitsOrOom, isTable, itNext, itStart, mInt, mSlot, readSetAt, sAdd, sCard,
-  settle, sHas, sHasInt, sRemove, tableAdd, tableInit, wrongType,
+  addBound, asInt, capFor, changed, createSet, fitsOrOom, isTable, itNext, itStart, mInt, mLen, mPtr, mSlot, readSetAt,
+  sAdd, sCard, settle, sHas, sHasInt, sRemove, tableAdd, tableInit, wrongType,
 } from "./set";
 import { eType, eVal, HDR } from "./table";
 
@@ -252,6 +252,32 @@ function replyOp(op: i32): void {
   releaseItems();
 }
 
+/**
+ * Whether Redis 7.0's SDIFFSTORE builds its result as a hash table whatever the result holds: when it picks
+ * algorithm 2 (|first| * sets / 2 > the sets' total size, missing keys not counted) it copies the whole first
+ * set into an intset and removes the others' members, and the copy converts for good on a non-integer member
+ * or a 513th one, even if the survivors would fit an intset.
+ */
+function diffCopiesToTable(n: i32): bool {
+  const first = setAt(0);
+  if (first == 0) return false;
+  const firstCard = <u64>sCard(first);
+  let algoOne: u64 = 0;
+  let algoTwo: u64 = 0;
+  for (let j = 0; j < n; j++) {
+    const e = setAt(j);
+    if (e == 0) continue;
+    algoOne += firstCard;
+    algoTwo += <u64>sCard(e);
+  }
+  if (algoOne / 2 <= algoTwo) return false;
+  if (!isTable(first)) return false;
+  if (firstCard > <u64>MAX_INTSET_ENTRIES) return true;
+  itStart();
+  while (itNext(first)) if (!asInt(mPtr, mLen)) return true;
+  return false;
+}
+
 /** *STORE destination key [key ...]: the result replaces the destination (any type, TTL dropped); empty deletes it. */
 function storeOp(op: i32): void {
   const n = argc - 2;
@@ -270,7 +296,7 @@ function storeOp(op: i32): void {
     integer(REPLY, 0);
     return;
   }
-  const intset = count <= MAX_INTSET_ENTRIES && allIntegers();
+  const intset = count <= MAX_INTSET_ENTRIES && allIntegers() && !(op == OP_DIFF && diffCopiesToTable(n));
   let need: f64 = <f64>blockSize(HDR + 8 + <usize>dl + (intset ? (<usize>count << 3) : 12)) + 64;
   if (!intset) {
     need += <f64>((<u64>capFor(count)) << 3);
