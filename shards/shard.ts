@@ -15,32 +15,97 @@ import { recover } from "./persistence/recovery";
 import { createSchema } from "./persistence/schema";
 import { ScriptCache } from "./scripting/cache";
 import { isScriptCommand, ScriptRunner } from "./scripting/commands";
+import { KeyLocks } from "./transactions/locks";
+import { batchKeys, stateQuery } from "./transactions/participant";
 
 /** Expired keys removed per sweep step; the alarm repeats steps while they come back full. */
 const SWEEP_STEP_KEYS = 1000;
 const SWEEP_MAX_STEPS = 20;
+/**
+ * How long a cross-shard transaction may hold this shard's keys before the shard asks its decision
+ * record. Generous next to a transaction's few round trips, short enough that a dead gateway blocks
+ * its keys for seconds, not minutes.
+ */
+const TX_LOCK_MS = 10_000;
 
-export class Shard extends DurableObject<ShardEnv> {
+/** The shard's bindings: its settings, and the decision records of cross-shard transactions. */
+type ShardBindings = ShardEnv & { TX_DECISION: DurableObjectNamespace<import("./transactions/decision").TxDecision> };
+
+export class Shard extends DurableObject<ShardBindings> {
   private readonly config: ShardConfig;
   private core!: Core;
   private log!: EffectLog;
   private scripts!: ScriptRunner;
-  private sweepScheduled = false;
+  /** Outlives rebuilds of the core: waiters hold promises into it. */
+  private locks!: KeyLocks;
+  /** When the alarm is set for (null: not set). */
+  private alarmAt: number | null = null;
   /** The shard's clock. Tests replace it to move time forward instead of sleeping. */
   clock: () => number = Date.now;
 
-  constructor(ctx: DurableObjectState, env: ShardEnv) {
+  constructor(ctx: DurableObjectState, env: ShardBindings) {
     super(ctx, env);
     this.config = shardConfig(env);
     void ctx.blockConcurrencyWhile(async () => {
       this.start();
-      this.sweepScheduled = (await ctx.storage.getAlarm()) !== null;
+      this.locks = new KeyLocks(ctx.storage.sql);
+      this.alarmAt = await ctx.storage.getAlarm();
+      for (const lock of this.locks.held) this.scheduleAlarm(lock.deadline);
     });
   }
 
-  /** Executes a RESP batch atomically and returns one RESP reply per command. */
+  /**
+   * Executes a RESP batch atomically and returns one RESP reply per command. While a cross-shard
+   * transaction holds some keys, a batch naming one of them waits its turn.
+   */
   async execute(batch: ArrayBuffer): Promise<ArrayBuffer> {
     const commands = new Uint8Array(batch);
+    if (this.locks.idle) return this.executeNow(commands);
+    const done = await this.locks.enter(batchKeys(commands));
+    try {
+      return this.executeNow(commands);
+    } finally {
+      done();
+    }
+  }
+
+  /** Cross-shard transaction, phase one: takes `keys` (waiting in line) and answers their states,
+   * and the script `sha` names if this shard has it. */
+  async txLock(tx: string, shard: number, keys: ArrayBuffer[], sha: string | null): Promise<{ states: ArrayBuffer; script: ArrayBuffer | null }> {
+    const deadline = this.clock() + TX_LOCK_MS;
+    await this.locks.lock({ tx, shard, keys: keys.map((key) => new Uint8Array(key)), deadline });
+    this.scheduleAlarm(deadline);
+    const states = this.runLogged(stateQuery(keys.map((key) => new Uint8Array(key))));
+    const script = sha ? this.scripts.scriptBody(sha) : undefined;
+    return { states: toArrayBuffer(states), script: script ? toArrayBuffer(script) : null };
+  }
+
+  /** Cross-shard transaction, committed: installs this shard's writes, logs them and releases the
+   * keys in one storage write. A second call (the gateway and a deadline both applying) does nothing. */
+  txApply(tx: string, writes: ArrayBuffer | null): void {
+    if (!this.locks.holds(tx)) return;
+    if (writes) this.runLogged(new Uint8Array(writes));
+    this.locks.unlock(tx);
+  }
+
+  /** Cross-shard transaction, aborted or read-only: releases the keys. */
+  txRelease(tx: string): void {
+    this.locks.unlock(tx);
+  }
+
+  /** Runs a batch the shard builds itself, logging its effects (lazy expiry deletes, applied writes). */
+  private runLogged(batch: Uint8Array): Uint8Array {
+    try {
+      const { replies, effects } = this.core.execute(batch, this.clock(), false);
+      if (effects.length > 0) this.log.append(effects);
+      return replies;
+    } catch (error) {
+      this.start();
+      throw error;
+    }
+  }
+
+  private executeNow(commands: Uint8Array): ArrayBuffer {
     let replies: Uint8Array;
     try {
       const now = this.clock();
@@ -97,9 +162,11 @@ export class Shard extends DurableObject<ShardEnv> {
     return { replies: concatBytes(replies), effects: concatBytes(effects), count };
   }
 
-  /** Active expiry: removes expired keys in steps, logging their deletions like any write. */
+  /** Settles transactions whose locks passed their deadline, then sweeps expired keys in steps,
+   * logging their deletions like any write. */
   async alarm(): Promise<void> {
-    this.sweepScheduled = false;
+    this.alarmAt = null;
+    await this.settleExpiredLocks();
     for (let step = 0; step < SWEEP_MAX_STEPS; step++) {
       const sweep = internalCommand("__SWEEP", String(SWEEP_STEP_KEYS));
       const { replies, effects } = this.core.execute(sweep, this.clock(), true);
@@ -137,9 +204,32 @@ export class Shard extends DurableObject<ShardEnv> {
   }
 
   private scheduleSweep(): void {
-    if (this.sweepScheduled || this.core.volatileCount() === 0) return;
-    this.sweepScheduled = true;
-    void this.ctx.storage.setAlarm(Date.now() + this.config.sweepIntervalMs);
+    if (this.core.volatileCount() > 0) this.scheduleAlarm(Date.now() + this.config.sweepIntervalMs);
+  }
+
+  private scheduleAlarm(at: number): void {
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    void this.ctx.storage.setAlarm(at);
+  }
+
+  /** A lock past its deadline: its coordinator is gone or late. The decision record settles it. */
+  private async settleExpiredLocks(): Promise<void> {
+    for (const lock of this.locks.held) {
+      if (lock.deadline > this.clock()) {
+        this.scheduleAlarm(lock.deadline);
+        continue;
+      }
+      try {
+        const record = this.env.TX_DECISION.get(this.env.TX_DECISION.idFromName(lock.tx));
+        const answer = await record.resolve(lock.shard);
+        if (answer.committed) this.txApply(lock.tx, answer.writes);
+        else this.txRelease(lock.tx);
+      } catch (error) {
+        console.error(`shard ${this.ctx.id}: could not settle transaction ${lock.tx}, retrying: ${(error as Error).message}`);
+        this.scheduleAlarm(Date.now() + 1000);
+      }
+    }
   }
 }
 

@@ -20,6 +20,8 @@ export type Step =
   | { readonly kind: "error"; readonly error: ReplyError; readonly queued: boolean }
   | { readonly kind: "local"; readonly name: LocalCommandName; readonly command: Command }
   | { readonly kind: "one"; readonly part: Part }
+  /** Keys on several shards: runs alone through the cross-shard protocol, not in a shard's batch. */
+  | { readonly kind: "cross"; readonly command: Command }
   /** `positions[p]` lists the key-group numbers part `p` carries, for merging in key order. */
   | { readonly kind: "split"; readonly merge: SplitMerge; readonly parts: readonly Part[]; readonly positions: readonly number[][]; readonly groups: number }
   | { readonly kind: "fanout"; readonly merge: FanoutMerge; readonly parts: readonly Part[] }
@@ -82,7 +84,7 @@ function planOne(
       throw new Error(`container ${spec.name} reached planning`);
     case "single": {
       const shards = new Set(keyIndices(spec.keys, command).map((i) => shardOf(command[i]!)));
-      if (shards.size > 1) return { kind: "error", error: new ReplyError(CROSSSLOT), queued: false };
+      if (shards.size > 1) return { kind: "cross", command };
       const [shard] = shards;
       if (shard === undefined) return { kind: "one", part: placeKeyless(command) };
       keyedShards.add(shard);
