@@ -7,8 +7,6 @@ import { keyIndices } from "./keys";
 import { parseScanCursor } from "./scan-cursor";
 import { shardOfSlot, SLOT_COUNT } from "./slot-map";
 
-export const CROSSSLOT = "CROSSSLOT Keys in request don't hash to the same slot";
-
 /** Where one sub-command sits: shard `shard`'s batch, position `index`. */
 export interface Part {
   readonly shard: number;
@@ -146,7 +144,7 @@ function planSplit(
   const first = indices[0] ?? 1;
   if ((command.length - first) % step !== 0 || indices.length === 0) {
     // A malformed argument list (MSET k1 v1 k2) is the core's to refuse, with standalone Redis's
-    // arity error: a command we can split across shards has no reason to answer CROSSSLOT.
+    // arity error: a command we can split across shards has no reason to run as a transaction.
     const shard = indices.length ? shardOf(command[first]!) : 0;
     keyedShards.add(shard);
     return { kind: "one", part: place(shard, command) };
