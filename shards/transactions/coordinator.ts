@@ -26,9 +26,7 @@ export interface TxTransport {
 }
 
 /** Where the coordinator can be stopped by the test hook. */
-export type FaultStep = "after-lock" | "after-decision" | "after-first-apply";
-
-export class CoordinatorStopped extends Error {}
+export type FaultStep = "after-first-lock" | "after-lock" | "after-decision" | "after-first-apply";
 
 const decoder = new TextDecoder();
 
@@ -60,6 +58,7 @@ export async function runAcrossShards(commands: readonly Command[], keysByShard:
       const keys = keysByShard.get(shard)!;
       const answer = await transport.participant(shard).txLock(tx, shard, keys.map((key) => key.slice().buffer), sha);
       locked.push(shard);
+      if (transport.fault === "after-first-lock") return stopped("after-first-lock");
       fetched.set(shard, readStates(decodeReplies(new Uint8Array(answer.states))));
       if (answer.script && !scriptBody) scriptBody = new Uint8Array(answer.script);
     }
@@ -67,7 +66,7 @@ export async function runAcrossShards(commands: readonly Command[], keysByShard:
     await releaseAll();
     return new ReplyError(`ERR cross-shard transaction failed before running, nothing applied: ${(error as Error).message}`);
   }
-  stopAt(transport, "after-lock");
+  if (transport.fault === "after-lock") return stopped("after-lock");
 
   const outcome = execute(commands, keysByShard, fetched, sha, scriptBody, nowMs());
   if (outcome.writes.size === 0 || outcome.discarded) {
@@ -87,18 +86,19 @@ export async function runAcrossShards(commands: readonly Command[], keysByShard:
     await releaseAll();
     return new ReplyError("ERR cross-shard transaction aborted: a participant's lock expired before the commit; nothing applied");
   }
-  stopAt(transport, "after-decision");
+  if (transport.fault === "after-decision") return stopped("after-decision");
   if (transport.fault === "after-first-apply") {
     await transport.participant(shards[0]!).txApply(tx, outcome.writes.get(shards[0]!) ?? null);
-    stopAt(transport, "after-first-apply");
+    return stopped("after-first-apply");
   }
   // Committed: a participant that cannot be reached now applies its writes when its lock expires.
   await Promise.allSettled(shards.map((shard) => transport.participant(shard).txApply(tx, outcome.writes.get(shard) ?? null)));
   return outcome.replies;
 }
 
-function stopAt(transport: TxTransport, step: FaultStep): void {
-  if (transport.fault === step) throw new CoordinatorStopped(`test fault: coordinator stopped ${step}`);
+/** What the test hook answers where the coordinator "dies": the participants must finish alone. */
+function stopped(step: FaultStep): ReplyError {
+  return new ReplyError(`ERR test fault: the coordinator stopped ${step}`);
 }
 
 function scriptSha(commands: readonly Command[]): string | null {
