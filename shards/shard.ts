@@ -17,6 +17,7 @@ import { ScriptCache } from "./scripting/cache";
 import { isScriptCommand, ScriptRunner } from "./scripting/commands";
 import { KeyLocks } from "./transactions/locks";
 import { batchKeys, stateQuery } from "./transactions/participant";
+import type { SlotRange } from "./scripting/script-keys";
 
 /** Expired keys removed per sweep step; the alarm repeats steps while they come back full. */
 const SWEEP_STEP_KEYS = 1000;
@@ -27,6 +28,9 @@ const SWEEP_MAX_STEPS = 20;
  * its keys for seconds, not minutes.
  */
 const TX_LOCK_MS = 10_000;
+/** A short key with a one-byte value takes 16 bytes in the core's accounting (measured): less room
+ * than that is out of memory. */
+const SMALLEST_ENTRY_BYTES = 16;
 
 /** The shard's bindings: its settings, and the decision records of cross-shard transactions. */
 type ShardBindings = ShardEnv & { TX_DECISION: DurableObjectNamespace<import("./transactions/decision").TxDecision> };
@@ -56,14 +60,15 @@ export class Shard extends DurableObject<ShardBindings> {
 
   /**
    * Executes a RESP batch atomically and returns one RESP reply per command. While a cross-shard
-   * transaction holds some keys, a batch naming one of them waits its turn.
+   * transaction holds some keys, a batch naming one of them waits its turn. `slots`: the range the
+   * gateway routed the batch by (scripts may touch only its keys); absent, the shard owns every slot.
    */
-  async execute(batch: ArrayBuffer): Promise<ArrayBuffer> {
+  async execute(batch: ArrayBuffer, slots?: SlotRange): Promise<ArrayBuffer> {
     const commands = new Uint8Array(batch);
-    if (this.locks.idle) return this.executeNow(commands);
+    if (this.locks.idle) return this.executeNow(commands, slots);
     const done = await this.locks.enter(batchKeys(commands));
     try {
-      return this.executeNow(commands);
+      return this.executeNow(commands, slots);
     } finally {
       done();
     }
@@ -105,11 +110,11 @@ export class Shard extends DurableObject<ShardBindings> {
     }
   }
 
-  private executeNow(commands: Uint8Array): ArrayBuffer {
+  private executeNow(commands: Uint8Array, slots: SlotRange | undefined): ArrayBuffer {
     let replies: Uint8Array;
     try {
       const now = this.clock();
-      const result = mayHoldScript(commands) ? this.executeWithScripts(commands, now) : this.core.execute(commands, now, false);
+      const result = mayHoldScript(commands) ? this.executeWithScripts(commands, now, slots) : this.core.execute(commands, now, false);
       if (result.effects.length > 0) this.log.append(result.effects);
       replies = result.replies;
     } catch (error) {
@@ -127,7 +132,7 @@ export class Shard extends DurableObject<ShardBindings> {
    * a script runs synchronously (nothing can interleave), each redis.call one core call. The
    * batch's effects are the commands' effects, never the scripts (effects replication).
    */
-  private executeWithScripts(commands: Uint8Array, nowMs: number): BatchResult {
+  private executeWithScripts(commands: Uint8Array, nowMs: number, slots: SlotRange | undefined): BatchResult {
     const replies: Uint8Array[] = [];
     const effects: Uint8Array[] = [];
     let pending: Uint8Array[][] = [];
@@ -141,12 +146,13 @@ export class Shard extends DurableObject<ShardBindings> {
       if (pending.length > 0) replies.push(run(pending));
       pending = [];
     };
+    const host = { call: (args: Uint8Array[]) => new ReplyReader(run([args])).next(), slots, outOfMemory: () => this.outOfMemory() };
     for (const command of decodeReplies(commands) as Uint8Array[][]) {
       count++;
       if (isScriptCommand(new TextDecoder().decode(command[0]).toLowerCase())) {
         flush();
         const before = effects.length;
-        const reply = this.scripts.execute(command, (args) => new ReplyReader(run([args])).next());
+        const reply = this.scripts.execute(command, host);
         replies.push(Uint8Array.from(encodeReply(reply)));
         if (this.scripts.lastRunAborted && effects.length > before) {
           // Rollback of an aborted script: the batch's earlier effects become durable, then the core
@@ -160,6 +166,17 @@ export class Shard extends DurableObject<ShardBindings> {
     }
     flush();
     return { replies: concatBytes(replies), effects: concatBytes(effects), count };
+  }
+
+  /**
+   * Redis's "used memory > maxmemory" for a core that never passes its limit: less room left than
+   * the smallest entry, and no key the eviction policy could remove to make some.
+   */
+  private outOfMemory(): boolean {
+    const { maxMemory, maxMemoryPolicy: policy } = this.config;
+    if (this.core.usedMemory() + SMALLEST_ENTRY_BYTES <= maxMemory) return false;
+    if (policy === "noeviction") return true;
+    return (policy.startsWith("volatile") ? this.core.volatileCount() : this.core.keyCount()) === 0;
   }
 
   /** Settles transactions whose locks passed their deadline, then sweeps expired keys in steps,

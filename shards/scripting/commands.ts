@@ -4,6 +4,8 @@ import { commandSpec, isWrite } from "../commands";
 import { ReplyError, Status, type Reply } from "../../worker/wire/resp";
 import { ScriptCache, sha1hex } from "./cache";
 import { LuaRuntime } from "./runtime";
+import { ScriptKeys, type SlotRange } from "./script-keys";
+import { parseShebang, type Shebang } from "./shebang";
 
 const SCRIPT_COMMANDS = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "script"]);
 const decoder = new TextDecoder();
@@ -17,8 +19,21 @@ export function isScriptCommand(name: string): boolean {
 /** Executes one command through the core, synchronously, returning its reply. */
 export type CoreCall = (args: Uint8Array[]) => Reply;
 
+/** What a script run needs from its shard. */
+export interface ScriptHost {
+  readonly call: CoreCall;
+  /** The slots the shard owns, as the gateway routed by; absent (a shard addressed directly): all. */
+  readonly slots?: SlotRange;
+  /** Whether the shard is out of memory for writes (Redis: used memory over maxmemory). */
+  outOfMemory(): boolean;
+}
+
+const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+
 export class ScriptRunner {
   private readonly runtime = new LuaRuntime();
+  /** Each script's shebang, parsed once per sha (beside the runtime's compiled function). */
+  private readonly shebangs = new Map<string, Shebang>();
 
   constructor(private readonly cache: ScriptCache) {}
 
@@ -32,7 +47,7 @@ export class ScriptRunner {
     return this.runtime.lastRunAborted;
   }
 
-  execute(args: Uint8Array[], core: CoreCall): Reply {
+  execute(args: Uint8Array[], host: ScriptHost): Reply {
     const name = decoder.decode(args[0]).toLowerCase();
     if (name === "script") return this.script(args);
     if (args.length < 3) return new ReplyError(`ERR wrong number of arguments for '${name}' command`);
@@ -47,21 +62,50 @@ export class ScriptRunner {
       body = args[1];
       sha = sha1hex(body);
     }
+    const shebang = this.shebang(sha, body);
+    // Redis refuses a script declared able to write, and not allow-oom, before reading its arguments
+    // (processCommand's OOM check on the flags the shebang gives the command).
+    if (!(shebang instanceof ReplyError) && shebang.flags.shebang && !shebang.flags.noWrites && !shebang.flags.allowOom && host.outOfMemory()) {
+      return new ReplyError(OOM);
+    }
     const numkeys = parseInteger(args[2]);
     if (numkeys === null) return new ReplyError("ERR value is not an integer or out of range");
     if (numkeys < 0) return new ReplyError("ERR Number of keys can't be negative");
     if (numkeys > args.length - 3) return new ReplyError("ERR Number of keys can't be greater than number of args");
+    if (shebang instanceof ReplyError) return shebang;
+    const { flags, codeStart } = shebang;
+    const code = body.subarray(codeStart);
+    const refused = flags.noCluster
+      ? "ERR Can not run script on cluster, 'no-cluster' flag is set."
+      : flags.shebang && !flags.noWrites && readOnly
+        ? "ERR Can not execute a script with write flag using *_ro command."
+        : null;
+    // A compile error comes first, as Redis compiles before it checks the flags (compiling caches).
+    if (refused !== null) return this.runtime.compile(sha, code) ?? new ReplyError(refused);
     if (!this.cache.has(sha)) this.cache.remember(sha, body);
     const keys = args.slice(3, 3 + numkeys);
     const argv = args.slice(3 + numkeys);
-    return this.runtime.run(sha, body, keys, argv, (call) => callFromScript(call, readOnly, core));
+    const rules = new ScriptKeys(keys, flags.allowKeyLocking, host.slots);
+    const writesRefused = readOnly || flags.noWrites;
+    return this.runtime.run(sha, code, keys, argv, (call) => callFromScript(call, writesRefused, rules, host.call));
+  }
+
+  /** Refused shebangs are not kept: such a script is never cached, so its entry would never go. */
+  private shebang(sha: string, body: Uint8Array): Shebang | ReplyError {
+    const known = this.shebangs.get(sha);
+    if (known !== undefined) return known;
+    const shebang = parseShebang(body);
+    if (!(shebang instanceof ReplyError)) this.shebangs.set(sha, shebang);
+    return shebang;
   }
 
   private script(args: Uint8Array[]): Reply {
     const sub = args.length > 1 ? decoder.decode(args[1]).toLowerCase() : "";
     if (sub === "load" && args.length === 3) {
       const sha = sha1hex(args[2]);
-      const error = this.runtime.compile(sha, args[2]);
+      const shebang = this.shebang(sha, args[2]);
+      if (shebang instanceof ReplyError) return shebang;
+      const error = this.runtime.compile(sha, args[2].subarray(shebang.codeStart));
       if (error) return error;
       this.cache.persist(sha, args[2]);
       return new TextEncoder().encode(sha);
@@ -74,6 +118,7 @@ export class ScriptRunner {
       if (mode !== "sync" && mode !== "async") return new ReplyError("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
       this.cache.flush();
       this.runtime.flush();
+      this.shebangs.clear();
       return new Status("OK");
     }
     if (sub === "load" || sub === "exists" || sub === "flush") {
@@ -84,7 +129,7 @@ export class ScriptRunner {
 }
 
 /** The checks Redis makes before a script's redis.call reaches the command. */
-function callFromScript(args: Uint8Array[], readOnly: boolean, core: CoreCall): Reply {
+function callFromScript(args: Uint8Array[], readOnly: boolean, keys: ScriptKeys, core: CoreCall): Reply {
   const name = decoder.decode(args[0]).toLowerCase();
   if (isScriptCommand(name)) return new ReplyError("ERR This Redis command is not allowed from script");
   const spec = commandSpec(name);
@@ -93,11 +138,13 @@ function callFromScript(args: Uint8Array[], readOnly: boolean, core: CoreCall): 
     return new ReplyError("ERR Wrong number of args calling Redis command from script");
   }
   // Commands the shard cannot answer alone (gateway-local, fanned out, containers) are refused too.
-  if (spec.flags.includes("noscript") || spec.split.kind !== "single" && spec.split.kind !== "perKey") {
+  // SCAN walks the running shard's keys, as a Redis Cluster node's SCAN walks its own
+  // (@upstash/ratelimit's reset script scans and deletes).
+  if (spec.flags.includes("noscript") || !["single", "perKey", "cursor"].includes(spec.split.kind)) {
     return new ReplyError("ERR This Redis command is not allowed from script");
   }
   if (readOnly && isWrite(spec)) return new ReplyError("ERR Write commands are not allowed from read-only scripts.");
-  return core(args);
+  return keys.check(spec, args) ?? core(args);
 }
 
 function parseInteger(bytes: Uint8Array): number | null {

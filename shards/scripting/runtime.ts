@@ -4,6 +4,7 @@ import fengari from "./build/fengari.js";
 import { ReplyError, type Reply } from "../../worker/wire/resp";
 import { sha1hex } from "./cache";
 import { formatArgNumber, pushField, pushReply, toReply } from "./conversions";
+import { redisLog } from "./log";
 
 const { lauxlib, lua, lualib, to_luastring } = fengari;
 type LuaState = unknown;
@@ -265,7 +266,7 @@ export class LuaRuntime {
       lua.lua_pushstring(L2, lstr(sha1hex(Uint8Array.from(lauxlib.luaL_checklstring(L2, 1)))));
       return 1;
     });
-    fn("log", () => 0);
+    fn("log", redisLog);
     fn("setresp", (L2) => {
       if (lauxlib.luaL_checknumber(L2, 1) !== 2) return raise(L2, "RESP version must be 2 (edgeslot scripts speak RESP2)");
       return 0;

@@ -139,7 +139,9 @@ function execute(commands: readonly Command[], keysByShard: Map<number, Uint8Arr
       replies.push(run(command));
       continue;
     }
-    replies.push(scripts.execute(command as Uint8Array[], (args) => undeclaredKey(args, declared) ?? run(args)));
+    // No slot range: the scratch core holds exactly the declared keys, whatever shard owns them.
+    const host = { call: (args: Uint8Array[]) => undeclaredKey(args, declared) ?? run(args), outOfMemory: () => false };
+    replies.push(scripts.execute(command as Uint8Array[], host));
     if (scripts.lastRunAborted) return { replies: replies.length === 1 ? replies : (replies.at(-1) as ReplyError), writes: new Map(), discarded: true };
   }
 

@@ -384,6 +384,60 @@ export const DIFFERENCES: readonly Difference[] = [
     reason: "EVALSHA must work whichever shard its keys route to, and a Durable Object restarts often (idle eviction).",
     rule: { kind: "exact" },
   },
+  {
+    id: "script-allow-key-locking",
+    commands: ["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "SCRIPT"],
+    levels: ["core", "gateway"],
+    when: (args) => args.some((arg) => arg.startsWith("#!") && arg.includes("allow-key-locking")),
+    kind: "deliberate",
+    summary:
+      "Upstash's shebang flag `allow-key-locking` is accepted (redis-server 7.0 answers `ERR Unexpected flag in script shebang: allow-key-locking`); " +
+      "such a script may touch only its declared keys, any other answers `ERR Dynamic keys are not allowed in Lua scripts when 'allow-key-locking' flag is set. Key was: <key>` " +
+      "(raised by redis.call with the usual ` script: <sha>, on @user_script:<line>.`; returned by redis.pcall).",
+    reason:
+      "@upstash/ratelimit 2.x puts the flag on every script and Upstash's service accepts it; its promise (declared keys only) is what " +
+      "cross-shard scripts need to lock their keys.",
+    rule: { kind: "exact" },
+  },
+  {
+    id: "script-no-cluster",
+    commands: ["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO"],
+    levels: ["core", "gateway"],
+    when: (args) => args.some((arg) => arg.startsWith("#!") && arg.includes("no-cluster")),
+    kind: "deliberate",
+    summary: "A script flagged `no-cluster` is always refused with `ERR Can not run script on cluster, 'no-cluster' flag is set.`; a standalone redis-server runs it.",
+    reason: "edgeslot is always a cluster (slots over shards), also with one shard: the answer must not change with EDGESLOT_SHARDS.",
+    rule: { kind: "exact" },
+  },
+  {
+    id: "script-non-local-key",
+    commands: ["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO"],
+    levels: ["gateway"],
+    kind: "deliberate",
+    summary:
+      "A script's redis.call on a key of another shard answers Redis Cluster's `ERR Script attempted to access a non local key in a cluster node` " +
+      "(with the script suffix); keys of any slot of the script's own shard are allowed, declared or not, with or without a shebang, " +
+      "where Redis Cluster 7.0 refuses a shebang script without `allow-cross-slot-keys` touching a second slot " +
+      "(`ERR Script attempted to access keys that do not hash to the same slot`). SCAN inside a script walks its shard's own keys.",
+    reason:
+      "A script runs atomically inside one shard, so every key that shard owns is safe to touch; the shard is edgeslot's unit of " +
+      "atomicity, not the slot, and @upstash/ratelimit declares keys in several slots without `allow-cross-slot-keys`.",
+    rule: { kind: "exact" },
+  },
+  {
+    id: "script-oom",
+    commands: ["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO"],
+    levels: ["core", "gateway"],
+    kind: "deliberate",
+    summary:
+      "A shebang script that may write (no `no-writes`, no `allow-oom`) is refused with `OOM command not allowed when used memory > 'maxmemory'.` " +
+      "when fewer than 16 bytes are left under maxmemory and the policy has no key to evict; `allow-oom` skips that check, " +
+      "but a write that does not fit still answers OOM.",
+    reason:
+      "The core never goes past maxmemory (an allocation that would is refused), so Redis's `used_memory > maxmemory` becomes " +
+      "\"no room for the smallest entry\"; a Durable Object's memory is a hard limit, so allow-oom cannot let a script exceed it.",
+    rule: { kind: "exact" },
+  },
 ];
 
 /** Every rule for a command (its name and arguments) at a level, in list order. */

@@ -101,7 +101,7 @@ describe("cross-shard transactions under failure", () => {
     expect(await record.resolve(0)).toEqual({ committed: false });
     expect(await record.commit({ 0: new Uint8Array([1]).buffer })).toBe(false);
     const other = env.TX_DECISION.get(env.TX_DECISION.idFromName("test-tx-2"));
-    expect(await other.commit({ 1: new TextEncoder().encode("writes").buffer })).toBe(true);
+    expect(await other.commit({ 1: new TextEncoder().encode("writes").buffer as ArrayBuffer })).toBe(true);
     const answer = await other.resolve(1);
     expect(answer.committed && new TextDecoder().decode(answer.writes!)).toBe("writes");
     expect(await other.resolve(0)).toEqual({ committed: true, writes: null });

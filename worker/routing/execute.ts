@@ -30,7 +30,7 @@ export function executionContext(env: Env, caller: Caller): RunContext {
     maxKeyBytes: config.maxKeyBytes,
     readonly: caller.access === "readonly",
     keySlot,
-    transport: durableObjectTransport(env.SHARD),
+    transport: durableObjectTransport(env.SHARD, config.shards),
     transactions: transactionTransport(env.SHARD, env.TX_DECISION, env.EDGESLOT_TEST_FAULTS === "1" ? caller.fault : undefined),
     local: { shards: config.shards, ip: "127.0.0.1", port: caller.port, keySlot },
   };

@@ -3,6 +3,7 @@
 import { type Reply, ReplyReader, encodeCommands } from "../wire/resp";
 import type { Command } from "./command";
 import type { TxTransport } from "../../shards/transactions/coordinator";
+import { shardRange } from "./slot-map";
 
 export interface ShardTransport {
   /** Runs `commands` on shard `shard` atomically; exactly one reply per command, in order. */
@@ -19,13 +20,18 @@ export function transactionTransport(shards: Env["SHARD"], decisions: Env["TX_DE
   };
 }
 
-/** Shard i is the Durable Object named `shard-i`. No retries: a batch may hold non-idempotent writes. */
-export function durableObjectTransport(namespace: Env["SHARD"]): ShardTransport {
+/**
+ * Shard i of `shards` is the Durable Object named `shard-i`. No retries: a batch may hold
+ * non-idempotent writes. Each batch carries the slot range it was routed by, so a script can refuse
+ * keys of other shards with no slot state stored in the shard (it cannot disagree with routing).
+ */
+export function durableObjectTransport(namespace: Env["SHARD"], shards: number): ShardTransport {
   return {
     async execute(shard, commands) {
       const stub = namespace.get(namespace.idFromName(`shard-${shard}`));
       const batch = encodeCommands(commands);
-      const out = new Uint8Array(await stub.execute(batch.buffer as ArrayBuffer));
+      const [first, last] = shardRange(shard, shards);
+      const out = new Uint8Array(await stub.execute(batch.buffer as ArrayBuffer, { first, last }));
       const reader = new ReplyReader(out);
       const replies: Reply[] = [];
       while (!reader.done) replies.push(reader.next());

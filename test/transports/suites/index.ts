@@ -8,6 +8,7 @@ import { multiExecSuite } from "./multi-exec";
 import { pipelineSuite } from "./pipeline";
 import { readOnlySuite } from "./read-only";
 import { scriptingSuite } from "./scripting";
+import { scriptingFlagsSuite } from "./scripting-flags";
 import { sortedSetsSuite } from "./sorted-sets";
 import { setsSuite } from "./sets";
 import { stringsSuite } from "./strings";
@@ -24,4 +25,5 @@ export function behaviourSuites(full: Client, reader: Client): void {
   multiExecSuite(full);
   readOnlySuite(full, reader);
   scriptingSuite(full, reader);
+  scriptingFlagsSuite(full);
 }
