@@ -58,7 +58,7 @@ export async function runAcrossShards(commands: readonly Command[], keysByShard:
       const keys = keysByShard.get(shard)!;
       const answer = await transport.participant(shard).txLock(tx, shard, keys.map((key) => key.slice().buffer), sha);
       locked.push(shard);
-      if (transport.fault === "after-first-lock") return stopped("after-first-lock");
+      if (transport.fault === "after-first-lock") return stopped("after-first-lock", tx);
       fetched.set(shard, readStates(decodeReplies(new Uint8Array(answer.states))));
       if (answer.script && !scriptBody) scriptBody = new Uint8Array(answer.script);
     }
@@ -66,7 +66,7 @@ export async function runAcrossShards(commands: readonly Command[], keysByShard:
     await releaseAll();
     return new ReplyError(`ERR cross-shard transaction failed before running, nothing applied: ${(error as Error).message}`);
   }
-  if (transport.fault === "after-lock") return stopped("after-lock");
+  if (transport.fault === "after-lock") return stopped("after-lock", tx);
 
   const outcome = execute(commands, keysByShard, fetched, sha, scriptBody, nowMs());
   if (outcome.writes.size === 0 || outcome.discarded) {
@@ -86,10 +86,10 @@ export async function runAcrossShards(commands: readonly Command[], keysByShard:
     await releaseAll();
     return new ReplyError("ERR cross-shard transaction aborted: a participant's lock expired before the commit; nothing applied");
   }
-  if (transport.fault === "after-decision") return stopped("after-decision");
+  if (transport.fault === "after-decision") return stopped("after-decision", tx);
   if (transport.fault === "after-first-apply") {
     await transport.participant(shards[0]!).txApply(tx, outcome.writes.get(shards[0]!) ?? null);
-    return stopped("after-first-apply");
+    return stopped("after-first-apply", tx);
   }
   // Committed: a participant that cannot be reached now applies its writes when its lock expires.
   await Promise.allSettled(shards.map((shard) => transport.participant(shard).txApply(tx, outcome.writes.get(shard) ?? null)));
@@ -97,8 +97,8 @@ export async function runAcrossShards(commands: readonly Command[], keysByShard:
 }
 
 /** What the test hook answers where the coordinator "dies": the participants must finish alone. */
-function stopped(step: FaultStep): ReplyError {
-  return new ReplyError(`ERR test fault: the coordinator stopped ${step}`);
+function stopped(step: FaultStep, tx: string): ReplyError {
+  return new ReplyError(`ERR test fault: the coordinator stopped ${step} (transaction ${tx})`);
 }
 
 function scriptSha(commands: readonly Command[]): string | null {

@@ -96,6 +96,16 @@ describe("cross-shard transactions under failure", () => {
     expect(await result(["MGET", a!, b!, c!, d!])).toEqual([null, "1", "3", "4"]);
   });
 
+  it("the decision record restarts after the commit: participants still learn it and apply", async () => {
+    const [a, b] = await keysOnShards("acct");
+    await result(["MSET", a!, "1", b!, "2"]);
+    const stop = (await stoppedAt("after-decision", ["MSET", a!, "10", b!, "20"])).json.error as string;
+    const tx = /\(transaction (\S+)\)/.exec(stop)![1]!;
+    await evictDurableObject(env.TX_DECISION.get(env.TX_DECISION.idFromName(tx)));
+    await passLockDeadlines();
+    expect(await result(["MGET", a!, b!])).toEqual(["10", "20"]);
+  });
+
   it("a decision record is written once: a commit after a participant's abort is refused", async () => {
     const record = env.TX_DECISION.get(env.TX_DECISION.idFromName("test-tx-1"));
     expect(await record.resolve(0)).toEqual({ committed: false });
