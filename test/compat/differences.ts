@@ -104,6 +104,20 @@ export const DIFFERENCES: readonly Difference[] = [
     rule: { kind: "exact" },
   },
   {
+    id: "cross-shard-object-encoding",
+    commands: ["OBJECT"],
+    levels: ["gateway"],
+    kind: "deliberate",
+    summary:
+      "OBJECT ENCODING inside a cross-shard transaction or script answers the encoding the value gets when it is " +
+      "loaded, as after a restart: a raw string of 44 bytes or less reads `embstr`, a hash table small enough for a " +
+      "listpack reads `listpack`.",
+    reason:
+      "The transaction runs against the values its participants sent (their DUMP payloads), restored in a scratch core; " +
+      "Redis's own RESTORE and restart pick encodings the same way. The values themselves are exact.",
+    rule: { kind: "exact" },
+  },
+  {
     id: "cross-shard-script-keys",
     commands: ["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "MULTI", "EXEC"],
     levels: ["gateway"],

@@ -1,5 +1,6 @@
 // The unmodified @upstash/ratelimit 2.x (its scripts carry `#!lua flags=allow-key-locking`, run by
-// EVALSHA then EVAL on NOSCRIPT) over @upstash/redis against a gateway with one shard: each
+// EVALSHA then EVAL on NOSCRIPT) over @upstash/redis against a gateway with one shard, then four
+// (its keys span slots, so scripts and the deny list's MULTI run as cross-shard transactions): each
 // algorithm limits as documented. Windows are short and waited out; nothing asserts speed.
 import { Analytics, IpDenyList, Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
@@ -9,13 +10,6 @@ import { GatewayProcess } from "../compat/gateway-process";
 let gateway: GatewayProcess;
 let redis: Redis;
 
-beforeAll(async () => {
-  gateway = await GatewayProcess.start({ vars: { EDGESLOT_SHARDS: "1" } });
-  redis = new Redis({ url: gateway.url, token: gateway.token, enableTelemetry: false });
-});
-afterAll(async () => {
-  await gateway?.stop();
-});
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Until `at` (epoch ms) has passed, with a margin for the two clocks' rounding. */
@@ -35,7 +29,15 @@ async function burst(ratelimit: Ratelimit, id: string, count: number) {
   return out;
 }
 
-describe("@upstash/ratelimit 2.x with EDGESLOT_SHARDS=1", () => {
+describe.each([1, 4])("@upstash/ratelimit 2.x with EDGESLOT_SHARDS=%i", (shards) => {
+  beforeAll(async () => {
+    gateway = await GatewayProcess.start({ vars: { EDGESLOT_SHARDS: String(shards) } });
+    redis = new Redis({ url: gateway.url, token: gateway.token, enableTelemetry: false });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
   it("fixedWindow: allowed up to the limit in a window, denied after, allowed again in the next", async () => {
     const windowMs = 2000;
     const ratelimit = limiter(Ratelimit.fixedWindow(3, "2 s"), "rl-fixed");
