@@ -432,7 +432,9 @@ export const DIFFERENCES: readonly Difference[] = [
       "A script's redis.call on a key of another shard answers Redis Cluster's `ERR Script attempted to access a non local key in a cluster node` " +
       "(with the script suffix); keys of any slot of the script's own shard are allowed, declared or not, with or without a shebang, " +
       "where Redis Cluster 7.0 refuses a shebang script without `allow-cross-slot-keys` touching a second slot " +
-      "(`ERR Script attempted to access keys that do not hash to the same slot`). SCAN inside a script walks its shard's own keys.",
+      "(`ERR Script attempted to access keys that do not hash to the same slot`). SCAN inside a script walks its shard's own keys, " +
+      "so with several shards @upstash/ratelimit's resetUsedTokens clears only the keys on its pattern's shard and its " +
+      "Analytics.getUsage (undeclared hour buckets) is refused.",
     reason:
       "A script runs atomically inside one shard, so every key that shard owns is safe to touch; the shard is edgeslot's unit of " +
       "atomicity, not the slot, and @upstash/ratelimit declares keys in several slots without `allow-cross-slot-keys`.",
