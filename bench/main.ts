@@ -11,9 +11,10 @@ import { engineSuite } from "./engine";
 import { REDIS_SERVER } from "./redis-server";
 import { slotsSuite } from "./slots";
 import { transportSuite } from "./transport";
+import { transactionsSuite } from "./transactions";
 import type { Suite } from "./suite";
 
-const SUITES: readonly Suite[] = [slotsSuite, engineSuite, transportSuite, collectionsSuite];
+const SUITES: readonly Suite[] = [slotsSuite, engineSuite, transportSuite, collectionsSuite, transactionsSuite];
 
 export async function main(): Promise<number> {
   const quick = process.env.BENCH_QUICK === "1";

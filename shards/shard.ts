@@ -15,6 +15,7 @@ import { recover } from "./persistence/recovery";
 import { createSchema } from "./persistence/schema";
 import { ScriptCache } from "./scripting/cache";
 import { isScriptCommand, ScriptRunner } from "./scripting/commands";
+import { decisionObjectName } from "./transactions/decision";
 import { KeyLocks } from "./transactions/locks";
 import { batchKeys, stateQuery } from "./transactions/participant";
 import type { SlotRange } from "./scripting/script-keys";
@@ -238,8 +239,8 @@ export class Shard extends DurableObject<ShardBindings> {
         continue;
       }
       try {
-        const record = this.env.TX_DECISION.get(this.env.TX_DECISION.idFromName(lock.tx));
-        const answer = await record.resolve(lock.shard);
+        const record = this.env.TX_DECISION.get(this.env.TX_DECISION.idFromName(decisionObjectName(lock.tx)));
+        const answer = await record.resolve(lock.tx, lock.shard);
         if (answer.committed) this.txApply(lock.tx, answer.writes);
         else this.txRelease(lock.tx);
       } catch (error) {

@@ -20,7 +20,8 @@ export interface Participant {
 
 export interface TxTransport {
   participant(shard: number): Participant;
-  decision(tx: string): { commit(writes: ShardWrites): Promise<boolean> };
+  /** The object holding `tx`'s decision record. */
+  decision(tx: string): { commit(tx: string, writes: ShardWrites): Promise<boolean> };
   /** Test-only: stops the coordinator after a named step, as a crash would (never set in production). */
   readonly fault?: string;
 }
@@ -77,7 +78,7 @@ export async function runAcrossShards(commands: readonly Command[], keysByShard:
   for (const [shard, batch] of outcome.writes) writes[shard] = batch;
   let committed: boolean;
   try {
-    committed = await transport.decision(tx).commit(writes);
+    committed = await transport.decision(tx).commit(tx, writes);
   } catch (error) {
     // Unknown whether the record was written: the participants' deadlines settle it either way.
     return new ReplyError(`ERR cross-shard transaction outcome unknown (the decision record failed): ${(error as Error).message}`);

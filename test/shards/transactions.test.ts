@@ -4,6 +4,7 @@ import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } fr
 import { describe, expect, it } from "vitest";
 import type { Shard } from "../../shards/shard";
 import type { FaultStep } from "../../shards/transactions/coordinator";
+import { decisionObjectName } from "../../shards/transactions/decision";
 import { call, keysOnShards, multiExec, result, useEmptyStore } from "../worker/gateway";
 
 useEmptyStore();
@@ -101,20 +102,20 @@ describe("cross-shard transactions under failure", () => {
     await result(["MSET", a!, "1", b!, "2"]);
     const stop = (await stoppedAt("after-decision", ["MSET", a!, "10", b!, "20"])).json.error as string;
     const tx = /\(transaction (\S+)\)/.exec(stop)![1]!;
-    await evictDurableObject(env.TX_DECISION.get(env.TX_DECISION.idFromName(tx)));
+    await evictDurableObject(env.TX_DECISION.get(env.TX_DECISION.idFromName(decisionObjectName(tx))));
     await passLockDeadlines();
     expect(await result(["MGET", a!, b!])).toEqual(["10", "20"]);
   });
 
   it("a decision record is written once: a commit after a participant's abort is refused", async () => {
-    const record = env.TX_DECISION.get(env.TX_DECISION.idFromName("test-tx-1"));
-    expect(await record.resolve(0)).toEqual({ committed: false });
-    expect(await record.commit({ 0: new Uint8Array([1]).buffer })).toBe(false);
-    const other = env.TX_DECISION.get(env.TX_DECISION.idFromName("test-tx-2"));
-    expect(await other.commit({ 1: new TextEncoder().encode("writes").buffer as ArrayBuffer })).toBe(true);
-    const answer = await other.resolve(1);
+    const record = env.TX_DECISION.get(env.TX_DECISION.idFromName(decisionObjectName("a-test-tx")));
+    expect(await record.resolve("a-test-tx", 0)).toEqual({ committed: false });
+    expect(await record.commit("a-test-tx", { 0: new Uint8Array([1]).buffer as ArrayBuffer })).toBe(false);
+    expect(await record.commit("b-test-tx", { 1: new TextEncoder().encode("writes").buffer as ArrayBuffer })).toBe(true);
+    const answer = await record.resolve("b-test-tx", 1);
     expect(answer.committed && new TextDecoder().decode(answer.writes!)).toBe("writes");
-    expect(await other.resolve(0)).toEqual({ committed: true, writes: null });
+    expect(await record.resolve("b-test-tx", 0)).toEqual({ committed: true, writes: null });
+    expect(await record.commit("b-test-tx", {})).toBe(true);
   });
 });
 

@@ -3,6 +3,7 @@
 import { type Reply, ReplyReader, encodeCommands } from "../wire/resp";
 import type { Command } from "./command";
 import type { TxTransport } from "../../shards/transactions/coordinator";
+import { decisionObjectName } from "../../shards/transactions/decision";
 import { shardRange } from "./slot-map";
 
 export interface ShardTransport {
@@ -15,7 +16,7 @@ export interface ShardTransport {
 export function transactionTransport(shards: Env["SHARD"], decisions: Env["TX_DECISION"], fault?: string): TxTransport {
   return {
     participant: (shard) => shards.get(shards.idFromName(`shard-${shard}`)),
-    decision: (tx) => decisions.get(decisions.idFromName(tx)),
+    decision: (tx) => decisions.get(decisions.idFromName(decisionObjectName(tx))),
     fault,
   };
 }
