@@ -5,6 +5,7 @@
 import { build } from "esbuild";
 import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { libraryPatches } from "./libraries/fengari-patches.mjs";
 
 const stub = fileURLToPath(new URL("./node-stubs.cjs", import.meta.url));
 const NODE_ONLY = /^(readline-sync|tmp|fs|os|path|child_process|crypto)$/;
@@ -33,7 +34,7 @@ await build({
         b.onLoad({ filter: /fengari[\\/]src[\\/][a-z]+\.js$/ }, async (args) => {
           let contents = await readFile(args.path, "utf8");
           const name = args.path.split(/[\\/]/).pop();
-          for (const [from, to] of patches[name] ?? []) {
+          for (const [from, to] of [...(patches[name] ?? []), ...(libraryPatches[name] ?? [])]) {
             if (!contents.includes(from)) throw new Error(`fengari patch no longer applies to ${name}: ${from}`);
             contents = contents.replace(from, to);
           }

@@ -35,7 +35,7 @@ export function toReply(L: LuaState, index: number): Reply {
   const at = lua.lua_absindex(L, index);
   switch (lua.lua_type(L, at)) {
     case lua.LUA_TNUMBER:
-      return Math.trunc(lua.lua_tonumber(L, at));
+      return toInteger(lua.lua_tonumber(L, at));
     case lua.LUA_TSTRING:
       return Uint8Array.from(lua.lua_tolstring(L, at));
     case lua.LUA_TBOOLEAN:
@@ -60,6 +60,15 @@ export function toReply(L: LuaState, index: number): Reply {
     default:
       return null;
   }
+}
+
+/**
+ * A Lua number as Redis replies it: C's cast to long long, truncating; out of range, infinite or
+ * NaN, x86's cast gives the "integer indefinite" INT64_MIN, as redis-server 7.0 replies.
+ */
+function toInteger(n: number): number | bigint {
+  const t = Math.trunc(n);
+  return t >= -(2 ** 63) && t < 2 ** 63 ? t : -(2n ** 63n);
 }
 
 /**

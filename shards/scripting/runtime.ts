@@ -5,6 +5,7 @@ import { ReplyError, type Reply } from "../../worker/wire/resp";
 import { sha1hex } from "./cache";
 import { formatArgNumber, pushField, pushReply, toReply } from "./conversions";
 import { redisLog } from "./log";
+import { installLibraries, LIBRARY_NAMES } from "./libraries";
 
 const { lauxlib, lua, lualib, to_luastring } = fengari;
 type LuaState = unknown;
@@ -37,12 +38,14 @@ export class LuaRuntime {
     return this.aborted;
   }
   private errorLine = 0;
+  private readonly libraries: { resetForRun(): void };
 
   constructor(private readonly budget = DEFAULT_INSTRUCTION_BUDGET) {
     const L = (this.L = lauxlib.luaL_newstate());
     lualib.luaL_openlibs(L);
     this.sandbox();
     this.installRedisLibrary();
+    this.libraries = installLibraries(L);
     this.freezeLibraries();
     lua.lua_newtable(L);
     lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, lstr(SCRIPT_FUNCTIONS));
@@ -59,6 +62,7 @@ export class LuaRuntime {
       lua.lua_settop(L, 0);
       return new ReplyError(`ERR Error compiling script (new function): ${message}`);
     }
+    this.libraries.resetForRun();
     this.setStringArray("KEYS", keys);
     this.setStringArray("ARGV", argv);
     // A fresh, empty environment per run: globals read through to the libraries, writes refused.
@@ -200,7 +204,7 @@ export class LuaRuntime {
    */
   private freezeLibraries(): void {
     const L = this.L;
-    for (const name of ["redis", "string", "table", "math", "os", "coroutine", "utf8"]) {
+    for (const name of ["redis", "string", "table", "math", "os", "coroutine", "utf8", ...LIBRARY_NAMES]) {
       lua.lua_newtable(L);
       lua.lua_createtable(L, 0, 3);
       lua.lua_getglobal(L, lstr(name));

@@ -1,6 +1,7 @@
 // Comparing one command's replies from redis-server and edgeslot: exact bytes unless differences.ts says otherwise.
 import { encodeReply, ReplyError, Status, type Reply } from "../../worker/wire/resp";
 import type { CompareRule } from "./differences";
+import { canonicalJson, canonicalMsgpack } from "./lua-table-order";
 
 /** A printable form of a reply for failure messages (long bulks are shortened). */
 export function renderReply(reply: Reply, limit = 80): string {
@@ -77,7 +78,21 @@ export function repliesMatch(expected: Reply, actual: Reply, rule: CompareRule |
     return Math.abs(e - a) <= rule.tolerance;
   }
   if (rule?.kind === "presence" && expected instanceof Uint8Array && actual instanceof Uint8Array) return true;
+  if (rule?.kind === "lua-table-order") return sameUpToTableOrder(expected, actual);
   return sameBytes(expected, actual);
+}
+
+/** Equal, or bulk strings whose cjson or cmsgpack forms differ only in the order of object/map entries. */
+function sameUpToTableOrder(expected: Reply, actual: Reply): boolean {
+  if (Array.isArray(expected) && Array.isArray(actual)) {
+    return expected.length === actual.length && expected.every((item, i) => sameUpToTableOrder(item, actual[i]!));
+  }
+  if (sameBytes(expected, actual)) return true;
+  if (!(expected instanceof Uint8Array && actual instanceof Uint8Array) || expected.length !== actual.length) return false;
+  const json = canonicalJson(expected);
+  if (json !== null && json === canonicalJson(actual)) return true;
+  const msgpack = canonicalMsgpack(expected);
+  return msgpack !== null && msgpack === canonicalMsgpack(actual);
 }
 
 function isInteger(reply: Reply): reply is number | bigint {

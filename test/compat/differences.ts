@@ -43,6 +43,11 @@ export type CompareRule =
    * the oracle then removes the same members (SREM), so both hold the same set afterwards.
    */
   | { kind: "random-members" }
+  /**
+   * Bulk strings (alone or in arrays) match when equal, or when they are cjson or cmsgpack output that
+   * differs only in the order of object/map entries (lua-table-order.ts).
+   */
+  | { kind: "lua-table-order" }
   /** Replies are compared exactly as usual: the difference is one a single client cannot see, or one only Redis Cluster shows. */
   | { kind: "exact" };
 
@@ -387,6 +392,52 @@ export const DIFFERENCES: readonly Difference[] = [
     kind: "deliberate",
     summary: "Compile errors come from fengari's Lua 5.3 parser (e.g. `near <eof>` where Lua 5.1 prints `near '<eof>'`); numbers follow Lua 5.1 (doubles, `tostring(3)` is \"3\").",
     reason: "fengari is the Lua VM that runs in workerd; it is patched to Lua 5.1's number model but its parser messages are 5.3's.",
+    rule: { kind: "exact" },
+  },
+  {
+    id: "script-table-iteration-order",
+    commands: ["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO"],
+    levels: ["core", "gateway"],
+    when: (args) => /cjson|cmsgpack/.test(args[1] ?? ""),
+    kind: "deliberate",
+    summary:
+      "`cjson.encode` and `cmsgpack.pack` of a table with several keys that are not positive integers emit its " +
+      "object/map entries in another order than Redis (positive integer keys come first, ascending, in both); " +
+      "`pairs` and `next` walk such tables in another order too. cjson decides array or object in the same walk " +
+      "for tables mixing integer keys from 2^31 up with smaller ones (its C int overflows), so those may differ too.",
+    reason:
+      "Redis's Lua 5.1 walks a table's hash part in the order of its internal hash layout; fengari keeps " +
+      "insertion order. Reproducing Lua 5.1's layout (node placement, collisions, rehash sizes) is out of reach, " +
+      "and JSON objects and msgpack maps are unordered. Every key, value, number encoding and escape is the same.",
+    rule: { kind: "lua-table-order" },
+  },
+  {
+    id: "script-cjson-settings-per-run",
+    commands: ["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO"],
+    levels: ["core", "gateway"],
+    kind: "deliberate",
+    summary:
+      "Settings changed with `cjson.encode_max_depth`, `cjson.decode_max_depth`, `cjson.encode_sparse_array`, " +
+      "`cjson.encode_number_precision`, `cjson.encode_invalid_numbers`, `cjson.decode_invalid_numbers` and " +
+      "`cjson.encode_keep_buffer` last for the script that changed them; Redis keeps them for every later script.",
+    reason:
+      "No state leaks from one script run to the next (each shard has its own Lua state, and it restarts), so a " +
+      "script that relied on another's settings would behave differently per shard. `cjson.new()` gives a " +
+      "separately configured instance, as in Redis.",
+    rule: { kind: "exact" },
+  },
+  {
+    id: "script-library-nesting",
+    commands: ["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO"],
+    levels: ["core", "gateway"],
+    kind: "deliberate",
+    summary:
+      "`cjson.encode` and `cjson.decode` refuse nesting deeper than 1000 levels even when `encode_max_depth` or " +
+      "`decode_max_depth` allow more, and `cmsgpack.unpack` refuses more than 1000 nested arrays/maps with " +
+      "`stack overflow (in function mp_decode_to_lua_array)`; Redis goes about 4000 levels deeper.",
+    reason:
+      "The libraries recurse on the JS stack, which overflows a few thousand levels down in workerd; Redis's C " +
+      "recursion has an 8 MB stack. 1000 is cjson's own default limit in Redis, so scripts that do not raise it see no difference.",
     rule: { kind: "exact" },
   },
   {

@@ -96,8 +96,10 @@ export function encodeReply(reply: Reply, out: number[] = []): number[] {
     text(`$${reply.length}\r\n`);
     for (const b of reply) out.push(b);
     text("\r\n");
-  } else if (typeof reply === "number" || typeof reply === "bigint") text(`:${reply}\r\n`);
-  else if (reply instanceof Status) text(`+${reply.text}\r\n`);
+  } else if (typeof reply === "number" || typeof reply === "bigint") {
+    // An integral number past 2^53 prints in JS's shortest form (-8795248597300000000): its exact digits instead.
+    text(`:${typeof reply === "number" && Number.isInteger(reply) && !Number.isSafeInteger(reply) ? BigInt(reply) : reply}\r\n`);
+  } else if (reply instanceof Status) text(`+${reply.text}\r\n`);
   else if (reply instanceof ReplyError) text(`-${reply.message}\r\n`);
   else {
     text(`*${reply.length}\r\n`);

@@ -9,6 +9,7 @@ import { pipelineSuite } from "./pipeline";
 import { readOnlySuite } from "./read-only";
 import { scriptingSuite } from "./scripting";
 import { scriptingFlagsSuite } from "./scripting-flags";
+import { scriptingLibrariesSuite } from "./scripting-libraries";
 import { sortedSetsSuite } from "./sorted-sets";
 import { setsSuite } from "./sets";
 import { stringsSuite } from "./strings";
@@ -26,4 +27,5 @@ export function behaviourSuites(full: Client, reader: Client): void {
   readOnlySuite(full, reader);
   scriptingSuite(full, reader);
   scriptingFlagsSuite(full);
+  scriptingLibrariesSuite(full);
 }

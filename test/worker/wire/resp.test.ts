@@ -40,6 +40,12 @@ describe("RESP codec", () => {
     expect(big).toBe(9007199254740993n);
   });
 
+  it("encodes an integral number past 2^53 with its exact digits", () => {
+    // A script's number reply is a double: -8.7952485973e+18 is exactly -8795248597299999744.
+    expect(new TextDecoder().decode(Uint8Array.from(encodeReply(-8.7952485973e18)))).toBe(":-8795248597299999744\r\n");
+    expect(new TextDecoder().decode(Uint8Array.from(encodeReply(-(2 ** 63))))).toBe(":-9223372036854775808\r\n");
+  });
+
   it("decodes nil arrays and bulk strings as null", () => {
     expect(decodeReplies(text("*-1\r\n$-1\r\n"))).toEqual([null, null]);
   });
