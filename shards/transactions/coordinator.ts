@@ -46,6 +46,19 @@ function scratchRunner() {
  * single error when nothing ran (a participant failed, or the transaction was aborted meanwhile).
  */
 export async function runAcrossShards(commands: readonly Command[], keysByShard: Map<number, Uint8Array[]>, transport: TxTransport, nowMs: () => number): Promise<Reply[] | ReplyError> {
+  // A transaction that outlived a participant's lock deadline (a long wait for another shard's keys)
+  // was aborted with nothing applied: running it again is safe, and what a client would do.
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await attemptAcrossShards(commands, keysByShard, transport, nowMs);
+    if (outcome !== EXPIRED || attempt === MAX_ATTEMPTS) return outcome === EXPIRED ? new ReplyError(EXPIRED_TEXT) : outcome;
+  }
+}
+
+const MAX_ATTEMPTS = 3;
+const EXPIRED_TEXT = "ERR cross-shard transaction aborted: a participant's lock expired before the commit; nothing applied";
+const EXPIRED = Symbol("lock expired before the commit");
+
+async function attemptAcrossShards(commands: readonly Command[], keysByShard: Map<number, Uint8Array[]>, transport: TxTransport, nowMs: () => number): Promise<Reply[] | ReplyError | typeof EXPIRED> {
   const tx = crypto.randomUUID();
   const shards = [...keysByShard.keys()].sort((a, b) => a - b);
   const sha = scriptSha(commands);
@@ -85,7 +98,7 @@ export async function runAcrossShards(commands: readonly Command[], keysByShard:
   }
   if (!committed) {
     await releaseAll();
-    return new ReplyError("ERR cross-shard transaction aborted: a participant's lock expired before the commit; nothing applied");
+    return EXPIRED;
   }
   if (transport.fault === "after-decision") return stopped("after-decision", tx);
   if (transport.fault === "after-first-apply") {

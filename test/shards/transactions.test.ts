@@ -107,6 +107,19 @@ describe("cross-shard transactions under failure", () => {
     expect(await result(["MGET", a!, b!])).toEqual(["10", "20"]);
   });
 
+  it("a transaction whose lock expired while it waited for another shard is aborted, then run again", async () => {
+    const [a, b, c] = await keysOnShards("acct");
+    await result(["MSET", a!, "1", b!, "2", c!, "3"]);
+    expect((await stoppedAt("after-lock", ["MSET", b!, "x", c!, "y"])).json.error).toMatch(/test fault/);
+    // Locks a, then waits behind the dead transaction's lock on b.
+    const rename = call(["RENAME", a!, b!]);
+    expect(await stillWaiting(rename)).toBe(true);
+    // a's lock expires first (aborting the waiting attempt), then b's: the retry runs alone.
+    await passLockDeadlines();
+    expect((await rename).json).toEqual({ result: "OK" });
+    expect(await result(["MGET", a!, b!, c!])).toEqual([null, "1", "3"]);
+  });
+
   it("a decision record is written once: a commit after a participant's abort is refused", async () => {
     const record = env.TX_DECISION.get(env.TX_DECISION.idFromName(decisionObjectName("a-test-tx")));
     expect(await record.resolve("a-test-tx", 0)).toEqual({ committed: false });
