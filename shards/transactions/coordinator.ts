@@ -9,7 +9,7 @@ import { ScriptCache } from "../scripting/cache";
 import { isScriptCommand, ScriptRunner } from "../scripting/commands";
 import type { ShardWrites } from "./decision";
 import { keyId } from "./locks";
-import { installCommand, type KeyState, readStates, stateQuery } from "./participant";
+import { installCommands, type KeyState, readStates, stateQuery } from "./participant";
 
 /** A participant shard, as the coordinator calls it (the Shard Durable Object's tx* methods). */
 export interface Participant {
@@ -141,7 +141,7 @@ function execute(commands: readonly Command[], keysByShard: Map<number, Uint8Arr
     keys.forEach((key, i) => {
       declared.add(keyId(key));
       const state = fetched.get(shard)![i]!;
-      if (state) restore.push(installCommand(key, state));
+      if (state) restore.push(...installCommands(key, state));
     });
   }
   core.execute(encodeCommands(restore), now, false);
@@ -165,7 +165,7 @@ function execute(commands: readonly Command[], keysByShard: Map<number, Uint8Arr
     const before = fetched.get(shard)!;
     const changed: Uint8Array[][] = [];
     keys.forEach((key, i) => {
-      if (!sameState(before[i]!, after[i]!)) changed.push(installCommand(key, after[i]!));
+      if (!sameState(before[i]!, after[i]!)) changed.push(...installCommands(key, after[i]!));
     });
     if (changed.length > 0) writes.set(shard, encodeCommands(changed).slice().buffer);
   }
@@ -186,6 +186,6 @@ function undeclaredKey(args: readonly Uint8Array[], declared: Set<string>): Repl
 
 function sameState(a: KeyState, b: KeyState): boolean {
   if (a === null || b === null) return a === b;
-  return a.expireAt === b.expireAt && a.payload.length === b.payload.length && a.payload.every((byte, i) => byte === b.payload[i]);
+  return a.expireAt === b.expireAt && a.raw === b.raw && a.payload.length === b.payload.length && a.payload.every((byte, i) => byte === b.payload[i]);
 }
 

@@ -21,33 +21,57 @@ export function batchKeys(batch: Uint8Array): KeySet {
   return keys;
 }
 
-/** Reads each key's state: its DUMP payload (nil when absent) and PEXPIRETIME, two replies per key. */
+/** Reads each key's state: its DUMP payload (nil when absent), PEXPIRETIME and OBJECT ENCODING,
+ * three replies per key. */
 export function stateQuery(keys: readonly Uint8Array[]): Uint8Array {
-  return encodeCommands(keys.flatMap((key) => [[DUMP, key], [PEXPIRETIME, key]]));
+  return encodeCommands(keys.flatMap((key) => [[DUMP, key], [PEXPIRETIME, key], [OBJECT, ENCODING, key]]));
 }
 
-/** A key's state as a transaction sees it: absent, or a payload and an absolute expiry (0: none). */
-export type KeyState = { readonly payload: Uint8Array; readonly expireAt: number } | null;
+/**
+ * A key's state as a transaction sees it: absent, or a payload, an absolute expiry (0: none) and
+ * whether it is a raw string — which a payload does not say (RESTORE makes a short string embstr,
+ * as Redis's does), and which a value moved by a transaction must keep.
+ */
+export type KeyState = { readonly payload: Uint8Array; readonly expireAt: number; readonly raw: boolean } | null;
 
 export function readStates(replies: unknown[]): KeyState[] {
   const states: KeyState[] = [];
-  for (let i = 0; i < replies.length; i += 2) {
-    const payload = replies[i];
-    const expireAt = replies[i + 1];
-    states.push(payload instanceof Uint8Array ? { payload, expireAt: typeof expireAt === "number" && expireAt > 0 ? expireAt : 0 } : null);
+  for (let i = 0; i < replies.length; i += 3) {
+    const [payload, expireAt, encoding] = replies.slice(i, i + 3);
+    states.push(
+      payload instanceof Uint8Array
+        ? { payload, expireAt: typeof expireAt === "number" && expireAt > 0 ? expireAt : 0, raw: encoding instanceof Uint8Array && isRaw(encoding) }
+        : null,
+    );
   }
   return states;
 }
 
-/** The commands that give `key` the state `state`: RESTORE … REPLACE ABSTTL, or DEL. */
-export function installCommand(key: Uint8Array, state: KeyState): Uint8Array[] {
-  if (state === null) return [DEL, key];
-  return [RESTORE, key, text(String(state.expireAt)), state.payload, REPLACE, ABSTTL];
+/**
+ * The commands that give `key` the state `state`: RESTORE … REPLACE ABSTTL, or DEL. A raw string then
+ * gets an empty APPEND, which makes it raw as in Redis; should its expiry pass before this runs, the
+ * RESTORE creates nothing, the APPEND an empty key, and PEXPIREAT removes that again.
+ */
+export function installCommands(key: Uint8Array, state: KeyState): Uint8Array[][] {
+  if (state === null) return [[DEL, key]];
+  const at = text(String(state.expireAt));
+  const restore = [RESTORE, key, at, state.payload, REPLACE, ABSTTL];
+  if (!state.raw) return [restore];
+  const raw = [restore, [APPEND, key, new Uint8Array(0)]];
+  return state.expireAt > 0 ? [...raw, [PEXPIREAT, key, at]] : raw;
+}
+
+function isRaw(encoding: Uint8Array): boolean {
+  return encoding.length === 3 && encoding[0] === 0x72 && encoding[1] === 0x61 && encoding[2] === 0x77;
 }
 
 const text = (s: string) => new TextEncoder().encode(s);
 const DUMP = text("DUMP");
 const PEXPIRETIME = text("PEXPIRETIME");
+const OBJECT = text("OBJECT");
+const ENCODING = text("ENCODING");
+const APPEND = text("APPEND");
+const PEXPIREAT = text("PEXPIREAT");
 const DEL = text("DEL");
 const RESTORE = text("RESTORE");
 const REPLACE = text("REPLACE");

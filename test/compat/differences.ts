@@ -114,9 +114,9 @@ export const DIFFERENCES: readonly Difference[] = [
     levels: ["gateway"],
     kind: "deliberate",
     summary:
-      "OBJECT ENCODING inside a cross-shard transaction or script answers the encoding the value gets when it is " +
-      "loaded, as after a restart: a raw string of 44 bytes or less reads `embstr`, a hash table small enough for a " +
-      "listpack reads `listpack`.",
+      "OBJECT ENCODING of a collection a cross-shard transaction or script read or moved answers the encoding its " +
+      "size gives when it is loaded, as after a restart: a hash table that shrank below the listpack limits reads " +
+      "`listpack` (Redis never converts back). Strings keep raw, embstr and int exactly.",
     reason:
       "The transaction runs against the values its participants sent (their DUMP payloads), restored in a scratch core; " +
       "Redis's own RESTORE and restart pick encodings the same way. The values themselves are exact.",

@@ -171,6 +171,13 @@ export function keyspaceSuite(t: Client): void {
       expect(await t.result(["RENAMENX", b!, a!])).toBe(1);
       expect(await t.result(["MGET", a!, b!, c!])).toEqual(["x", null, "y"]);
       expect(await t.error(["RENAME", b!, c!])).toBe("ERR no such key");
+      // A raw string stays raw when a transaction moves it (RESTORE alone would make it embstr).
+      await t.result(["SET", b!, "gr"]);
+      await t.result(["APPEND", b!, "own"]);
+      expect(await t.result(["OBJECT", "ENCODING", b!])).toBe("raw");
+      expect(await t.result(["RENAME", b!, c!])).toBe("OK");
+      expect(await t.result(["OBJECT", "ENCODING", c!])).toBe("raw");
+      expect(await t.result(["GET", c!])).toBe("grown");
     });
 
     it("KEYS, DBSIZE and FLUSHDB cover every shard", async () => {
