@@ -27,7 +27,7 @@ export interface ShardEngineResult {
   insideOpsPerSecond: Record<EngineOp, number>;
 }
 
-type Driver = (query: Record<string, string | number>, body: Uint8Array) => Promise<DriverRun>;
+export type Driver = (query: Record<string, string | number>, body: Uint8Array) => Promise<DriverRun>;
 
 /**
  * Ops that share a shard, each group in its own workerd: INCR's counters plus SET's million keys would
@@ -79,7 +79,7 @@ export async function runShardEngine(keys: number, batchSize: number, variant: S
 }
 
 /** Starts workerd with the driver and fresh state, hands over a driver client, and stops it after. */
-async function withDriver(config: string, stateBase: string, use: (driver: Driver) => Promise<void>): Promise<void> {
+export async function withDriver(config: string, stateBase: string, use: (driver: Driver) => Promise<void>): Promise<void> {
   const stateDir = mkdtempSync(join(stateBase, "edgeslot-bench-state-"));
   const worker = await unstable_startWorker({
     config,
@@ -148,7 +148,7 @@ async function fastestRun(run: () => Promise<DriverRun>): Promise<number> {
  * wrangler.toml with the driver as main and the floor object added, written beside the bench's build
  * output: the shard's runtime settings (compatibility, wasm rule, vars, bindings) stay the project's own.
  */
-function writeDriverConfig(vars: Record<string, string>): string {
+export function writeDriverConfig(vars: Record<string, string>): string {
   const project = unstable_readConfig({ config: "wrangler.toml" });
   const dir = resolve("bench/.build");
   mkdirSync(dir, { recursive: true });

@@ -20,6 +20,7 @@ import { KeyLocks } from "./transactions/locks";
 import { batchKeys, stateQuery } from "./transactions/participant";
 import type { SlotRange } from "./scripting/script-keys";
 
+const decoder = new TextDecoder();
 /** Expired keys removed per sweep step; the alarm repeats steps while they come back full. */
 const SWEEP_STEP_KEYS = 1000;
 const SWEEP_MAX_STEPS = 20;
@@ -150,7 +151,7 @@ export class Shard extends DurableObject<ShardBindings> {
     const host = { call: (args: Uint8Array[]) => new ReplyReader(run([args])).next(), slots, outOfMemory: () => this.outOfMemory() };
     for (const command of decodeReplies(commands) as Uint8Array[][]) {
       count++;
-      if (isScriptCommand(new TextDecoder().decode(command[0]).toLowerCase())) {
+      if (isScriptCommand(decoder.decode(command[0]).toLowerCase())) {
         flush();
         const before = effects.length;
         const reply = this.scripts.execute(command, host);

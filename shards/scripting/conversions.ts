@@ -30,9 +30,19 @@ export function pushField(L: LuaState, field: "ok" | "err", text: string): void 
   lua.lua_setfield(L, -2, field);
 }
 
+/**
+ * Nesting at which a returned table stops converting: the value that deep becomes the error
+ * `reached lua stack limit`, as in redis-server 7.0 (whose Lua 5.1 stack of 8,000 slots stops it
+ * 7,995 tables deep; a table that contains itself answers that many nested arrays around the
+ * error). Here 1,000: the conversion and the reply encoding recurse in JS, and workerd's stack
+ * overflowed near 4,000 levels, which would fail the whole batch.
+ */
+const MAX_REPLY_DEPTH = 1000;
+
 /** Converts the Lua value at `index` to a reply. */
-export function toReply(L: LuaState, index: number): Reply {
+export function toReply(L: LuaState, index: number, depth = 0): Reply {
   const at = lua.lua_absindex(L, index);
+  if (depth >= MAX_REPLY_DEPTH || !lua.lua_checkstack(L, 4)) return new ReplyError("ERR reached lua stack limit");
   switch (lua.lua_type(L, at)) {
     case lua.LUA_TNUMBER:
       return toInteger(lua.lua_tonumber(L, at));
@@ -52,7 +62,7 @@ export function toReply(L: LuaState, index: number): Reply {
           lua.lua_pop(L, 1);
           break;
         }
-        items.push(toReply(L, -1));
+        items.push(toReply(L, -1, depth + 1));
         lua.lua_pop(L, 1);
       }
       return items;
@@ -68,7 +78,9 @@ export function toReply(L: LuaState, index: number): Reply {
  */
 function toInteger(n: number): number | bigint {
   const t = Math.trunc(n);
-  return t >= -(2 ** 63) && t < 2 ** 63 ? t : -(2n ** 63n);
+  if (!(t >= -(2 ** 63) && t < 2 ** 63)) return -(2n ** 63n);
+  // Past 2^53 a number's shortest printing rounds (2^62 is "4611686018427388000"): reply its exact digits.
+  return Number.isSafeInteger(t) ? t : BigInt(t);
 }
 
 /**

@@ -6,6 +6,9 @@ import { sha1hex } from "./cache";
 import { formatArgNumber, pushField, pushReply, toReply } from "./conversions";
 import { redisLog } from "./log";
 import { installLibraries, LIBRARY_NAMES } from "./libraries";
+import { REDIS_CALL_INSTRUCTIONS, RunLimits } from "./limits";
+import { installRedisPcall } from "./pcall";
+import { guardRawset } from "./readonly-tables";
 
 const { lauxlib, lua, lualib, to_luastring } = fengari;
 type LuaState = unknown;
@@ -25,20 +28,36 @@ const HOOK_EVERY = 10_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const lstr = (s: string) => to_luastring(s);
-const SCRIPT_FUNCTIONS = "edgeslot.scripts";
 const GLOBALS_GUARD = "edgeslot.guard";
+// Per-run names as Lua strings once: converting a JS string costs a TextEncoder call each time.
+const KEYS_NAME = lstr("KEYS");
+const ARGV_NAME = lstr("ARGV");
 
 export class LuaRuntime {
   private readonly L: LuaState;
   private runner: CommandRunner | null = null;
   private instructions = 0;
-  private aborted = false;
-  /** Whether the last run was aborted over its budget (its writes must be undone). */
+  /** Why the current run was aborted (budget or limits.ts); null while it may go on. */
+  private abortMessage: string | null = null;
+  private readonly limits = new RunLimits(
+    (L, message) => this.abortRun(L, message),
+    (L, instructions) => {
+      this.instructions += instructions;
+      if (this.instructions > this.budget && this.abortMessage === null) this.abortOverBudget(L);
+    },
+  );
+  /** Whether the last run was aborted over its budget or a limit (its writes must be undone). */
   get lastRunAborted(): boolean {
-    return this.aborted;
+    return this.abortMessage !== null;
   }
   private errorLine = 0;
   private readonly libraries: { resetForRun(): void };
+  /** Compiled scripts by sha, as registry references (a Map lookup, no Lua string per run). */
+  private readonly functions = new Map<string, number>();
+  private readonly handlerRef: number;
+  private readonly guardRef: number;
+  /** Where the running script's environment is kept, for `_G`. */
+  private envRef = 0;
 
   constructor(private readonly budget = DEFAULT_INSTRUCTION_BUDGET) {
     const L = (this.L = lauxlib.luaL_newstate());
@@ -47,10 +66,14 @@ export class LuaRuntime {
     this.installRedisLibrary();
     this.libraries = installLibraries(L);
     this.freezeLibraries();
-    lua.lua_newtable(L);
-    lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, lstr(SCRIPT_FUNCTIONS));
+    guardRawset(L);
+    installRedisPcall(L);
     this.installGlobalsGuard();
-    lua.lua_sethook(L, () => this.countInstructions(), lua.LUA_MASKCOUNT, HOOK_EVERY);
+    lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, lstr(GLOBALS_GUARD));
+    this.guardRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    lua.lua_pushjsfunction(L, (L2: LuaState) => this.markErrorLine(L2));
+    this.handlerRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    this.setHook(L, HOOK_EVERY);
   }
 
   /** Compiles (once per sha) and runs a script; returns its reply or its error as Redis prints it. */
@@ -63,31 +86,32 @@ export class LuaRuntime {
       return new ReplyError(`ERR Error compiling script (new function): ${message}`);
     }
     this.libraries.resetForRun();
-    this.setStringArray("KEYS", keys);
-    this.setStringArray("ARGV", argv);
+    this.setStringArray(KEYS_NAME, keys);
+    this.setStringArray(ARGV_NAME, argv);
     // A fresh, empty environment per run: globals read through to the libraries, writes refused.
-    lua.lua_pushjsfunction(L, (L2: LuaState) => this.markErrorLine(L2));
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.handlerRef);
     lua.lua_insert(L, 1);
     lua.lua_newtable(L);
-    lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, lstr(GLOBALS_GUARD));
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.guardRef);
     lua.lua_setmetatable(L, -2);
+    lua.lua_pushvalue(L, -1);
+    lua.lua_rawseti(L, lua.LUA_REGISTRYINDEX, this.envRef);
     lua.lua_setupvalue(L, 2, 1);
 
     this.runner = runner;
     this.instructions = 0;
-    this.aborted = false;
+    this.abortMessage = null;
     this.errorLine = 0;
     let reply: Reply;
     try {
-      const status = lua.lua_pcall(L, 0, 1, 1);
-      if (this.aborted) {
-        reply = new ReplyError(`BUSY Script aborted: it ran over the budget of ${this.budget} Lua instructions script: ${sha}, on @user_script:${this.errorLine}.`);
-      } else if (status === lua.LUA_OK) reply = toReply(L, -1);
+      const status = this.limits.metered(() => lua.lua_pcall(L, 0, 1, 1));
+      if (this.abortMessage !== null) reply = new ReplyError(`${this.abortMessage} script: ${sha}, on @user_script:${this.errorLine}.`);
+      else if (status === lua.LUA_OK) reply = toReply(L, -1);
       else reply = this.scriptError(sha);
     } finally {
       this.runner = null;
       lua.lua_settop(L, 0);
-      if (this.aborted) lua.lua_sethook(L, () => this.countInstructions(), lua.LUA_MASKCOUNT, HOOK_EVERY);
+      if (this.abortMessage !== null) this.setHook(L, HOOK_EVERY);
     }
     return reply;
   }
@@ -104,24 +128,21 @@ export class LuaRuntime {
 
   /** Forgets every compiled function (SCRIPT FLUSH). */
   flush(): void {
-    lua.lua_newtable(this.L);
-    lua.lua_setfield(this.L, lua.LUA_REGISTRYINDEX, lstr(SCRIPT_FUNCTIONS));
+    for (const ref of this.functions.values()) lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, ref);
+    this.functions.clear();
   }
 
   private loadFunction(sha: string, body: Uint8Array): boolean {
     const L = this.L;
-    lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, lstr(SCRIPT_FUNCTIONS));
-    lua.lua_getfield(L, -1, lstr(sha));
-    if (lua.lua_type(L, -1) === lua.LUA_TFUNCTION) {
-      lua.lua_remove(L, -2);
+    const ref = this.functions.get(sha);
+    if (ref !== undefined) {
+      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
       return true;
     }
-    lua.lua_pop(L, 1);
     // Text only: precompiled bytecode is refused (it can break the VM's invariants).
     if (lauxlib.luaL_loadbufferx(L, body, body.length, lstr("@user_script"), lstr("t")) !== lua.LUA_OK) return false;
     lua.lua_pushvalue(L, -1);
-    lua.lua_setfield(L, -3, lstr(sha));
-    lua.lua_remove(L, -2);
+    this.functions.set(sha, lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX));
     return true;
   }
 
@@ -149,28 +170,44 @@ export class LuaRuntime {
     return 1;
   }
 
-  private countInstructions(): void {
-    this.instructions += HOOK_EVERY;
-    if (this.instructions <= this.budget && !this.aborted) return;
-    // Once over budget the hook fires on every instruction and raises each time, so a pcall in
-    // the script cannot swallow the abort (the instruction after it raises again).
-    if (!this.aborted) {
-      this.aborted = true;
-      this.markErrorLine(this.L);
-      lua.lua_sethook(this.L, () => this.countInstructions(), lua.LUA_MASKCOUNT, 1);
-    }
-    lua.lua_pushstring(this.L, lstr("script over its instruction budget"));
-    lua.lua_error(this.L);
+  /** The count hook of every thread: coroutines inherit it from the thread that creates them. */
+  private setHook(L: LuaState, every: number): void {
+    lua.lua_sethook(L, (L2: LuaState) => this.countInstructions(L2), lua.LUA_MASKCOUNT, every);
   }
 
-  private setStringArray(name: string, values: Uint8Array[]): void {
+  /** `L` is the running thread, the main one or a coroutine. */
+  private countInstructions(L: LuaState): void {
+    this.instructions += HOOK_EVERY;
+    if (this.abortMessage !== null) this.abortRun(L, this.abortMessage);
+    else if (this.instructions > this.budget) this.abortOverBudget(L);
+  }
+
+  private abortOverBudget(L: LuaState): number {
+    return this.abortRun(L, `BUSY Script aborted: it ran over the budget of ${this.budget} Lua instructions`);
+  }
+
+  /**
+   * Ends the run: from now on the hook fires on every instruction of whichever thread runs and
+   * raises each time, so neither a pcall nor a coroutine boundary can swallow the abort.
+   */
+  private abortRun(L: LuaState, message: string): number {
+    if (this.abortMessage === null) {
+      this.abortMessage = message;
+      this.markErrorLine(L);
+    }
+    this.setHook(L, 1);
+    lua.lua_pushstring(L, lstr(message));
+    return lua.lua_error(L);
+  }
+
+  private setStringArray(name: Uint8Array, values: Uint8Array[]): void {
     const L = this.L;
     lua.lua_createtable(L, values.length, 0);
     values.forEach((value, index) => {
       lua.lua_pushstring(L, value);
       lua.lua_rawseti(L, -2, index + 1);
     });
-    lua.lua_setglobal(L, lstr(name));
+    lua.lua_setglobal(L, name);
   }
 
   private sandbox(): void {
@@ -223,23 +260,34 @@ export class LuaRuntime {
     lua.lua_pop(L, 2);
   }
 
-  /** The metatable of each run's environment: reads fall through to the globals, or fail. */
+  /**
+   * The metatable of each run's environment: reads fall through to the globals table itself (no
+   * call per global read: a script reads `redis`, `KEYS` and `ARGV` many times), whose own
+   * metatable answers `_G` with the run's environment and fails for any other missing name.
+   */
   private installGlobalsGuard(): void {
     const L = this.L;
-    lua.lua_createtable(L, 0, 3);
+    lua.lua_pushnil(L);
+    lua.lua_setglobal(L, lstr("_G"));
+    lua.lua_pushboolean(L, false);
+    this.envRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+    lua.lua_createtable(L, 0, 2);
     lua.lua_pushjsfunction(L, (L2: LuaState) => {
       // _G is the run's own environment, so rawset(_G, ...) cannot reach the shared globals.
       if (lua.lua_type(L2, 2) === lua.LUA_TSTRING && decoder.decode(lua.lua_tolstring(L2, 2)) === "_G") {
-        lua.lua_pushvalue(L2, 1);
+        lua.lua_rawgeti(L2, lua.LUA_REGISTRYINDEX, this.envRef);
         return 1;
       }
-      lua.lua_rawgeti(L2, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
-      lua.lua_pushvalue(L2, 2);
-      lua.lua_rawget(L2, -2);
-      if (lua.lua_type(L2, -1) !== lua.LUA_TNIL) return 1;
       const name = lua.lua_type(L2, 2) === lua.LUA_TSTRING ? decoder.decode(lua.lua_tolstring(L2, 2)) : "?";
       return raise(L2, `Script attempted to access nonexistent global variable '${name}'`);
     });
+    lua.lua_setfield(L, -2, lstr("__index"));
+    lua.lua_pushboolean(L, false);
+    lua.lua_setfield(L, -2, lstr("__metatable"));
+    lua.lua_setmetatable(L, -2);
+    lua.lua_createtable(L, 0, 3);
+    lua.lua_insert(L, -2);
     lua.lua_setfield(L, -2, lstr("__index"));
     lua.lua_pushjsfunction(L, (L2: LuaState) => raise(L2, "Attempt to modify a readonly table"));
     lua.lua_setfield(L, -2, lstr("__newindex"));
@@ -289,6 +337,7 @@ export class LuaRuntime {
 
   /** redis.call raises a command's error as {err=...}; redis.pcall returns it. */
   private redisCall(L: LuaState, raises: boolean): number {
+    this.limits.step(L, REDIS_CALL_INSTRUCTIONS);
     const count = lua.lua_gettop(L);
     let reply: Reply;
     if (count === 0) reply = new ReplyError("ERR Please specify at least one argument for this redis lib call");

@@ -386,6 +386,28 @@ export const DIFFERENCES: readonly Difference[] = [
     rule: { kind: "exact" },
   },
   {
+    id: "script-memory-caps",
+    commands: ["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO"],
+    levels: ["core", "gateway"],
+    kind: "deliberate",
+    summary:
+      "A script that builds a string over 16 MiB, or allocates over 64 MiB of Lua strings, tables, closures and coroutines in one run (garbage included), " +
+      "is aborted with `ERR Script aborted: …` (not catchable by pcall) and its writes are rolled back; pattern-matching steps, string-buffer appends (4 each) and redis.call (150 each) count toward the instruction budget. " +
+      "Redis has no such caps; its Lua stack also allows somewhat deeper recursion (~20,000 calls vs ~16,000).",
+    reason:
+      "A Durable Object has 128 MB for everything, the core's data included, and fengari has no allocator hook: one runaway script must not take the isolate down or stall it far past its budget.",
+    rule: { kind: "exact" },
+  },
+  {
+    id: "script-reply-depth",
+    commands: ["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO"],
+    levels: ["core", "gateway"],
+    kind: "deliberate",
+    summary: "A returned table nested deeper than 1,000 levels (a table that contains itself) ends in `ERR reached lua stack limit` at depth 1,000; redis-server stops at 7,995.",
+    reason: "The conversion and the reply encoding recurse in JS, and workerd's stack overflowed near 4,000 levels, which would fail the whole batch; no real reply nests that deep.",
+    rule: { kind: "exact" },
+  },
+  {
     id: "script-lua-5.3-parser",
     commands: ["EVAL", "EVAL_RO", "SCRIPT"],
     levels: ["core", "gateway"],

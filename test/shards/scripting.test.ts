@@ -58,6 +58,45 @@ describe("scripting inside a shard", () => {
     ]);
   });
 
+  it("prints numbers as redis-server 7.0's Lua 5.1 does (tostring, string.format)", async () => {
+    const stub = shardStub();
+    // Expected values are redis-server 7.0.15's for the same expressions.
+    const cases: [string, string][] = [
+      ["tostring(2^53)", "9.007199254741e+15"],
+      ["tostring(123456789012345)", "1.2345678901234e+14"],
+      ["tostring(-1/0) .. tostring(0/0)", "-inf-nan"],
+      ["tostring(-2.5e-7)", "-2.5e-07"],
+      ["string.format('%d|%i|%x|%c', 3.7, -3.7, 255.9, 65.5)", "3|-3|ff|A"],
+      ["string.format('%d|%x|%u', 1e20, -1, -1)", "-9223372036854775808|ffffffffffffffff|18446744073709551615"],
+      ["string.format('%.2f|%.2f|%.0f|%.0f', 0.125, 0.375, 2.5, 3.5)", "0.12|0.38|2|4"],
+      ["string.format('%g|%g|%e|%G|%#g', 1e20, 100000, 12345.678, 1e-10, 1.5)", "1e+20|100000|1.234568e+04|1E-10|1.50000"],
+      ["string.format('%010.2f|%-10.2e|%+.1f', -3.14159, -1234.5, 2.25)", "-000003.14|-1.23e+03 |+2.2"],
+      ["string.rep('ab', 3, ',')", "ababab"],
+    ];
+    const replies = await run(stub, ...cases.map(([expression]) => ["EVAL", `return ${expression}`, "0"]));
+    expect(replies.map((reply) => new TextDecoder().decode(reply as Uint8Array))).toEqual(cases.map(([, printed]) => printed));
+  });
+
+  it("pcall hands back an error table's err text, and out-of-range numbers reply INT64_MIN, as Redis 7.0", async () => {
+    const stub = shardStub();
+    expect(
+      await run(
+        stub,
+        ["SET", "s", "x"],
+        ["EVAL", "local ok, e = pcall(redis.call, 'INCR', 's') return {tostring(ok), type(e), e}", "0"],
+        ["EVAL", "return {pcall(error, {err = 'MY text'})}", "0"],
+        ["EVAL", "return {pcall()}", "0"],
+        ["EVAL", "return {1e20, -1/0, 2^62}", "0"],
+      ),
+    ).toEqual([
+      new Status("OK"),
+      [text("false"), text("string"), text("ERR value is not an integer or out of range")],
+      [null, text("MY text")],
+      [null, text("attempt to call a boolean value")],
+      [-(2n ** 63n), -(2n ** 63n), 2n ** 62n],
+    ]);
+  });
+
   it("words errors as Redis 7.0 does", async () => {
     const stub = shardStub();
     const sha = (s: string) => s; // the shas below are redis-server 7.0's for the same scripts
@@ -151,10 +190,28 @@ describe("scripting inside a shard", () => {
       expect(reply, script).toBeInstanceOf(ReplyError);
     }
     // Nothing one run did is visible to the next.
-    expect(await run(stub, ["EVAL", "rawset(_G, 'leak', 1); return leak", "0"])).toEqual([1]);
+    // rawset cannot write past the read-only tables either (Redis 7.0's words, no position).
+    const [rawset] = await run(stub, ["EVAL", "rawset(_G, 'leak', 1); return leak", "0"]);
+    expect((rawset as ReplyError).message).toMatch(/^ERR Attempt to modify a readonly table script: /);
+    expect(await run(stub, ["EVAL", "pcall(rawset, redis, 'call', error); return redis.call('PING')", "0"])).toEqual([new Status("PONG")]);
     expect(await run(stub, ["EVAL", "return rawget(_G, 'leak') == nil", "0"])).toEqual([1]);
     expect(await run(stub, ["EVAL", "return os.clock() >= 0", "0"])).toEqual([1]);
     expect(await run(stub, ["EVAL", "return string.format('%s', ('x'):upper()) .. table.concat({1, 2}) .. math.floor(2.5)", "0"])).toEqual([text("X122")]);
+  });
+
+  it("a table that contains itself converts to nested arrays around `reached lua stack limit`, as in Redis 7.0 (1,000 deep, not 7,995)", async () => {
+    const stub = shardStub();
+    for (const script of ["local t = {} t[1] = t return t", "local t = {} local c = t for i = 1, 100000 do c[1] = {} c = c[1] end return t"]) {
+      let [reply] = await run(stub, ["SET", "k", "v"], ["EVAL", script, "0"]).then((r) => r.slice(1));
+      let depth = 0;
+      while (Array.isArray(reply)) {
+        expect(reply).toHaveLength(1);
+        [reply] = reply;
+        depth++;
+      }
+      expect({ depth, reply }).toEqual({ depth: 1000, reply: new ReplyError("ERR reached lua stack limit") });
+    }
+    expect(await run(stub, ["GET", "k"])).toEqual([text("v")]);
   });
 
   it("SCRIPT LOAD, EXISTS, FLUSH and EVALSHA; loaded scripts survive a restart", async () => {

@@ -1,5 +1,4 @@
 // RESP2, the internal language: commands in (arrays of bulk strings), replies out, bytes kept as bytes.
-import { concatBytes } from "./bytes";
 
 /** A status reply (`+OK`). Kept apart from bulk strings: encodings treat them differently. */
 export class Status {
@@ -15,20 +14,50 @@ export class ReplyError {
 export type Reply = Uint8Array | number | bigint | null | Status | ReplyError | Reply[];
 
 const encoder = new TextEncoder();
-const CRLF = [13, 10] as const;
 
 /** Encodes commands (each an array of string or byte arguments) as one RESP batch. */
 export function encodeCommands(commands: readonly (readonly (string | Uint8Array)[])[]): Uint8Array {
-  const parts: Uint8Array[] = [];
-  const crlf = new Uint8Array(CRLF);
-  for (const command of commands) {
-    parts.push(encoder.encode(`*${command.length}\r\n`));
-    for (const arg of command) {
+  // Sized first, then written in place: a script's every redis.call comes through here, and a
+  // TextEncoder call per header cost more than the command itself.
+  let size = 0;
+  const args = commands.map((command) => {
+    size += 3 + decimalLength(command.length);
+    return command.map((arg) => {
       const bytes = typeof arg === "string" ? encoder.encode(arg) : arg;
-      parts.push(encoder.encode(`$${bytes.length}\r\n`), bytes, crlf);
+      size += 5 + decimalLength(bytes.length) + bytes.length;
+      return bytes;
+    });
+  });
+  const out = new Uint8Array(size);
+  let pos = 0;
+  const header = (prefix: number, n: number) => {
+    out[pos++] = prefix;
+    const digits = decimalLength(n);
+    for (let i = digits - 1; i >= 0; i--, n = Math.floor(n / 10)) out[pos + i] = 0x30 + (n % 10);
+    pos += digits;
+    out[pos++] = 0x0d;
+    out[pos++] = 0x0a;
+  };
+  for (const command of args) {
+    header(0x2a, command.length);
+    for (const bytes of command) {
+      header(0x24, bytes.length);
+      out.set(bytes, pos);
+      pos += bytes.length;
+      out[pos++] = 0x0d;
+      out[pos++] = 0x0a;
     }
   }
-  return concatBytes(parts);
+  return out;
+}
+
+function decimalLength(n: number): number {
+  let digits = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    digits++;
+  }
+  return digits;
 }
 
 /** Streams replies out of a RESP buffer, one `next()` per reply. */
@@ -42,6 +71,21 @@ export class ReplyReader {
 
   next(): Reply {
     const type = this.bytes[this.pos++];
+    // Lengths are read straight from the bytes: most replies are bulks and arrays.
+    if (type === 0x24 /* $ */) {
+      const len = this.length();
+      if (len < 0) return null;
+      const value = this.bytes.slice(this.pos, this.pos + len);
+      this.pos += len + 2;
+      return value;
+    }
+    if (type === 0x2a /* * */) {
+      const len = this.length();
+      if (len < 0) return null;
+      const items: Reply[] = new Array(len);
+      for (let i = 0; i < len; i++) items[i] = this.next();
+      return items;
+    }
     const line = this.line();
     switch (type) {
       case 0x2b /* + */:
@@ -50,23 +94,25 @@ export class ReplyReader {
         return new ReplyError(new TextDecoder().decode(line));
       case 0x3a /* : */:
         return toInteger(latin(line));
-      case 0x24 /* $ */: {
-        const len = Number(latin(line));
-        if (len < 0) return null;
-        const value = this.bytes.slice(this.pos, this.pos + len);
-        this.pos += len + 2;
-        return value;
-      }
-      case 0x2a /* * */: {
-        const len = Number(latin(line));
-        if (len < 0) return null;
-        const items: Reply[] = new Array(len);
-        for (let i = 0; i < len; i++) items[i] = this.next();
-        return items;
-      }
       default:
         throw new Error(`malformed RESP: type byte ${type} at ${this.pos - 1}`);
     }
+  }
+
+  /** A length line (`-1` for nil): digits up to CRLF. */
+  private length(): number {
+    const negative = this.bytes[this.pos] === 0x2d;
+    if (negative) this.pos++;
+    let n = 0;
+    for (;;) {
+      if (this.pos >= this.bytes.length) throw new Error("malformed RESP: unterminated line");
+      const c = this.bytes[this.pos++];
+      if (c === 13) break;
+      if (c < 0x30 || c > 0x39) throw new Error(`malformed RESP: length byte ${c} at ${this.pos - 1}`);
+      n = n * 10 + (c - 0x30);
+    }
+    this.pos++;
+    return negative ? -n : n;
   }
 
   private line(): Uint8Array {

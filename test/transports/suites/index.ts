@@ -10,6 +10,7 @@ import { readOnlySuite } from "./read-only";
 import { scriptingSuite } from "./scripting";
 import { scriptingFlagsSuite } from "./scripting-flags";
 import { scriptingLibrariesSuite } from "./scripting-libraries";
+import { scriptingSandboxSuite } from "./scripting-sandbox";
 import { sortedSetsSuite } from "./sorted-sets";
 import { setsSuite } from "./sets";
 import { stringsSuite } from "./strings";
@@ -28,4 +29,5 @@ export function behaviourSuites(full: Client, reader: Client): void {
   scriptingSuite(full, reader);
   scriptingFlagsSuite(full);
   scriptingLibrariesSuite(full);
+  scriptingSandboxSuite(full);
 }
