@@ -91,7 +91,16 @@ export class Shard extends DurableObject<ShardBindings> {
    * keys in one storage write. A second call (the gateway and a deadline both applying) does nothing. */
   txApply(tx: string, writes: ArrayBuffer | null): void {
     if (!this.locks.holds(tx)) return;
-    if (writes) this.runLogged(new Uint8Array(writes));
+    // A committed decision is applied whatever the memory: refusing one participant's part under
+    // maxmemory would leave the transaction half applied. Later writes meet the limit as usual.
+    if (writes) {
+      this.core.setMaxMemory(0);
+      try {
+        this.runLogged(new Uint8Array(writes));
+      } finally {
+        this.core.setMaxMemory(this.config.maxMemory);
+      }
+    }
     this.locks.unlock(tx);
   }
 
@@ -201,8 +210,11 @@ export class Shard extends DurableObject<ShardBindings> {
     createSchema(sql);
     this.log = new EffectLog(sql);
     this.scripts = new ScriptRunner(new ScriptCache(sql));
-    this.core = new Core(coreModule, { maxMemory: this.config.maxMemory, maxMemoryPolicy: this.config.maxMemoryPolicy });
+    // Loading ignores maxmemory, as Redis's does: what storage holds was acknowledged, and a replay that
+    // evicted or refused on its own would rebuild a different keyspace than the one that was logged.
+    this.core = new Core(coreModule, { maxMemoryPolicy: this.config.maxMemoryPolicy });
     recover(this.core, sql, this.log, this.clock());
+    this.core.setMaxMemory(this.config.maxMemory);
   }
 
   /**

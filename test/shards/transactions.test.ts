@@ -2,7 +2,9 @@
 // restarted while they hold locks, and concurrent transfers whose total must never change.
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { shardConfig, type ShardConfig } from "../../shards/config";
 import type { Shard } from "../../shards/shard";
+import type { Core } from "../../wasm/host";
 import type { FaultStep } from "../../shards/transactions/coordinator";
 import { decisionObjectName } from "../../shards/transactions/decision";
 import { call, keysOnShards, multiExec, result, useEmptyStore } from "../worker/gateway";
@@ -118,6 +120,26 @@ describe("cross-shard transactions under failure", () => {
     await passLockDeadlines();
     expect((await rename).json).toEqual({ result: "OK" });
     expect(await result(["MGET", a!, b!, c!])).toEqual([null, "1", "3"]);
+  });
+
+  it("a participant at maxmemory still applies its part of a committed transaction", async () => {
+    const [a, b] = await keysOnShards("mem");
+    const big = "x".repeat(20_000);
+    await result(["SET", a!, big]);
+    // b's shard gets a maxmemory just above what it holds now (noeviction): its own writes answer OOM.
+    const stub = shardStub(1); // keysOnShards answers one key per shard, in shard order
+    await runInDurableObject(stub, (instance: Shard) => {
+      const shard = instance as unknown as { config: ShardConfig; core: Core; start(): void };
+      shard.config = shardConfig({ EDGESLOT_MAXMEMORY: String(shard.core.usedMemory() + 4096) });
+      shard.start();
+    });
+    expect((await call(["SET", b!, big])).json.error).toMatch(/^OOM /);
+    expect(await result(["RENAME", a!, b!])).toBe("OK");
+    expect(await result(["STRLEN", b!])).toBe(20_000);
+    expect(await result(["EXISTS", a!])).toBe(0);
+    // Restarted with the binding's settings, it loads what it applied.
+    await evictDurableObject(stub);
+    expect(await result(["STRLEN", b!])).toBe(20_000);
   });
 
   it("a decision record is written once: a commit after a participant's abort is refused", async () => {
