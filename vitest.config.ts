@@ -12,7 +12,8 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             // A small checkpoint threshold makes every test exercise compaction, not only the log.
             miniflare: {
-              bindings: { EDGESLOT_CHECKPOINT_BYTES: "65536" },
+              // EDGESLOT_TEST_FAULTS opens the coordinator's fault hook (shards/transactions/README.md).
+              bindings: { EDGESLOT_CHECKPOINT_BYTES: "65536", EDGESLOT_TEST_FAULTS: "1" },
               // The gateway's RPC entrypoints bound to the test worker as a consumer would bind them
               // (the plugin points bindings to the wrangler.toml name at the worker under test).
               serviceBindings: {

@@ -12,9 +12,10 @@ import { REDIS_SERVER } from "./redis-server";
 import { scriptsSuite } from "./scripts";
 import { slotsSuite } from "./slots";
 import { transportSuite } from "./transport";
+import { transactionsSuite } from "./transactions";
 import type { Suite } from "./suite";
 
-const SUITES: readonly Suite[] = [slotsSuite, engineSuite, transportSuite, collectionsSuite, scriptsSuite];
+const SUITES: readonly Suite[] = [slotsSuite, engineSuite, transportSuite, collectionsSuite, scriptsSuite, transactionsSuite];
 
 export async function main(): Promise<number> {
   const quick = process.env.BENCH_QUICK === "1";

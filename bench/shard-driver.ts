@@ -6,6 +6,7 @@ import type { Shard } from "../shards/shard";
 import type { ShardEnv } from "../shards/config";
 
 export { Shard } from "../shards/shard";
+export { TxDecision } from "../shards/transactions/decision";
 
 interface DriverEnv extends ShardEnv {
   SHARD: DurableObjectNamespace<Shard>;

@@ -5,9 +5,10 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { app } from "../worker/app";
 import type { EdgeslotBinding, Result } from "../worker/rpc";
-import { benchKey, benchValue, PIPELINE_LENGTH, type TransportCase, type TransportRun } from "./transport-workload";
+import { benchKey, benchValue, PIPELINE_LENGTH, SCRIPT_2KEY, scriptKeys, type TransportCase, type TransportRun } from "./transport-workload";
 
 export { Shard } from "../shards/shard";
+export { TxDecision } from "../shards/transactions/decision";
 export { EdgeslotReadOnlyRpc, EdgeslotRpc } from "../worker/rpc";
 
 /** The gateway's HTTP API as a named entrypoint, so the driver reaches it as another Worker would. */
@@ -44,6 +45,25 @@ async function viaHttp(env: DriverEnv, kase: TransportCase, commands: string[][]
   return Array.isArray(body) ? body : [body];
 }
 
+/**
+ * POST /script?placement=local|cross&rounds=N&concurrency=C: N waves of C concurrent 2-key EVALs
+ * through the binding, on keys sharing a shard or on two shards (the cross-shard protocol).
+ */
+async function runScripts(env: DriverEnv, url: URL): Promise<Response> {
+  const placement = url.searchParams.get("placement") === "cross" ? "cross" : "local";
+  const rounds = Number(url.searchParams.get("rounds") ?? 1);
+  const concurrency = Number(url.searchParams.get("concurrency") ?? 1);
+  const waves = Array.from({ length: concurrency }, (_, i) => scriptKeys(placement, i));
+  let last: Result[] = [];
+  const start = performance.now();
+  for (let round = 0; round < rounds; round++) {
+    last = await Promise.all(waves.map((keys) => env.EDGESLOT.exec(["EVAL", SCRIPT_2KEY, 2, ...keys])));
+  }
+  const ms = performance.now() - start;
+  const run: TransportRun = { ms, results: last.map((entry) => entry.error ?? entry.result) };
+  return Response.json(run);
+}
+
 export default {
   /** POST /setup writes the bench keys; POST /run?transport=binding|http&case=get|pipeline&rounds=N. */
   async fetch(request: Request, env: DriverEnv): Promise<Response> {
@@ -52,6 +72,7 @@ export default {
       const answer = await env.EDGESLOT.exec(["MSET", ...Array.from({ length: PIPELINE_LENGTH }, (_, i) => [benchKey(i), benchValue(i)]).flat()]);
       return Response.json(answer);
     }
+    if (url.pathname === "/script") return runScripts(env, url);
     const transport = url.searchParams.get("transport") === "http" ? viaHttp : viaBinding;
     const kase = (url.searchParams.get("case") ?? "get") as TransportCase;
     const rounds = Number(url.searchParams.get("rounds") ?? 1);

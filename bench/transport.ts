@@ -21,16 +21,28 @@ const CASES: readonly { kase: TransportCase; label: string; rounds: number }[] =
   { kase: "pipeline", label: `a ${PIPELINE_LENGTH}-command GET pipeline over 4 shards`, rounds: 50 },
 ];
 
-async function runTransport(context: BenchContext): Promise<Section> {
-  const samples = context.quick ? 3 : 9;
+/** The driver Worker (bench/transport-driver.ts) with the whole gateway, on fresh local state. */
+export async function startDriver(): Promise<{ fetch: (url: string, init?: RequestInit) => Promise<Response>; dispose: () => Promise<void> }> {
   const stateDir = mkdtempSync(join(tmpdir(), "edgeslot-bench-transport-"));
   const worker = await unstable_startWorker({
     config: writeConfig(),
     dev: { persist: stateDir, server: { hostname: "127.0.0.1", port: 0 }, inspector: false, logLevel: "warn", watch: false },
   });
+  await worker.ready;
+  return {
+    fetch: (url, init) => worker.fetch(url, init as never) as unknown as Promise<Response>,
+    dispose: async () => {
+      await worker.dispose();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function runTransport(context: BenchContext): Promise<Section> {
+  const samples = context.quick ? 3 : 9;
+  const worker = await startDriver();
   const rows: string[][] = [];
   try {
-    await worker.ready;
     const setup = await (await worker.fetch("http://bench.local/setup", { method: "POST" })).json();
     if ((setup as { result?: string }).result !== "OK") throw new Error(`setup failed: ${JSON.stringify(setup)}`);
     for (const { kase, label, rounds: fullRounds } of CASES) {
@@ -56,7 +68,6 @@ async function runTransport(context: BenchContext): Promise<Section> {
     }
   } finally {
     await worker.dispose();
-    rmSync(stateDir, { recursive: true, force: true });
   }
   return {
     title: "Worker to gateway: service binding vs HTTP",

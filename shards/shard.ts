@@ -15,38 +15,113 @@ import { recover } from "./persistence/recovery";
 import { createSchema } from "./persistence/schema";
 import { ScriptCache } from "./scripting/cache";
 import { isScriptCommand, ScriptRunner } from "./scripting/commands";
+import { decisionObjectName } from "./transactions/decision";
+import { KeyLocks } from "./transactions/locks";
+import { batchKeys, stateQuery } from "./transactions/participant";
 import type { SlotRange } from "./scripting/script-keys";
 
 const decoder = new TextDecoder();
 /** Expired keys removed per sweep step; the alarm repeats steps while they come back full. */
 const SWEEP_STEP_KEYS = 1000;
 const SWEEP_MAX_STEPS = 20;
+/**
+ * How long a cross-shard transaction may hold this shard's keys before the shard asks its decision
+ * record. Generous next to a transaction's few round trips, short enough that a dead gateway blocks
+ * its keys for seconds, not minutes.
+ */
+const TX_LOCK_MS = 10_000;
 /** A short key with a one-byte value takes 16 bytes in the core's accounting (measured): less room
  * than that is out of memory. */
 const SMALLEST_ENTRY_BYTES = 16;
 
-export class Shard extends DurableObject<ShardEnv> {
+/** The shard's bindings: its settings, and the decision records of cross-shard transactions. */
+type ShardBindings = ShardEnv & { TX_DECISION: DurableObjectNamespace<import("./transactions/decision").TxDecision> };
+
+export class Shard extends DurableObject<ShardBindings> {
   private readonly config: ShardConfig;
   private core!: Core;
   private log!: EffectLog;
   private scripts!: ScriptRunner;
-  private sweepScheduled = false;
+  /** Outlives rebuilds of the core: waiters hold promises into it. */
+  private locks!: KeyLocks;
+  /** When the alarm is set for (null: not set). */
+  private alarmAt: number | null = null;
   /** The shard's clock. Tests replace it to move time forward instead of sleeping. */
   clock: () => number = Date.now;
 
-  constructor(ctx: DurableObjectState, env: ShardEnv) {
+  constructor(ctx: DurableObjectState, env: ShardBindings) {
     super(ctx, env);
     this.config = shardConfig(env);
     void ctx.blockConcurrencyWhile(async () => {
       this.start();
-      this.sweepScheduled = (await ctx.storage.getAlarm()) !== null;
+      this.locks = new KeyLocks(ctx.storage.sql);
+      this.alarmAt = await ctx.storage.getAlarm();
+      for (const lock of this.locks.held) this.scheduleAlarm(lock.deadline);
     });
   }
 
-  /** Executes a RESP batch atomically and returns one RESP reply per command. `slots`: the range the
-   * gateway routed the batch by (scripts may touch only its keys); absent, the shard owns every slot. */
+  /**
+   * Executes a RESP batch atomically and returns one RESP reply per command. While a cross-shard
+   * transaction holds some keys, a batch naming one of them waits its turn. `slots`: the range the
+   * gateway routed the batch by (scripts may touch only its keys); absent, the shard owns every slot.
+   */
   async execute(batch: ArrayBuffer, slots?: SlotRange): Promise<ArrayBuffer> {
     const commands = new Uint8Array(batch);
+    if (this.locks.idle) return this.executeNow(commands, slots);
+    const done = await this.locks.enter(batchKeys(commands));
+    try {
+      return this.executeNow(commands, slots);
+    } finally {
+      done();
+    }
+  }
+
+  /** Cross-shard transaction, phase one: takes `keys` (waiting in line) and answers their states,
+   * and the script `sha` names if this shard has it. */
+  async txLock(tx: string, shard: number, keys: ArrayBuffer[], sha: string | null): Promise<{ states: ArrayBuffer; script: ArrayBuffer | null }> {
+    const deadline = this.clock() + TX_LOCK_MS;
+    await this.locks.lock({ tx, shard, keys: keys.map((key) => new Uint8Array(key)), deadline });
+    this.scheduleAlarm(deadline);
+    const states = this.runLogged(stateQuery(keys.map((key) => new Uint8Array(key))));
+    const script = sha ? this.scripts.scriptBody(sha) : undefined;
+    return { states: toArrayBuffer(states), script: script ? toArrayBuffer(script) : null };
+  }
+
+  /** Cross-shard transaction, committed: installs this shard's writes, logs them and releases the
+   * keys in one storage write. A second call (the gateway and a deadline both applying) does nothing. */
+  txApply(tx: string, writes: ArrayBuffer | null): void {
+    if (!this.locks.holds(tx)) return;
+    // A committed decision is applied whatever the memory: refusing one participant's part under
+    // maxmemory would leave the transaction half applied. Later writes meet the limit as usual.
+    if (writes) {
+      this.core.setMaxMemory(0);
+      try {
+        this.runLogged(new Uint8Array(writes));
+      } finally {
+        this.core.setMaxMemory(this.config.maxMemory);
+      }
+    }
+    this.locks.unlock(tx);
+  }
+
+  /** Cross-shard transaction, aborted or read-only: releases the keys. */
+  txRelease(tx: string): void {
+    this.locks.unlock(tx);
+  }
+
+  /** Runs a batch the shard builds itself, logging its effects (lazy expiry deletes, applied writes). */
+  private runLogged(batch: Uint8Array): Uint8Array {
+    try {
+      const { replies, effects } = this.core.execute(batch, this.clock(), false);
+      if (effects.length > 0) this.log.append(effects);
+      return replies;
+    } catch (error) {
+      this.start();
+      throw error;
+    }
+  }
+
+  private executeNow(commands: Uint8Array, slots: SlotRange | undefined): ArrayBuffer {
     let replies: Uint8Array;
     try {
       const now = this.clock();
@@ -115,9 +190,11 @@ export class Shard extends DurableObject<ShardEnv> {
     return (policy.startsWith("volatile") ? this.core.volatileCount() : this.core.keyCount()) === 0;
   }
 
-  /** Active expiry: removes expired keys in steps, logging their deletions like any write. */
+  /** Settles transactions whose locks passed their deadline, then sweeps expired keys in steps,
+   * logging their deletions like any write. */
   async alarm(): Promise<void> {
-    this.sweepScheduled = false;
+    this.alarmAt = null;
+    await this.settleExpiredLocks();
     for (let step = 0; step < SWEEP_MAX_STEPS; step++) {
       const sweep = internalCommand("__SWEEP", String(SWEEP_STEP_KEYS));
       const { replies, effects } = this.core.execute(sweep, this.clock(), true);
@@ -133,8 +210,11 @@ export class Shard extends DurableObject<ShardEnv> {
     createSchema(sql);
     this.log = new EffectLog(sql);
     this.scripts = new ScriptRunner(new ScriptCache(sql));
-    this.core = new Core(coreModule, { maxMemory: this.config.maxMemory, maxMemoryPolicy: this.config.maxMemoryPolicy });
+    // Loading ignores maxmemory, as Redis's does: what storage holds was acknowledged, and a replay that
+    // evicted or refused on its own would rebuild a different keyspace than the one that was logged.
+    this.core = new Core(coreModule, { maxMemoryPolicy: this.config.maxMemoryPolicy });
     recover(this.core, sql, this.log, this.clock());
+    this.core.setMaxMemory(this.config.maxMemory);
   }
 
   /**
@@ -155,9 +235,32 @@ export class Shard extends DurableObject<ShardEnv> {
   }
 
   private scheduleSweep(): void {
-    if (this.sweepScheduled || this.core.volatileCount() === 0) return;
-    this.sweepScheduled = true;
-    void this.ctx.storage.setAlarm(Date.now() + this.config.sweepIntervalMs);
+    if (this.core.volatileCount() > 0) this.scheduleAlarm(Date.now() + this.config.sweepIntervalMs);
+  }
+
+  private scheduleAlarm(at: number): void {
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    void this.ctx.storage.setAlarm(at);
+  }
+
+  /** A lock past its deadline: its coordinator is gone or late. The decision record settles it. */
+  private async settleExpiredLocks(): Promise<void> {
+    for (const lock of this.locks.held) {
+      if (lock.deadline > this.clock()) {
+        this.scheduleAlarm(lock.deadline);
+        continue;
+      }
+      try {
+        const record = this.env.TX_DECISION.get(this.env.TX_DECISION.idFromName(decisionObjectName(lock.tx)));
+        const answer = await record.resolve(lock.tx, lock.shard);
+        if (answer.committed) this.txApply(lock.tx, answer.writes);
+        else this.txRelease(lock.tx);
+      } catch (error) {
+        console.error(`shard ${this.ctx.id}: could not settle transaction ${lock.tx}, retrying: ${(error as Error).message}`);
+        this.scheduleAlarm(Date.now() + 1000);
+      }
+    }
   }
 }
 

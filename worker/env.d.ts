@@ -1,6 +1,9 @@
 // Bindings and variables the gateway reads (see wrangler.toml).
 interface Env {
   SHARD: DurableObjectNamespace<import("../shards/shard").Shard>;
+  TX_DECISION: DurableObjectNamespace<import("../shards/transactions/decision").TxDecision>;
+  /** Test configurations only: lets a request name a step where the transaction coordinator stops. */
+  EDGESLOT_TEST_FAULTS?: string;
   EDGESLOT_SHARDS?: string;
   EDGESLOT_TOKEN?: string;
   EDGESLOT_READONLY_TOKEN?: string;

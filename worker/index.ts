@@ -3,6 +3,7 @@
 import { app } from "./app";
 
 export { Shard } from "../shards/shard";
+export { TxDecision } from "../shards/transactions/decision";
 export { EdgeslotReadOnlyRpc, EdgeslotRpc } from "./rpc";
 
 export default {

@@ -1,5 +1,5 @@
 // Bitmap commands (Redis's bitops.c) on string values: all executed by the shard core on the key's shard;
-// BITOP's destination and sources must live on one shard (CROSSSLOT otherwise).
+// BITOP across shards runs as a cross-shard transaction.
 import { type CommandSpec, FIRST_KEY, SINGLE } from "./types";
 
 export const BITMAPS = [

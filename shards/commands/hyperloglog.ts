@@ -1,5 +1,5 @@
 // HyperLogLog commands (Redis's hyperloglog.c) on string values: all executed by the shard core; PFCOUNT of
-// several keys and PFMERGE need their keys on one shard (CROSSSLOT otherwise).
+// several keys and PFMERGE across shards run as cross-shard transactions.
 import { ALL_KEYS, type CommandSpec, FIRST_KEY, SINGLE } from "./types";
 
 export const HYPERLOGLOGS = [

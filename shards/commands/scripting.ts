@@ -1,5 +1,5 @@
-// Scripting: EVAL and friends run inside the shard owning their declared keys (all on one shard,
-// else CROSSSLOT, until cross-shard scripts land); SCRIPT LOAD/FLUSH reach every shard so EVALSHA
+// Scripting: EVAL and friends run inside the shard owning their declared keys (or, when those span
+// shards, as a cross-shard transaction); SCRIPT LOAD/FLUSH reach every shard so EVALSHA
 // finds its script wherever its keys route.
 import { type CommandSpec, NO_KEYS, SINGLE } from "./types";
 

@@ -1,5 +1,5 @@
-// Set commands (Redis's t_set.c): all executed by the shard core; the multi-key ones need every key on one
-// shard (CROSSSLOT otherwise, until the cross-shard protocol lands).
+// Set commands (Redis's t_set.c): all executed by the shard core; the multi-key ones run as cross-shard
+// transactions when their keys span shards.
 import { ALL_KEYS, type CommandSpec, FIRST_KEY, SINGLE } from "./types";
 
 const TWO_KEYS = { kind: "range", first: 1, last: 2, step: 1 } as const;

@@ -1,5 +1,5 @@
 // Sorted-set commands (Redis's t_zset.c): all executed by the shard core on the keys' shard; the
-// multi-key ones (ZUNIONSTORE, ZMPOP, ...) need every key on one shard (CROSSSLOT otherwise).
+// multi-key ones (ZUNIONSTORE, ZMPOP, ...) run as cross-shard transactions when their keys span shards.
 import { type CommandSpec, FIRST_KEY, SINGLE } from "./types";
 
 /** ZUNION/ZINTER/ZDIFF/ZINTERCARD/ZMPOP: `numkeys key [key ...]` from argument 1. */

@@ -14,7 +14,7 @@ export const STRINGS = [
   { name: "getex", group: "string", arity: -2, flags: ["write", "fast"], keys: FIRST_KEY, split: SINGLE, summary: "Get a key and set or clear its expiry" },
   { name: "mget", group: "string", arity: -2, flags: ["readonly", "fast"], keys: { kind: "range", first: 1, last: -1, step: 1 }, split: { kind: "perKey", merge: "array" }, summary: "Get several keys (split per shard)" },
   // A split MSET is atomic per shard only: another client can see some shards' keys set and not others'.
-  { name: "mset", group: "string", arity: -3, flags: ["write", "denyoom"], keys: KEY_VALUE_PAIRS, split: { kind: "perKey", merge: "ok" }, summary: "Set several keys (split per shard, not atomic across shards)" },
+  { name: "mset", group: "string", arity: -3, flags: ["write", "denyoom"], keys: KEY_VALUE_PAIRS, split: SINGLE, summary: "Set several keys (atomic, across shards too)" },
   // MSETNX must decide for all keys at once, so it stays on one shard until cross-shard transactions exist.
   { name: "msetnx", group: "string", arity: -3, flags: ["write", "denyoom"], keys: KEY_VALUE_PAIRS, split: SINGLE, summary: "Set several keys if none exists (one shard)" },
   { name: "append", group: "string", arity: 3, flags: ["write", "denyoom", "fast"], keys: FIRST_KEY, split: SINGLE, summary: "Append to a value" },

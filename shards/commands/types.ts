@@ -1,5 +1,5 @@
 // The shape of one command-table entry: everything the gateway derives (arity errors, keys, slots,
-// CROSSSLOT, fan-out, read-only tokens, the README list) is read from these fields.
+// cross-shard transactions, fan-out, read-only tokens, the README list) is read from these fields.
 
 /** Redis's command flags (COMMAND INFO), the subset edgeslot's commands carry. */
 export type Flag = "write" | "readonly" | "denyoom" | "fast" | "admin" | "noscript" | "loading" | "stale";
@@ -23,7 +23,8 @@ export type FanoutMerge = "sum" | "concat" | "ok" | "random" | "info";
 
 /** How a command runs across shards. */
 export type Split =
-  /** Every key on one shard (else CROSSSLOT); a command without keys goes to any one shard. */
+  /** Runs on its keys' shard, or as a cross-shard transaction when they span shards; a command
+   * without keys goes to any one shard. */
   | { readonly kind: "single" }
   /** Each key group (`step` arguments) goes to its shard; replies merge in key order. */
   | { readonly kind: "perKey"; readonly merge: SplitMerge }

@@ -3,8 +3,9 @@
 export class ScriptCache {
   private readonly scripts = new Map<string, Uint8Array>();
 
-  constructor(private readonly sql: SqlStorage) {
-    for (const row of sql.exec<{ sha: string; body: ArrayBuffer }>("SELECT sha, body FROM scripts")) {
+  /** Without storage (a cross-shard transaction's scratch runner) the cache lives in memory only. */
+  constructor(private readonly sql?: SqlStorage) {
+    if (sql) for (const row of sql.exec<{ sha: string; body: ArrayBuffer }>("SELECT sha, body FROM scripts")) {
       this.scripts.set(row.sha, new Uint8Array(row.body));
     }
   }
@@ -23,12 +24,12 @@ export class ScriptCache {
 
   persist(sha: string, body: Uint8Array): void {
     this.scripts.set(sha, body);
-    this.sql.exec("INSERT OR REPLACE INTO scripts (sha, body) VALUES (?, ?)", sha, body.slice().buffer);
+    this.sql?.exec("INSERT OR REPLACE INTO scripts (sha, body) VALUES (?, ?)", sha, body.slice().buffer);
   }
 
   flush(): void {
     this.scripts.clear();
-    this.sql.exec("DELETE FROM scripts");
+    this.sql?.exec("DELETE FROM scripts");
   }
 }
 

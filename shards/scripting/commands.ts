@@ -37,6 +37,11 @@ export class ScriptRunner {
 
   constructor(private readonly cache: ScriptCache) {}
 
+  /** A cached script's source (a cross-shard transaction runs it elsewhere). */
+  scriptBody(sha: string): Uint8Array | undefined {
+    return this.cache.get(sha);
+  }
+
   /** Whether the last script run was aborted over its budget. */
   get lastRunAborted(): boolean {
     return this.runtime.lastRunAborted;

@@ -74,6 +74,13 @@ describe("@upstash/redis over the binding", () => {
     expect(await tx.exec()).toEqual(["OK", 2, 2]);
   });
 
+  it("multi() across slots and shards is one atomic transaction", async () => {
+    const tx = redis.multi();
+    tx.set("user:1", "1").set("user:2", "2").incr("user:1").mget("user:1", "user:2", "user:3").del("user:2");
+    expect(await tx.exec()).toEqual(["OK", "OK", 2, [2, 2, null], 1]);
+    expect(await redis.mget("user:1", "user:2")).toEqual([2, null]);
+  });
+
   it("auto-pipelining batches concurrent commands into pipeline requests", async () => {
     const requester = bindingRequester(edgeslot);
     const paths: string[][] = [];

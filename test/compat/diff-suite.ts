@@ -5,7 +5,6 @@ import { CoreTarget } from "./core-target";
 import { describeMismatches, runStream, type Side } from "./differential-runner";
 import { GatewayProcess } from "./gateway-process";
 import { GatewayTarget } from "./gateway-target";
-import { keySlot, shardOfSlot } from "./key-slot";
 import { Random, streamSeed } from "./random";
 import { MISSING_REDIS_MESSAGE, RedisServer, redisAvailability } from "./redis-server";
 import type { RespClient } from "./resp-client";
@@ -97,7 +96,6 @@ export function differentialSuite(family: string, mix: readonly (readonly [numbe
         view: text ? asTextJsonView : undefined,
         commands,
         batchSize,
-        shardOf: (key) => shardOfSlot(keySlot(Buffer.from(key, "utf8")), GATEWAY_SHARDS),
       });
       if (mismatches.length) expect.fail(`${label}: ` + describeMismatches("gateway", baseSeed, mismatches));
     };

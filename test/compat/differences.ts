@@ -49,9 +49,7 @@ export type CompareRule =
    */
   | { kind: "lua-table-order" }
   /** Replies are compared exactly as usual: the difference is one a single client cannot see, or one only Redis Cluster shows. */
-  | { kind: "exact" }
-  /** When the command's keys live on more than one shard, edgeslot answers `error` and the oracle is not asked. */
-  | { kind: "error-when-keys-span-shards"; error: string };
+  | { kind: "exact" };
 
 export interface Difference {
   id: string;
@@ -66,8 +64,6 @@ export interface Difference {
   reason: string;
   rule: CompareRule;
 }
-
-export const CROSSSLOT_ERROR = "CROSSSLOT Keys in request don't hash to the same slot";
 
 export const DIFFERENCES: readonly Difference[] = [
   {
@@ -85,88 +81,61 @@ export const DIFFERENCES: readonly Difference[] = [
     rule: { kind: "presence" },
   },
   {
-    id: "cross-shard-atomic-multikey",
-    commands: ["MSETNX", "RENAME", "RENAMENX", "COPY"],
-    levels: ["gateway"],
-    kind: "deliberate",
-    summary: "MSETNX, RENAME, RENAMENX and COPY whose keys live on different shards answer CROSSSLOT.",
-    reason:
-      "Each must be atomic across all its keys; until the cross-shard two-phase protocol lands, edgeslot " +
-      "refuses rather than half-apply. Keys on the same shard (e.g. sharing a {hash tag}) work as in Redis. As in " +
-      "Redis Cluster, the slot check comes before MSETNX counts its pairs, so a cross-shard MSETNX with a value " +
-      "missing also answers CROSSSLOT (a standalone redis-server answers the arity error).",
-    rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
-  },
-  {
-    id: "cross-shard-list-moves",
-    commands: ["LMOVE", "RPOPLPUSH", "LMPOP"],
-    levels: ["gateway"],
-    kind: "deliberate",
-    summary: "LMOVE, RPOPLPUSH and LMPOP whose keys live on different shards answer CROSSSLOT.",
-    reason:
-      "A move pops from one list and pushes onto another, and LMPOP must pop from the first non-empty list of its keys: " +
-      "both need every key on one shard to be atomic. Until the cross-shard two-phase protocol lands, edgeslot refuses " +
-      "rather than half-apply; keys on one shard (e.g. sharing a {hash tag}) work as in Redis.",
-    rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
-  },
-  {
-    id: "cross-shard-zset-multikey",
-    commands: ["ZUNION", "ZINTER", "ZDIFF", "ZINTERCARD", "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE", "ZRANGESTORE", "ZMPOP"],
-    levels: ["gateway"],
-    kind: "deliberate",
-    summary: "Multi-key sorted-set commands whose keys live on different shards answer CROSSSLOT.",
-    reason:
-      "They run inside one shard's core, which is what makes the STORE forms and ZMPOP atomic; until the cross-shard " +
-      "protocol lands (and the read-only ones gather their inputs across shards), keys must share a shard, e.g. through " +
-      "a {hash tag}, as in Redis Cluster.",
-    rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
-  },
-  {
-    id: "cross-shard-transaction",
-    commands: ["MULTI", "EXEC"],
-    levels: ["gateway"],
-    kind: "deliberate",
-    summary: "A transaction (`/multi-exec`) whose keys live on more than one shard is refused as a whole with CROSSSLOT.",
-    reason:
-      "A transaction runs as one batch inside one shard, which is what makes it atomic; the cross-shard two-phase " +
-      "protocol will lift this. The transaction tests generate single-slot transactions.",
-    rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
-  },
-  {
     id: "split-multikey",
-    commands: ["MGET", "MSET", "DEL", "UNLINK", "EXISTS", "TOUCH"],
+    commands: ["MGET", "DEL", "UNLINK", "EXISTS", "TOUCH"],
     levels: ["gateway"],
     kind: "deliberate",
     summary:
-      "MGET, MSET, DEL, UNLINK, EXISTS and TOUCH whose keys live on several shards are split per shard and merged " +
-      "in key order, where Redis Cluster answers CROSSSLOT; a split MSET is not atomic across shards.",
+      "MGET, DEL, UNLINK, EXISTS and TOUCH whose keys live on several shards are split per shard and merged in key " +
+      "order, each shard's part atomic but not the whole: a reader may see some shards' part of a DEL before the rest.",
     reason:
-      "Clients of a single endpoint (the @upstash/redis cleanup, MGET of unrelated keys) send these with keys anywhere; " +
-      "answering them as a standalone Redis would beats refusing. Each shard's part is atomic, so a reader can see " +
-      "some shards' part of an MSET before the rest; atomic cross-shard MSET comes with the two-phase protocol.",
+      "They are the commands clients send with unrelated keys anywhere (the @upstash/redis cleanup, MGET of a page of " +
+      "ids), where one parallel round trip matters more than a snapshot across shards. Everything else whose keys " +
+      "span shards (MSET, scripts, transactions, RENAME, the STORE forms...) runs as a cross-shard transaction.",
     rule: { kind: "exact" },
   },
   {
-    id: "crossslot-per-shard",
-    commands: ["MSETNX", "RENAME", "RENAMENX", "COPY", "BITOP", "PFMERGE", "PFCOUNT", "MULTI", "EXEC"],
+    id: "no-crossslot",
+    commands: ["MSET", "MSETNX", "RENAME", "RENAMENX", "COPY", "BITOP", "PFMERGE", "PFCOUNT", "SMOVE", "LMOVE", "RPOPLPUSH", "EVAL", "EVALSHA", "MULTI", "EXEC"],
     levels: ["gateway"],
     kind: "deliberate",
-    summary: "Keys in different slots are accepted together while they live on one shard; CROSSSLOT means \"spans shards\".",
+    summary:
+      "Never CROSSSLOT: commands, scripts and transactions whose keys live in different slots or on different shards " +
+      "run atomically, as on a standalone Redis (on one shard as one batch; across shards through the two-phase " +
+      "protocol in shards/transactions). Redis Cluster refuses them.",
     reason:
-      "A shard runs a batch atomically whatever slots its keys hash to, so refusing such requests would only add " +
-      "errors a standalone Redis does not give. Use {hash tags} to keep keys together as shard counts change.",
+      "Real clients do not keep their keys in one slot (@upstash/ratelimit's scripts and deny list, multi() across " +
+      "slots). Keys sharing a shard, e.g. through a {hash tag}, keep the single-round-trip fast path.",
     rule: { kind: "exact" },
   },
   {
-    id: "cross-shard-bitop-hll",
-    commands: ["BITOP", "PFMERGE", "PFCOUNT"],
+    id: "cross-shard-object-encoding",
+    commands: ["OBJECT"],
     levels: ["gateway"],
     kind: "deliberate",
-    summary: "BITOP, PFMERGE and multi-key PFCOUNT whose keys live on different shards answer CROSSSLOT.",
+    summary:
+      "OBJECT ENCODING of a collection a cross-shard transaction or script read or moved answers the encoding its " +
+      "size gives when it is loaded, as after a restart: a hash table that shrank below the listpack limits reads " +
+      "`listpack` (Redis never converts back). Strings keep raw, embstr and int exactly.",
     reason:
-      "Each reads all its keys atomically (and BITOP/PFMERGE write one of them); until the cross-shard protocol lands " +
-      "edgeslot refuses rather than gather a snapshot across shards. Keys sharing a {hash tag} (one shard) work as in Redis.",
-    rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
+      "The transaction runs against the values its participants sent (their DUMP payloads), restored in a scratch core; " +
+      "Redis's own RESTORE and restart pick encodings the same way. The values themselves are exact.",
+    rule: { kind: "exact" },
+  },
+  {
+    id: "cross-shard-script-keys",
+    commands: ["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "MULTI", "EXEC"],
+    levels: ["gateway"],
+    kind: "deliberate",
+    summary:
+      "A script whose declared keys span shards may touch only those keys (`ERR Dynamic keys are not allowed in Lua " +
+      "scripts whose keys span shards. Key was: <key>`), and a transaction spanning shards cannot hold commands that " +
+      "reach every shard or no fixed key (`ERR 'keys' cannot run in a transaction whose keys span shards`).",
+    reason:
+      "Only declared keys are locked and fetched before the script runs; touching another would be silently " +
+      "non-atomic. Redis itself asks scripts to declare their keys, and every @upstash/ratelimit script does " +
+      "(`allow-key-locking`). KEYS, SCAN, DBSIZE or FLUSHALL inside such a transaction would need every shard locked.",
+    rule: { kind: "exact" },
   },
   {
     id: "eviction-approximation",
@@ -338,21 +307,6 @@ export const DIFFERENCES: readonly Difference[] = [
     summary: "ZRANDMEMBER with a negative count below -1048576 on an existing set answers `ERR value is out of range`.",
     reason: "As HRANDFIELD: a shard refuses more than 2^20 repeated members rather than exhaust its memory. The streams never send such counts.",
     rule: { kind: "exact" },
-  },
-  {
-    id: "cross-shard-set-commands",
-    commands: ["SMOVE", "SINTER", "SINTERCARD", "SINTERSTORE", "SUNION", "SUNIONSTORE", "SDIFF", "SDIFFSTORE"],
-    levels: ["gateway"],
-    kind: "deliberate",
-    summary:
-      "SMOVE, SINTER, SINTERCARD, SINTERSTORE, SUNION, SUNIONSTORE, SDIFF and SDIFFSTORE whose keys live on different " +
-      "shards answer CROSSSLOT.",
-    reason:
-      "They run atomically inside one shard; the writing ones must stay atomic across all their keys, so until the " +
-      "cross-shard two-phase protocol lands edgeslot refuses rather than half-apply. The read-only ones could be " +
-      "answered by gathering the inputs from each shard; they are refused the same way for now. Keys sharing a " +
-      "{hash tag}, or that happen to live on one shard, work as in Redis.",
-    rule: { kind: "error-when-keys-span-shards", error: CROSSSLOT_ERROR },
   },
   {
     id: "set-member-order",
@@ -551,7 +505,9 @@ export const DIFFERENCES: readonly Difference[] = [
       "A script's redis.call on a key of another shard answers Redis Cluster's `ERR Script attempted to access a non local key in a cluster node` " +
       "(with the script suffix); keys of any slot of the script's own shard are allowed, declared or not, with or without a shebang, " +
       "where Redis Cluster 7.0 refuses a shebang script without `allow-cross-slot-keys` touching a second slot " +
-      "(`ERR Script attempted to access keys that do not hash to the same slot`). SCAN inside a script walks its shard's own keys.",
+      "(`ERR Script attempted to access keys that do not hash to the same slot`). SCAN inside a script walks its shard's own keys, " +
+      "so with several shards @upstash/ratelimit's resetUsedTokens clears only the keys on its pattern's shard and its " +
+      "Analytics.getUsage (undeclared hour buckets) is refused.",
     reason:
       "A script runs atomically inside one shard, so every key that shard owns is safe to touch; the shard is edgeslot's unit of " +
       "atomicity, not the slot, and @upstash/ratelimit declares keys in several slots without `allow-cross-slot-keys`.",

@@ -20,8 +20,6 @@ export interface StreamRun {
   commands: readonly StreamCommand[];
   /** Commands per round trip (one RESP batch / one `/pipeline`). */
   batchSize: number;
-  /** Gateway level: the shard that owns a key argument. */
-  shardOf?: (key: string) => number;
   /** How the oracle's replies look through the target's transport (default: by level). */
   view?: (reply: Reply) => Reply;
   /** Stop collecting after this many mismatches. */
@@ -63,9 +61,8 @@ export async function runStream(run: StreamRun): Promise<Mismatch[]> {
     if (batch.length === 0) return;
     const current = batch;
     batch = [];
-    const planned = current.map(({ command }) => planCommand(run, command));
     const [expected, actual] = await Promise.all([
-      run.oracle.send(planned.map((p) => p.oracleCommand)),
+      run.oracle.send(current.map(({ command }) => command)),
       run.target.send(current.map(({ command }) => command)).catch((error: unknown) => error as Error),
     ]);
     if (actual instanceof Error) {
@@ -77,8 +74,7 @@ export async function runStream(run: StreamRun): Promise<Mismatch[]> {
     let diverged = false;
     current.forEach(({ index, command }, i) => {
       if (diverged) return;
-      const plan = planned[i]!;
-      const want = plan.expected ?? (run.view ?? ((reply: Reply) => view(run.level, reply)))(expected[i]!);
+      const want = (run.view ?? ((reply: Reply) => view(run.level, reply)))(expected[i]!);
       const got = actual[i]!;
       if (!repliesMatch(want, got, ruleFor(command, run.level))) {
         report(index, command, renderReply(want), renderReply(got));
@@ -145,44 +141,13 @@ export async function runStream(run: StreamRun): Promise<Mismatch[]> {
   return mismatches;
 }
 
-/**
- * Whether a set rule decides this command's comparison: not when the gateway answers CROSSSLOT for it (keys on
- * several shards), which the batch path compares.
- */
+/** Whether a set rule decides this command's comparison. */
 function setRule(run: StreamRun, command: StreamCommand, kind: "set-order" | "random-members"): boolean {
-  const rules = rulesFor(command, run.level);
-  if (!rules.some((r) => r.kind === kind)) return false;
-  if (rules.some((r) => r.kind === "error-when-keys-span-shards") && run.shardOf) {
-    const keys = atomicKeys(command);
-    if (keys && new Set(keys.map(run.shardOf)).size > 1) return false;
-  }
-  return true;
+  return rulesFor(command, run.level).some((r) => r.kind === kind);
 }
 
 export function view(level: Level, reply: Reply): Reply {
   return level === "gateway" ? asJsonView(reply) : reply;
-}
-
-/** What the oracle runs for a command, and the reply to expect when a listed difference decides it instead. */
-function planCommand(run: StreamRun, command: StreamCommand): { oracleCommand: StreamCommand; expected?: Reply } {
-  const rule = rulesFor(command, run.level).find((r) => r.kind === "error-when-keys-span-shards");
-  if (rule?.kind === "error-when-keys-span-shards" && run.shardOf) {
-    const keys = atomicKeys(command);
-    if (keys && new Set(keys.map(run.shardOf)).size > 1) return { oracleCommand: ["PING"], expected: new ReplyError(rule.error) };
-  }
-  return { oracleCommand: command };
-}
-
-/**
- * The keys of a command whose rule refuses it across shards, read from the command table's key spec as the
- * gateway reads them; null when the table refuses the command first (unknown, arity). As in Redis Cluster,
- * the slot check sees MSETNX's keys (every other argument) before the command counts its pairs.
- */
-export function atomicKeys(command: StreamCommand): string[] | null {
-  const bytes = command.map((arg) => Buffer.from(arg, "latin1"));
-  const spec = resolveCommand(bytes);
-  if (spec instanceof ReplyError) return null;
-  return keyIndices(spec.keys, bytes).map((i) => command[i]!);
 }
 
 /**

@@ -5,7 +5,6 @@ import { redisSide } from "./diff-suite";
 import { describeMismatches, runStream } from "./differential-runner";
 import { EDGE_CASES } from "./edge-cases";
 import { GatewayTarget } from "./gateway-target";
-import { keySlot, shardOfSlot } from "./key-slot";
 import { useOracleAndGateway } from "./oracle-and-gateway";
 import { MISSING_REDIS_MESSAGE, redisAvailability } from "./redis-server";
 
@@ -30,7 +29,6 @@ describe.runIf(availability.available)("edge cases against redis-server", () => 
         target,
         commands,
         batchSize: 10,
-        shardOf: (key) => shardOfSlot(keySlot(Buffer.from(key, "utf8")), 4),
       });
       if (mismatches.length) expect.fail(describeMismatches("gateway", 0, mismatches));
     });

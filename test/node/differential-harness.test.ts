@@ -53,7 +53,6 @@ describe.runIf(availability.available)("differential harness (redis-server again
         target: level === "gateway" ? jsonView(side(clients[1]!)) : side(clients[1]!),
         commands,
         batchSize: 100,
-        shardOf: level === "gateway" ? () => 0 : undefined,
       });
       if (mismatches.length) expect.fail(describeMismatches(level, seed, mismatches));
     }

@@ -1,21 +1,16 @@
 // The unmodified @upstash/ratelimit 2.x (its scripts carry `#!lua flags=allow-key-locking`, run by
-// EVALSHA then EVAL on NOSCRIPT) over @upstash/redis against a gateway with one shard: each
+// EVALSHA then EVAL on NOSCRIPT) over @upstash/redis against a gateway with one shard, then four
+// (its keys span slots, so scripts and the deny list's MULTI run as cross-shard transactions): each
 // algorithm limits as documented. Windows are short and waited out; nothing asserts speed.
-import { Analytics, IpDenyList, Ratelimit } from "@upstash/ratelimit";
+import { Analytics, IpDenyList, MultiRegionRatelimit, Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayProcess } from "../compat/gateway-process";
 
 let gateway: GatewayProcess;
 let redis: Redis;
+let gatewayShards = 1;
 
-beforeAll(async () => {
-  gateway = await GatewayProcess.start({ vars: { EDGESLOT_SHARDS: "1" } });
-  redis = new Redis({ url: gateway.url, token: gateway.token, enableTelemetry: false });
-});
-afterAll(async () => {
-  await gateway?.stop();
-});
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Until `at` (epoch ms) has passed, with a margin for the two clocks' rounding. */
@@ -25,6 +20,15 @@ const freshWindow = (windowMs: number) => until(Math.ceil(Date.now() / windowMs)
 
 /** A limiter with no timeout (a slow local runtime must not turn into `success: true, reason: "timeout"`)
  * and no ephemeral cache unless a test asks for it, so every call reaches the store. */
+/**
+ * resetUsedTokens runs a script that SCANs for the identifier's keys: SCAN in a script walks the shard
+ * it runs on (differences.ts, script-non-local-key), so with several shards only that shard's keys go.
+ */
+async function resetUsedTokens(ratelimit: Ratelimit, id: string, limit: number) {
+  await ratelimit.resetUsedTokens(id);
+  if (gatewayShards === 1) expect((await ratelimit.getRemaining(id)).remaining).toBe(limit);
+}
+
 function limiter(limiter: ConstructorParameters<typeof Ratelimit>[0]["limiter"], prefix: string, options: Partial<ConstructorParameters<typeof Ratelimit>[0]> = {}) {
   return new Ratelimit({ redis, limiter, prefix, timeout: 0, ephemeralCache: false, analytics: false, enableTelemetry: false, ...options });
 }
@@ -35,7 +39,16 @@ async function burst(ratelimit: Ratelimit, id: string, count: number) {
   return out;
 }
 
-describe("@upstash/ratelimit 2.x with EDGESLOT_SHARDS=1", () => {
+describe.each([1, 4])("@upstash/ratelimit 2.x with EDGESLOT_SHARDS=%i", (shards) => {
+  beforeAll(async () => {
+    gatewayShards = shards;
+    gateway = await GatewayProcess.start({ vars: { EDGESLOT_SHARDS: String(shards) } });
+    redis = new Redis({ url: gateway.url, token: gateway.token, enableTelemetry: false });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
   it("fixedWindow: allowed up to the limit in a window, denied after, allowed again in the next", async () => {
     const windowMs = 2000;
     const ratelimit = limiter(Ratelimit.fixedWindow(3, "2 s"), "rl-fixed");
@@ -61,9 +74,8 @@ describe("@upstash/ratelimit 2.x with EDGESLOT_SHARDS=1", () => {
     const next = await ratelimit.limit("user");
     expect([next.success, next.remaining, next.reset]).toEqual([true, 2, reset + windowMs]);
 
-    await ratelimit.resetUsedTokens("user");
-    expect((await ratelimit.getRemaining("user")).remaining).toBe(3);
-    expect(await redis.keys("rl-fixed:user:*")).toEqual([]);
+    await resetUsedTokens(ratelimit, "user", 3);
+    if (shards === 1) expect(await redis.keys("rl-fixed:user:*")).toEqual([]);
   });
 
   it("slidingWindow: denied at the limit, weighted by the previous window, allowed once it has passed", async () => {
@@ -89,8 +101,7 @@ describe("@upstash/ratelimit 2.x with EDGESLOT_SHARDS=1", () => {
     const later = await ratelimit.limit("user");
     expect([later.success, later.remaining]).toEqual([true, 2]);
 
-    await ratelimit.resetUsedTokens("user");
-    expect((await ratelimit.getRemaining("user")).remaining).toBe(3);
+    await resetUsedTokens(ratelimit, "user", 3);
   });
 
   it("tokenBucket: starts full, denies when empty, refills refillRate tokens per interval", async () => {
@@ -116,8 +127,7 @@ describe("@upstash/ratelimit 2.x with EDGESLOT_SHARDS=1", () => {
       [false, 0, reset + 2000],
     ]);
 
-    await ratelimit.resetUsedTokens("user");
-    expect((await ratelimit.getRemaining("user")).remaining).toBe(3);
+    await resetUsedTokens(ratelimit, "user", 3);
   });
 
   it("limit(id, { rate }) consumes several tokens; a refused rate consumes none", async () => {
@@ -156,12 +166,33 @@ describe("@upstash/ratelimit 2.x with EDGESLOT_SHARDS=1", () => {
     expect([allowed.success, allowed.remaining]).toEqual([true, 4]);
   });
 
-  it("analytics: events are recorded and aggregated by its scripts", async () => {
+  it("analytics: events are recorded and aggregated by its scripts (one shard: its reader touches undeclared keys)", async () => {
     const ratelimit = limiter(Ratelimit.fixedWindow(1, "1 m"), "rl-analytics", { analytics: true });
     const results = await burst(ratelimit, "user", 2);
     await Promise.all(results.map((r) => r.pending));
     // Read back through the package's own Analytics reader, over the same prefix.
     const analytics = new Analytics({ redis, prefix: "rl-analytics" });
-    expect(await analytics.getUsage(Date.now() - 60 * 60 * 1000)).toEqual({ user: { success: 1, blocked: 1 } });
+    const usage = analytics.getUsage(Date.now() - 60 * 60 * 1000);
+    // Its script reads hour buckets it does not declare, which live on other shards: refused, as
+    // Redis Cluster refuses them (differences.ts, script-non-local-key).
+    if (shards === 1) expect(await usage).toEqual({ user: { success: 1, blocked: 1 } });
+    else await expect(usage).rejects.toThrow(/ERR Script attempted to access a non local key in a cluster node/);
+  });
+
+  // Two "regions" on one store: fixedWindow's requests are ids in one hash, so sharing it changes
+  // nothing; slidingWindow adds its own request to what a region returns and would count it twice.
+  it("multi-region fixedWindow over two clients: allowed up to the limit, then denied", async () => {
+    const regions = [redis, new Redis({ url: gateway.url, token: gateway.token, enableTelemetry: false })];
+    for (const [name, algorithm] of [["fixed", MultiRegionRatelimit.fixedWindow(3, "30 s")]] as const) {
+      const ratelimit = new MultiRegionRatelimit({ redis: regions, limiter: algorithm, prefix: `rl-multi-${name}`, timeout: 0, ephemeralCache: false, analytics: false, enableTelemetry: false });
+      const results = [];
+      for (let i = 0; i < 4; i++) {
+        const result = await ratelimit.limit("user");
+        await result.pending;
+        results.push([result.success, result.remaining]);
+      }
+      // The multi-region limiter records a request before it counts, so a denied one reports -1 (its own code).
+      expect(results, name).toEqual([[true, 2], [true, 1], [true, 0], [false, -1]]);
+    }
   });
 });

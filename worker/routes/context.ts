@@ -15,7 +15,7 @@ export type GatewayContext = Context<GatewayEnv>;
 export function runContext(c: GatewayContext): RunContext {
   const url = new URL(c.req.url);
   const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
-  return executionContext(c.env, { access: c.get("access"), port });
+  return executionContext(c.env, { access: c.get("access"), port, fault: c.req.header("x-edgeslot-test-fault") });
 }
 
 export function requestBody(c: GatewayContext): Promise<Uint8Array> {

@@ -1,5 +1,5 @@
 // `POST /multi-exec`: the per-command array, or one 400 `{"error"}` when the transaction is
-// discarded as a whole (EXECABORT, CROSSSLOT); the rules live in routing/execute.
+// discarded as a whole (EXECABORT, a command that cannot span shards); the rules live in routing/execute.
 import { executeTransaction } from "../routing/execute";
 import { errorJson, resultJson } from "../wire/json";
 import { parseCommandsBody } from "../wire/request";

@@ -6,9 +6,11 @@ import { readConfig } from "../config";
 import { type Reply, ReplyError } from "../wire/resp";
 import { type Command, resolveCommand } from "./command";
 import { keySlot } from "./key-slot";
-import { CROSSSLOT, plan } from "./plan";
+import { plan } from "./plan";
+import { transactionKeys } from "./cross-shard";
+import { runAcrossShards } from "../../shards/transactions/coordinator";
 import { runCommands, runPlan, type RunContext } from "./run";
-import { durableObjectTransport } from "./transport";
+import { durableObjectTransport, transactionTransport } from "./transport";
 
 export const EXECABORT = "EXECABORT Transaction discarded because of previous errors.";
 
@@ -17,6 +19,8 @@ export const EXECABORT = "EXECABORT Transaction discarded because of previous er
 export interface Caller {
   readonly access: Access;
   readonly port: number;
+  /** Test hook: where a cross-shard transaction's coordinator stops (honoured only with EDGESLOT_TEST_FAULTS). */
+  readonly fault?: string;
 }
 
 export function executionContext(env: Env, caller: Caller): RunContext {
@@ -27,6 +31,7 @@ export function executionContext(env: Env, caller: Caller): RunContext {
     readonly: caller.access === "readonly",
     keySlot,
     transport: durableObjectTransport(env.SHARD, config.shards),
+    transactions: transactionTransport(env.SHARD, env.TX_DECISION, env.EDGESLOT_TEST_FAULTS === "1" ? caller.fault : undefined),
     local: { shards: config.shards, ip: "127.0.0.1", port: caller.port, keySlot },
   };
 }
@@ -36,16 +41,18 @@ export function executeCommands(commands: readonly Command[], context: RunContex
   return runCommands(commands, context);
 }
 
-/** A transaction, run as one batch on one shard (the core executes a batch atomically). Queue-time
- * errors discard it (EXECABORT); keys on several shards are refused with CROSSSLOT until the
- * cross-shard protocol exists. A discarded transaction is one error, not a reply per command. */
+/** A transaction: one batch on one shard (the core executes a batch atomically), or the cross-shard
+ * protocol when its keys span shards. Queue-time errors discard it (EXECABORT). A discarded
+ * transaction is one error, not a reply per command. */
 export async function executeTransaction(commands: readonly Command[], context: RunContext): Promise<Reply[] | ReplyError> {
   const planned = plan(commands, context);
   if (planned.steps.some((step) => step.kind === "error" && step.queued)) return new ReplyError(EXECABORT);
-  const crossSlot = planned.steps.some((step) => step.kind === "error" && step.error.message === CROSSSLOT);
-  if (crossSlot || planned.keyedShards.size > 1) return new ReplyError(CROSSSLOT);
+  const spans = planned.keyedShards.size > 1 || planned.steps.some((step) => step.kind === "cross");
   // The plan puts keyless commands (PING, TIME) on the one keyed shard, so the batch is one shard's.
-  return runPlan(planned, context);
+  if (!spans) return runPlan(planned, context);
+  const keys = transactionKeys(commands, context);
+  if (keys instanceof ReplyError) return keys;
+  return runAcrossShards(commands, keys, context.transactions, Date.now);
 }
 
 /** Whether the request holds a command the table flags as a write that this caller may run. */

@@ -7,8 +7,6 @@ import { keyIndices } from "./keys";
 import { parseScanCursor } from "./scan-cursor";
 import { shardOfSlot, SLOT_COUNT } from "./slot-map";
 
-export const CROSSSLOT = "CROSSSLOT Keys in request don't hash to the same slot";
-
 /** Where one sub-command sits: shard `shard`'s batch, position `index`. */
 export interface Part {
   readonly shard: number;
@@ -20,6 +18,8 @@ export type Step =
   | { readonly kind: "error"; readonly error: ReplyError; readonly queued: boolean }
   | { readonly kind: "local"; readonly name: LocalCommandName; readonly command: Command }
   | { readonly kind: "one"; readonly part: Part }
+  /** Keys on several shards: runs alone through the cross-shard protocol, not in a shard's batch. */
+  | { readonly kind: "cross"; readonly command: Command }
   /** `positions[p]` lists the key-group numbers part `p` carries, for merging in key order. */
   | { readonly kind: "split"; readonly merge: SplitMerge; readonly parts: readonly Part[]; readonly positions: readonly number[][]; readonly groups: number }
   | { readonly kind: "fanout"; readonly merge: FanoutMerge; readonly parts: readonly Part[] }
@@ -82,7 +82,7 @@ function planOne(
       throw new Error(`container ${spec.name} reached planning`);
     case "single": {
       const shards = new Set(keyIndices(spec.keys, command).map((i) => shardOf(command[i]!)));
-      if (shards.size > 1) return { kind: "error", error: new ReplyError(CROSSSLOT), queued: false };
+      if (shards.size > 1) return { kind: "cross", command };
       const [shard] = shards;
       if (shard === undefined) return { kind: "one", part: placeKeyless(command) };
       keyedShards.add(shard);
@@ -144,7 +144,7 @@ function planSplit(
   const first = indices[0] ?? 1;
   if ((command.length - first) % step !== 0 || indices.length === 0) {
     // A malformed argument list (MSET k1 v1 k2) is the core's to refuse, with standalone Redis's
-    // arity error: a command we can split across shards has no reason to answer CROSSSLOT.
+    // arity error: a command we can split across shards has no reason to run as a transaction.
     const shard = indices.length ? shardOf(command[first]!) : 0;
     keyedShards.add(shard);
     return { kind: "one", part: place(shard, command) };

@@ -5,9 +5,12 @@ import type { Command } from "./command";
 import { mergeStep } from "./merge";
 import { plan, type Plan, type PlanOptions } from "./plan";
 import type { ShardTransport } from "./transport";
+import { runAcrossShards, type TxTransport } from "../../shards/transactions/coordinator";
+import { inSegments, transactionKeys } from "./cross-shard";
 
 export interface RunContext extends PlanOptions {
   readonly transport: ShardTransport;
+  readonly transactions: TxTransport;
   readonly local: LocalContext;
 }
 
@@ -29,10 +32,23 @@ export async function runPlan(planned: Plan, context: RunContext): Promise<Reply
   return planned.steps.map((step) => {
     if (step.kind === "error") return step.error;
     if (step.kind === "local") return runLocal(step.name, step.command, context.local);
+    if (step.kind === "cross") throw new Error("a cross-shard step reached runPlan; runCommands runs it alone");
     return mergeStep(step, replies, context.shards);
   });
 }
 
 export async function runCommands(commands: readonly Command[], context: RunContext): Promise<Reply[]> {
-  return runPlan(plan(commands, context), context);
+  const planned = plan(commands, context);
+  if (!planned.steps.some((step) => step.kind === "cross")) return runPlan(planned, context);
+  return inSegments(
+    commands,
+    planned.steps.map((step) => step.kind === "cross"),
+    (plain) => runPlan(plan(plain, context), context),
+    async (command) => {
+      const keys = transactionKeys([command], context);
+      if (keys instanceof ReplyError) return keys;
+      const replies = await runAcrossShards([command], keys, context.transactions, Date.now);
+      return replies instanceof ReplyError ? replies : replies[0]!;
+    },
+  );
 }

@@ -2,11 +2,23 @@
 // from planning so routing can be tested without shards and a transport can add retries later.
 import { type Reply, ReplyReader, encodeCommands } from "../wire/resp";
 import type { Command } from "./command";
+import type { TxTransport } from "../../shards/transactions/coordinator";
+import { decisionObjectName } from "../../shards/transactions/decision";
 import { shardRange } from "./slot-map";
 
 export interface ShardTransport {
   /** Runs `commands` on shard `shard` atomically; exactly one reply per command, in order. */
   execute(shard: number, commands: readonly Command[]): Promise<Reply[]>;
+}
+
+/** Cross-shard transactions reach the same shard objects as participants, and their decision
+ * records; `fault` is the test hook (see shards/transactions/README.md). */
+export function transactionTransport(shards: Env["SHARD"], decisions: Env["TX_DECISION"], fault?: string): TxTransport {
+  return {
+    participant: (shard) => shards.get(shards.idFromName(`shard-${shard}`)),
+    decision: (tx) => decisions.get(decisions.idFromName(decisionObjectName(tx))),
+    fault,
+  };
 }
 
 /**

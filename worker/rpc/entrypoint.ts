@@ -36,7 +36,7 @@ abstract class EdgeslotEntrypoint extends WorkerEntrypoint<Env> implements Edges
   }
 
   /** A transaction on one shard: one `{result}`/`{error}` per command, or a single `{error}` when
-   * it is discarded as a whole (EXECABORT, CROSSSLOT). */
+   * it is discarded as a whole (EXECABORT, or a command that cannot join a cross-shard transaction). */
   async multiExec(commands: Argument[][], options?: CallOptions): Promise<Result[] | Refused> {
     const parsed = this.parse(() => commandsFrom(commands));
     if (!Array.isArray(parsed)) return parsed;

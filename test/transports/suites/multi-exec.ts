@@ -1,9 +1,8 @@
-// Transactions over any transport: one shard, EXECABORT for queue-time errors, CROSSSLOT across shards.
+// Transactions over any transport: on one shard or across shards, EXECABORT for queue-time errors.
 import { describe, expect, it } from "vitest";
 import type { Client } from "../transport";
 
 const EXECABORT = { error: "EXECABORT Transaction discarded because of previous errors." };
-const CROSSSLOT = { error: "CROSSSLOT Keys in request don't hash to the same slot" };
 
 export function multiExecSuite(t: Client): void {
   describe(`multi-exec over ${t.name}`, () => {
@@ -37,11 +36,23 @@ export function multiExecSuite(t: Client): void {
       expect(await t.result(["EXISTS", "{t}a"])).toBe(0);
     });
 
-    it("keys on several shards are CROSSSLOT and run nothing", async () => {
+    it("keys on several shards: one atomic transaction, replies in order, runtime errors inline", async () => {
+      const [a, b, c, d] = await t.keysOnShards();
+      expect(await t.multiExec([["SET", a!, "1"], ["SET", b!, "2"], ["PING"], ["INCR", a!], ["MGET", a!, b!, c!], ["HSET", c!, "f", "v"], ["INCR", c!], ["RPUSH", d!, "x"]])).toEqual([
+        { result: "OK" }, { result: "OK" }, { result: "PONG" }, { result: 2 }, { result: ["2", "2", null] }, { result: 1 },
+        { error: "WRONGTYPE Operation against a key holding the wrong kind of value" }, { result: 1 },
+      ]);
+      expect(await t.result(["MGET", a!, b!])).toEqual(["2", "2"]);
+      expect(await t.result(["HGETALL", c!])).toEqual(["f", "v"]);
+      expect(await t.result(["LRANGE", d!, 0, -1])).toEqual(["x"]);
+    });
+
+    it("a queue-time error discards a transaction across shards too, and commands reaching every shard are refused", async () => {
       const [a, b] = await t.keysOnShards();
-      expect(await t.multiExec([["SET", a!, "1"], ["SET", b!, "2"]])).toEqual(CROSSSLOT);
+      expect(await t.multiExec([["SET", a!, "1"], ["SET", b!, "2"], ["GET"]])).toEqual(EXECABORT);
       expect(await t.result(["EXISTS", a!, b!])).toBe(0);
-      expect(await t.multiExec([["MGET", a!, b!]])).toEqual(CROSSSLOT);
+      expect(await t.multiExec([["SET", a!, "1"], ["SET", b!, "2"], ["DBSIZE"]])).toEqual({ error: "ERR 'dbsize' cannot run in a transaction whose keys span shards" });
+      expect(await t.result(["EXISTS", a!, b!])).toBe(0);
     });
   });
 }

@@ -38,8 +38,25 @@ export function scriptingSuite(t: Client, reader: Client): void {
       expect(await t.error(["EVALSHA", sha, 1, "a"])).toBe(NOSCRIPT);
     });
 
-    it("keys on different shards answer CROSSSLOT", async () => {
-      expect(await t.error(["EVAL", "return 1", 2, "a", "b"])).toMatch(/^CROSSSLOT/);
+    it("a script whose keys span shards runs atomically over all of them", async () => {
+      const [a, b, c] = await t.keysOnShards("acct");
+      await t.result(["MSET", a!, "100", b!, "5"]);
+      const transfer = "local from = tonumber(redis.call('GET', KEYS[1])); if from < tonumber(ARGV[1]) then return redis.error_reply('INSUFFICIENT funds') end; redis.call('DECRBY', KEYS[1], ARGV[1]); return redis.call('INCRBY', KEYS[2], ARGV[1])";
+      expect(await t.result(["EVAL", transfer, 2, a!, b!, "30"])).toBe(35);
+      expect(await t.error(["EVAL", transfer, 2, a!, b!, "500"])).toBe("INSUFFICIENT funds");
+      expect(await t.result(["MGET", a!, b!])).toEqual(["70", "35"]);
+      const sha = (await t.result(["SCRIPT", "LOAD", transfer])) as string;
+      expect(await t.result(["EVALSHA", sha, 2, b!, c!, "35"])).toBe(35);
+      expect(await t.result(["MGET", a!, b!, c!])).toEqual(["70", "0", "35"]);
+      expect(await t.result(["EVAL_RO", "return {redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2])}", 2, a!, c!])).toEqual(["70", "35"]);
+      // Keys it does not declare were never locked: refused. As in Redis, an error does not undo the
+      // writes before it; a script over its budget is rolled back whole.
+      expect(await t.error(["EVAL", "redis.call('SET', KEYS[1], 'kept'); return redis.call('GET', 'undeclared')", 2, a!, b!])).toMatch(
+        /^ERR Dynamic keys are not allowed in Lua scripts whose keys span shards\. Key was: undeclared script: [0-9a-f]{40}, on @user_script:1\.$/,
+      );
+      expect(await t.result(["GET", a!])).toBe("kept");
+      expect(await t.error(["EVAL", "redis.call('SET', KEYS[1], 'gone'); while true do end", 2, a!, b!])).toMatch(/^BUSY Script aborted/);
+      expect(await t.result(["GET", a!])).toBe("kept");
     });
 
     it("a runaway script is aborted and the shard keeps serving", async () => {

@@ -1,5 +1,5 @@
 // Sorted-set commands over any transport: every command, option and error path, WRONGTYPE both ways,
-// multi-key commands on one slot and across shards (CROSSSLOT), read-only access.
+// multi-key commands on one slot and across shards, read-only access.
 import { describe, expect, it } from "vitest";
 import type { Client } from "../transport";
 
@@ -132,11 +132,16 @@ export function sortedSetsSuite(t: Client, reader: Client): void {
       expect(await t.error(["ZINTERCARD", 1, "{s}1", "LIMIT", -1])).toBe("ERR LIMIT can't be negative");
     });
 
-    it("multi-key sorted-set commands across shards answer CROSSSLOT", async () => {
-      const [k1, k2] = await t.keysOnShards("zx");
-      expect(await t.error(["ZUNIONSTORE", k1!, 1, k2!])).toBe("CROSSSLOT Keys in request don't hash to the same slot");
-      expect(await t.error(["ZINTER", 2, k1!, k2!])).toBe("CROSSSLOT Keys in request don't hash to the same slot");
-      expect(await t.error(["ZRANGESTORE", k1!, k2!, 0, -1])).toBe("CROSSSLOT Keys in request don't hash to the same slot");
+    it("multi-key sorted-set commands across shards", async () => {
+      const [k1, k2, k3] = await t.keysOnShards("zx");
+      await t.result(["ZADD", k2!, 1, "a", 2, "b"]);
+      await t.result(["ZADD", k3!, 5, "b", 7, "c"]);
+      expect(await t.result(["ZUNIONSTORE", k1!, 2, k2!, k3!])).toBe(3);
+      expect(await t.result(["ZRANGE", k1!, 0, -1, "WITHSCORES"])).toEqual(["a", "1", "b", "7", "c", "7"]);
+      expect(await t.result(["ZINTER", 2, k2!, k3!, "WITHSCORES"])).toEqual(["b", "7"]);
+      expect(await t.result(["ZRANGESTORE", k3!, k2!, 0, 0])).toBe(1);
+      expect(await t.result(["ZRANGE", k3!, 0, -1])).toEqual(["a"]);
+      expect(await t.result(["ZDIFFSTORE", k1!, 2, k1!, k3!])).toBe(2);
     });
 
     it("ZSCAN, OBJECT ENCODING across the 128-member conversion, SCAN TYPE zset", async () => {

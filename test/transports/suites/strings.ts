@@ -70,7 +70,11 @@ export function stringsSuite(t: Client): void {
       expect(await t.result(["MGET", d!, c!, b!, a!, a!])).toEqual([null, "3", "2", "1", "1"]);
       expect(await t.result(["MSETNX", "{t}1", "x", "{t}2", "y"])).toBe(1);
       expect(await t.result(["MSETNX", "{t}1", "x", "{t}3", "y"])).toBe(0);
-      expect(await t.error(["MSETNX", a!, "x", b!, "y"])).toBe("CROSSSLOT Keys in request don't hash to the same slot");
+      // Across shards, atomically: all or nothing.
+      expect(await t.result(["MSETNX", a!, "x", d!, "y"])).toBe(0);
+      expect(await t.result(["MGET", a!, d!])).toEqual(["1", null]);
+      expect(await t.result(["MSETNX", d!, "4", "{t}new", "5"])).toBe(1);
+      expect(await t.result(["MGET", d!, "{t}new"])).toEqual(["4", "5"]);
       expect(await t.error(["MSET", a!, "1", b!])).toBe("ERR wrong number of arguments for 'mset' command");
     });
 

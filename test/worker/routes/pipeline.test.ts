@@ -1,5 +1,5 @@
 // `POST /pipeline` specifics over HTTP: status 200 with errors inline, and other shard counts. The
-// behaviour shared with the binding (order, inline errors, CROSSSLOT, size) is in test/transports.
+// behaviour shared with the binding (order, inline errors, cross-shard commands, size) is in test/transports.
 import { describe, expect, it } from "vitest";
 import { call, pipeline, result, useEmptyStore } from "../gateway";
 

@@ -1,8 +1,8 @@
 // The routing plan as a pure function: which shards a command touches, per-shard order, splits,
-// fan-out, CROSSSLOT and the table-derived refusals.
+// fan-out, cross-shard steps and the table-derived refusals.
 import { describe, expect, it } from "vitest";
 import { keySlot } from "../../../worker/routing/key-slot";
-import { CROSSSLOT, plan, type PlanOptions } from "../../../worker/routing/plan";
+import { plan, type PlanOptions } from "../../../worker/routing/plan";
 import { shardOfSlot } from "../../../worker/routing/slot-map";
 
 const enc = new TextEncoder();
@@ -52,23 +52,17 @@ describe("plan", () => {
     expect(text(p.batches[0]![0]!)).toEqual(["MGET", a, a]);
   });
 
-  it("MSET is split by key-value pairs", () => {
-    const p = plan([cmd("MSET", a, "1", b, "2", a, "3")], options);
+  it("MSET over one shard is one command; across shards a cross-shard step (atomic), in no batch", () => {
+    const p = plan([cmd("MSET", a, "1", a, "3")], options);
     expect(p.batches[0]!.map(text)).toEqual([["MSET", a, "1", a, "3"]]);
-    expect(p.batches[1]!.map(text)).toEqual([["MSET", b, "2"]]);
+    const across = plan([cmd("MSET", a, "1", b, "2")], options);
+    expect(touched(across)).toBe(0);
+    expect(across.steps[0]).toMatchObject({ kind: "cross" });
   });
 
-  it("a malformed MSET goes whole to one shard, whose core answers Redis's error", () => {
-    const p = plan([cmd("MSET", a, "1", b)], options);
-    expect(touched(p)).toBe(1);
-    expect(p.steps[0]!.kind).toBe("one");
-  });
-
-  it("MSETNX with an odd pair count across shards is CROSSSLOT, as Redis Cluster (its slot check comes first)", () => {
-    const p = plan([cmd("MSETNX", a, "1", b)], options);
-    expect(touched(p)).toBe(0);
-    if (p.steps[0]!.kind === "error") expect(p.steps[0]!.error.message).toBe(CROSSSLOT);
-    else expect.unreachable();
+  it("a malformed MSET or MSETNX across shards still takes the cross-shard step, whose core answers the arity error", () => {
+    expect(plan([cmd("MSET", a, "1", b)], options).steps[0]!.kind).toBe("cross");
+    expect(plan([cmd("MSETNX", a, "1", b)], options).steps[0]!.kind).toBe("cross");
     expect(touched(plan([cmd("MSETNX", a, "1", a)], options))).toBe(1);
   });
 
@@ -82,21 +76,20 @@ describe("plan", () => {
     ["MSETNX", (x: string, y: string) => cmd("MSETNX", x, "1", y, "2")],
     ["RENAME", (x: string, y: string) => cmd("RENAME", x, y)],
     ["RENAMENX", (x: string, y: string) => cmd("RENAMENX", x, y)],
-  ])("%s across shards is CROSSSLOT and touches no shard", (_, make) => {
+  ])("%s across shards is a cross-shard step, in no shard's batch", (_, make) => {
     const p = plan([make(a, b)], options);
     expect(touched(p)).toBe(0);
-    expect(p.steps[0]).toMatchObject({ kind: "error", queued: false });
-    if (p.steps[0]!.kind === "error") expect(p.steps[0]!.error.message).toBe(CROSSSLOT);
+    expect(p.steps[0]).toMatchObject({ kind: "cross" });
     expect(touched(plan([make(a, a + "x{" + a + "}")], options))).toBeLessThanOrEqual(1);
   });
 
   it("numkeys key specs: ZUNIONSTORE's destination and its counted keys are all checked, extra arguments are not", () => {
     const cross = (command: Uint8Array[]) => plan([command], options).steps[0]!;
-    expect(cross(cmd("ZUNIONSTORE", a, "1", b))).toMatchObject({ kind: "error", queued: false });
+    expect(cross(cmd("ZUNIONSTORE", a, "1", b))).toMatchObject({ kind: "cross" });
     expect(cross(cmd("ZUNIONSTORE", a, "1", a, "WEIGHTS", b))).toMatchObject({ kind: "one" });
-    expect(cross(cmd("ZINTER", "2", a, b))).toMatchObject({ kind: "error", queued: false });
+    expect(cross(cmd("ZINTER", "2", a, b))).toMatchObject({ kind: "cross" });
     expect(cross(cmd("ZMPOP", "1", a, "MIN"))).toMatchObject({ kind: "one" });
-    expect(cross(cmd("ZRANGESTORE", a, b, "0", "-1"))).toMatchObject({ kind: "error", queued: false });
+    expect(cross(cmd("ZRANGESTORE", a, b, "0", "-1"))).toMatchObject({ kind: "cross" });
     // A count that is not a number, or runs past the arguments, names no keys past the destination: the core
     // answers the error.
     expect(cross(cmd("ZUNIONSTORE", a, "x", b))).toMatchObject({ kind: "one" });
@@ -172,7 +165,7 @@ describe("plan", () => {
     expect(p.steps[1]!.kind).toBe("one");
   });
 
-  it("with one shard nothing is ever split or CROSSSLOT", () => {
+  it("with one shard nothing is ever split or cross-shard", () => {
     const p = plan([cmd("MGET", a, b, c), cmd("RENAME", a, b), cmd("DBSIZE")], { ...options, shards: 1 });
     expect(p.steps.map((s) => s.kind)).toEqual(["one", "one", "fanout"]);
   });

@@ -33,6 +33,10 @@ function mapTransport(broken?: number): ShardTransport & { calls: number[] } {
 
 const context = (transport: ShardTransport): RunContext => ({
   shards: 4, readonly: false, maxKeyBytes: 1024, keySlot, transport,
+  transactions: {
+    participant: () => { throw new Error("no cross-shard transactions in these tests"); },
+    decision: () => { throw new Error("no cross-shard transactions in these tests"); },
+  },
   local: { shards: 4, ip: "127.0.0.1", port: 8787, keySlot },
 });
 

@@ -1,0 +1,191 @@
+// The gateway's side of a cross-shard transaction (see README.md here): lock and fetch on each
+// participant in shard order, execute once in a scratch core, record the decision, apply everywhere.
+import coreModule from "../../wasm/build/core.wasm";
+import { Core } from "../../wasm/host";
+import { resolveCommand, type Command } from "../../worker/routing/command";
+import { keyIndices } from "../../worker/routing/keys";
+import { decodeReplies, encodeCommands, type Reply, ReplyError, ReplyReader } from "../../worker/wire/resp";
+import { ScriptCache } from "../scripting/cache";
+import { isScriptCommand, ScriptRunner } from "../scripting/commands";
+import type { ShardWrites } from "./decision";
+import { keyId } from "./locks";
+import { installCommands, type KeyState, readStates, stateQuery } from "./participant";
+
+/** A participant shard, as the coordinator calls it (the Shard Durable Object's tx* methods). */
+export interface Participant {
+  txLock(tx: string, shard: number, keys: ArrayBuffer[], sha: string | null): Promise<{ states: ArrayBuffer; script: ArrayBuffer | null }>;
+  txApply(tx: string, writes: ArrayBuffer | null): Promise<void>;
+  txRelease(tx: string): Promise<void>;
+}
+
+export interface TxTransport {
+  participant(shard: number): Participant;
+  /** The object holding `tx`'s decision record. */
+  decision(tx: string): { commit(tx: string, writes: ShardWrites): Promise<boolean> };
+  /** Test-only: stops the coordinator after a named step, as a crash would (never set in production). */
+  readonly fault?: string;
+}
+
+/** Where the coordinator can be stopped by the test hook. */
+export type FaultStep = "after-first-lock" | "after-lock" | "after-decision" | "after-first-apply";
+
+const decoder = new TextDecoder();
+
+/** One isolate's scratch core and script runner: execution is synchronous, so requests never share them mid-run. */
+let scratch: { core: Core; scripts: ScriptRunner; cache: ScriptCache } | null = null;
+function scratchRunner() {
+  if (!scratch) {
+    const cache = new ScriptCache();
+    scratch = { core: new Core(coreModule), scripts: new ScriptRunner(cache), cache };
+  }
+  return scratch;
+}
+
+/**
+ * Runs `commands` atomically over the shards owning `keysByShard`. Replies are one per command, or a
+ * single error when nothing ran (a participant failed, or the transaction was aborted meanwhile).
+ */
+export async function runAcrossShards(commands: readonly Command[], keysByShard: Map<number, Uint8Array[]>, transport: TxTransport, nowMs: () => number): Promise<Reply[] | ReplyError> {
+  // A transaction that outlived a participant's lock deadline (a long wait for another shard's keys)
+  // was aborted with nothing applied: running it again is safe, and what a client would do.
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await attemptAcrossShards(commands, keysByShard, transport, nowMs);
+    if (outcome !== EXPIRED || attempt === MAX_ATTEMPTS) return outcome === EXPIRED ? new ReplyError(EXPIRED_TEXT) : outcome;
+  }
+}
+
+const MAX_ATTEMPTS = 3;
+const EXPIRED_TEXT = "ERR cross-shard transaction aborted: a participant's lock expired before the commit; nothing applied";
+const EXPIRED = Symbol("lock expired before the commit");
+
+async function attemptAcrossShards(commands: readonly Command[], keysByShard: Map<number, Uint8Array[]>, transport: TxTransport, nowMs: () => number): Promise<Reply[] | ReplyError | typeof EXPIRED> {
+  const tx = crypto.randomUUID();
+  const shards = [...keysByShard.keys()].sort((a, b) => a - b);
+  const sha = scriptSha(commands);
+  const fetched = new Map<number, KeyState[]>();
+  let scriptBody: Uint8Array | null = null;
+  const locked: number[] = [];
+  const releaseAll = () => Promise.allSettled(locked.map((shard) => transport.participant(shard).txRelease(tx)));
+  try {
+    // One shard at a time, in shard order: each takes all its keys at once, so waits cannot cycle.
+    for (const shard of shards) {
+      const keys = keysByShard.get(shard)!;
+      const answer = await transport.participant(shard).txLock(tx, shard, keys.map((key) => key.slice().buffer), sha);
+      locked.push(shard);
+      if (transport.fault === "after-first-lock") return stopped("after-first-lock", tx);
+      fetched.set(shard, readStates(decodeReplies(new Uint8Array(answer.states))));
+      if (answer.script && !scriptBody) scriptBody = new Uint8Array(answer.script);
+    }
+  } catch (error) {
+    await releaseAll();
+    return new ReplyError(`ERR cross-shard transaction failed before running, nothing applied: ${(error as Error).message}`);
+  }
+  if (transport.fault === "after-lock") return stopped("after-lock", tx);
+
+  const outcome = execute(commands, keysByShard, fetched, sha, scriptBody, nowMs());
+  if (outcome.writes.size === 0 || outcome.discarded) {
+    await releaseAll();
+    return outcome.replies;
+  }
+  const writes: ShardWrites = {};
+  for (const [shard, batch] of outcome.writes) writes[shard] = batch;
+  let committed: boolean;
+  try {
+    committed = await transport.decision(tx).commit(tx, writes);
+  } catch (error) {
+    // Unknown whether the record was written: the participants' deadlines settle it either way.
+    return new ReplyError(`ERR cross-shard transaction outcome unknown (the decision record failed): ${(error as Error).message}`);
+  }
+  if (!committed) {
+    await releaseAll();
+    return EXPIRED;
+  }
+  if (transport.fault === "after-decision") return stopped("after-decision", tx);
+  if (transport.fault === "after-first-apply") {
+    await transport.participant(shards[0]!).txApply(tx, outcome.writes.get(shards[0]!) ?? null);
+    return stopped("after-first-apply", tx);
+  }
+  // Committed: a participant that cannot be reached now applies its writes when its lock expires.
+  await Promise.allSettled(shards.map((shard) => transport.participant(shard).txApply(tx, outcome.writes.get(shard) ?? null)));
+  return outcome.replies;
+}
+
+/** What the test hook answers where the coordinator "dies": the participants must finish alone. */
+function stopped(step: FaultStep, tx: string): ReplyError {
+  return new ReplyError(`ERR test fault: the coordinator stopped ${step} (transaction ${tx})`);
+}
+
+function scriptSha(commands: readonly Command[]): string | null {
+  for (const command of commands) {
+    const name = decoder.decode(command[0]).toLowerCase();
+    if ((name === "evalsha" || name === "evalsha_ro") && command.length > 1) return decoder.decode(command[1]).toLowerCase();
+  }
+  return null;
+}
+
+interface Outcome {
+  replies: Reply[] | ReplyError;
+  /** Per shard, the RESP batch installing the keys whose state changed. */
+  writes: Map<number, ArrayBuffer>;
+  /** A script was aborted over its budget: the scratch state is not a result, nothing is written. */
+  discarded: boolean;
+}
+
+/** The execution phase: restore what was fetched, run, and read back what changed. Synchronous. */
+function execute(commands: readonly Command[], keysByShard: Map<number, Uint8Array[]>, fetched: Map<number, KeyState[]>, sha: string | null, scriptBody: Uint8Array | null, now: number): Outcome {
+  const { core, scripts, cache } = scratchRunner();
+  if (sha && scriptBody && !cache.has(sha)) cache.remember(sha, scriptBody);
+  const restore: Uint8Array[][] = [[new TextEncoder().encode("FLUSHALL")]];
+  const declared = new Set<string>();
+  for (const [shard, keys] of keysByShard) {
+    keys.forEach((key, i) => {
+      declared.add(keyId(key));
+      const state = fetched.get(shard)![i]!;
+      if (state) restore.push(...installCommands(key, state));
+    });
+  }
+  core.execute(encodeCommands(restore), now, false);
+
+  const run = (args: readonly Uint8Array[]): Reply => new ReplyReader(core.execute(encodeCommands([args]), now, false).replies).next();
+  const replies: Reply[] = [];
+  for (const command of commands) {
+    if (!isScriptCommand(decoder.decode(command[0]).toLowerCase())) {
+      replies.push(run(command));
+      continue;
+    }
+    // No slot range: the scratch core holds exactly the declared keys, whatever shard owns them.
+    const host = { call: (args: Uint8Array[]) => undeclaredKey(args, declared) ?? run(args), outOfMemory: () => false };
+    replies.push(scripts.execute(command as Uint8Array[], host));
+    if (scripts.lastRunAborted) return { replies: replies.length === 1 ? replies : (replies.at(-1) as ReplyError), writes: new Map(), discarded: true };
+  }
+
+  const writes = new Map<number, ArrayBuffer>();
+  for (const [shard, keys] of keysByShard) {
+    const after = readStates(decodeReplies(core.execute(stateQuery(keys), now, false).replies));
+    const before = fetched.get(shard)!;
+    const changed: Uint8Array[][] = [];
+    keys.forEach((key, i) => {
+      if (!sameState(before[i]!, after[i]!)) changed.push(...installCommands(key, after[i]!));
+    });
+    if (changed.length > 0) writes.set(shard, encodeCommands(changed).slice().buffer);
+  }
+  return { replies, writes, discarded: false };
+}
+
+/** A script's command on a key it did not declare: that key was never locked, so it is refused. */
+function undeclaredKey(args: readonly Uint8Array[], declared: Set<string>): ReplyError | null {
+  const spec = resolveCommand(args);
+  if (spec instanceof ReplyError) return null;
+  for (const at of keyIndices(spec.keys, args)) {
+    if (!declared.has(keyId(args[at]!))) {
+      return new ReplyError(`ERR Dynamic keys are not allowed in Lua scripts whose keys span shards. Key was: ${decoder.decode(args[at])}`);
+    }
+  }
+  return null;
+}
+
+function sameState(a: KeyState, b: KeyState): boolean {
+  if (a === null || b === null) return a === b;
+  return a.expireAt === b.expireAt && a.raw === b.raw && a.payload.length === b.payload.length && a.payload.every((byte, i) => byte === b.payload[i]);
+}
+
