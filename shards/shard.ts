@@ -68,7 +68,7 @@ export class Shard extends DurableObject<ShardBindings> {
   async execute(batch: ArrayBuffer, slots?: SlotRange): Promise<ArrayBuffer> {
     const commands = new Uint8Array(batch);
     if (this.locks.idle) return this.executeNow(commands, slots);
-    const done = await this.locks.enter(batchKeys(commands));
+    const done = await this.locks.enter(batchKeys(commands, (command) => this.scripts.declaresAllItsKeys(command)));
     try {
       return this.executeNow(commands, slots);
     } finally {

@@ -42,6 +42,20 @@ export class ScriptRunner {
     return this.cache.get(sha);
   }
 
+  /**
+   * Whether an EVAL/EVALSHA promises to touch only the keys it declares (`allow-key-locking`), so a
+   * shard may let it run while a transaction holds other keys. False when unknown (no such script).
+   */
+  declaresAllItsKeys(args: readonly Uint8Array[]): boolean {
+    if (args.length < 2) return false;
+    const name = decoder.decode(args[0]).toLowerCase();
+    const sha = name.startsWith("evalsha") ? decoder.decode(args[1]).toLowerCase() : sha1hex(args[1]!);
+    const body = name.startsWith("evalsha") ? this.cache.get(sha) : args[1];
+    if (body === undefined) return false;
+    const shebang = this.shebang(sha, body);
+    return !(shebang instanceof ReplyError) && shebang.flags.allowKeyLocking;
+  }
+
   /** Whether the last script run was aborted over its budget. */
   get lastRunAborted(): boolean {
     return this.runtime.lastRunAborted;

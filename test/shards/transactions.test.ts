@@ -142,6 +142,19 @@ describe("cross-shard transactions under failure", () => {
     expect(await result(["STRLEN", b!])).toBe(20_000);
   });
 
+  it("while a transaction holds keys, an allow-key-locking script on other keys runs; an unflagged one waits", async () => {
+    const [, b, c] = await keysOnShards("held");
+    const [, free] = await keysOnShards("free"); // on b's shard, not locked
+    expect((await stoppedAt("after-lock", ["MSET", b!, "x", c!, "y"])).json.error).toMatch(/test fault/);
+    const flagged = "#!lua flags=allow-key-locking\nreturn redis.call('INCR', KEYS[1])";
+    expect(await result(["EVAL", flagged, 1, free!])).toBe(1);
+    // Without the flag the script may touch any key of the shard, so it waits for the lock to go.
+    const unflagged = result(["EVAL", "return redis.call('INCR', KEYS[1])", 1, free!]);
+    expect(await stillWaiting(unflagged)).toBe(true);
+    await passLockDeadlines();
+    expect(await unflagged).toBe(2);
+  });
+
   it("a decision record is written once: a commit after a participant's abort is refused", async () => {
     const record = env.TX_DECISION.get(env.TX_DECISION.idFromName(decisionObjectName("a-test-tx")));
     expect(await record.resolve("a-test-tx", 0)).toEqual({ committed: false });
