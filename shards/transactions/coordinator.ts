@@ -45,20 +45,51 @@ function scratchRunner() {
  * Runs `commands` atomically over the shards owning `keysByShard`. Replies are one per command, or a
  * single error when nothing ran (a participant failed, or the transaction was aborted meanwhile).
  */
-export async function runAcrossShards(commands: readonly Command[], keysByShard: Map<number, Uint8Array[]>, transport: TxTransport, nowMs: () => number): Promise<Reply[] | ReplyError> {
-  // A transaction that outlived a participant's lock deadline (a long wait for another shard's keys)
-  // was aborted with nothing applied: running it again is safe, and what a client would do.
+export async function runAcrossShards(
+  commands: readonly Command[],
+  keysByShard: Map<number, Uint8Array[]>,
+  transport: TxTransport,
+  nowMs: () => number,
+  shardOf: (key: Uint8Array) => number,
+): Promise<Reply[] | ReplyError> {
+  // Two reasons to run again, nothing having been applied: a participant's lock deadline passed while
+  // the transaction waited for another shard's keys, or a script touched an undeclared key of a
+  // participant shard (it is locked and fetched too the next time).
+  let keys = keysByShard;
   for (let attempt = 1; ; attempt++) {
-    const outcome = await attemptAcrossShards(commands, keysByShard, transport, nowMs);
-    if (outcome !== EXPIRED || attempt === MAX_ATTEMPTS) return outcome === EXPIRED ? new ReplyError(EXPIRED_TEXT) : outcome;
+    const outcome = await attemptAcrossShards(commands, keys, transport, nowMs, shardOf);
+    if (outcome === EXPIRED || outcome instanceof Wanted) {
+      if (attempt === MAX_ATTEMPTS) return new ReplyError(outcome === EXPIRED ? EXPIRED_TEXT : UNSETTLED_TEXT);
+      if (outcome instanceof Wanted) keys = withKeys(keys, outcome.keys, shardOf);
+      continue;
+    }
+    return outcome;
   }
 }
 
+/** Keys a script touched without declaring them, on shards the transaction already locks. */
+class Wanted {
+  constructor(readonly keys: Uint8Array[]) {}
+}
+
+function withKeys(keysByShard: Map<number, Uint8Array[]>, more: Uint8Array[], shardOf: (key: Uint8Array) => number): Map<number, Uint8Array[]> {
+  const out = new Map([...keysByShard].map(([shard, keys]) => [shard, [...keys]]));
+  for (const key of more) out.get(shardOf(key))!.push(key);
+  return out;
+}
+
 const MAX_ATTEMPTS = 3;
+const UNSETTLED_TEXT = "ERR cross-shard script kept touching keys it did not declare; declare them in KEYS";
 const EXPIRED_TEXT = "ERR cross-shard transaction aborted: a participant's lock expired before the commit; nothing applied";
 const EXPIRED = Symbol("lock expired before the commit");
 
-async function attemptAcrossShards(commands: readonly Command[], keysByShard: Map<number, Uint8Array[]>, transport: TxTransport, nowMs: () => number): Promise<Reply[] | ReplyError | typeof EXPIRED> {
+async function attemptAcrossShards(
+  commands: readonly Command[],
+  keysByShard: Map<number, Uint8Array[]>,
+  transport: TxTransport,
+  nowMs: () => number,
+  shardOf: (key: Uint8Array) => number,
+): Promise<Reply[] | ReplyError | typeof EXPIRED | Wanted> {
   const tx = crypto.randomUUID();
   const shards = [...keysByShard.keys()].sort((a, b) => a - b);
   const sha = scriptSha(commands);
@@ -82,10 +113,10 @@ async function attemptAcrossShards(commands: readonly Command[], keysByShard: Ma
   }
   if (transport.fault === "after-lock") return stopped("after-lock", tx);
 
-  const outcome = execute(commands, keysByShard, fetched, sha, scriptBody, nowMs());
+  const outcome = execute(commands, keysByShard, fetched, sha, scriptBody, nowMs(), shardOf);
   if (outcome.writes.size === 0 || outcome.discarded) {
     await releaseAll();
-    return outcome.replies;
+    return outcome.wanted.length > 0 ? new Wanted(outcome.wanted) : outcome.replies;
   }
   const writes: ShardWrites = {};
   for (const [shard, batch] of outcome.writes) writes[shard] = batch;
@@ -127,12 +158,22 @@ interface Outcome {
   replies: Reply[] | ReplyError;
   /** Per shard, the RESP batch installing the keys whose state changed. */
   writes: Map<number, ArrayBuffer>;
-  /** A script was aborted over its budget: the scratch state is not a result, nothing is written. */
+  /** A script was aborted (budget, or an undeclared key to lock first): nothing is written. */
   discarded: boolean;
+  /** Undeclared keys of participant shards a script touched: lock them too and run again. */
+  wanted: Uint8Array[];
 }
 
 /** The execution phase: restore what was fetched, run, and read back what changed. Synchronous. */
-function execute(commands: readonly Command[], keysByShard: Map<number, Uint8Array[]>, fetched: Map<number, KeyState[]>, sha: string | null, scriptBody: Uint8Array | null, now: number): Outcome {
+function execute(
+  commands: readonly Command[],
+  keysByShard: Map<number, Uint8Array[]>,
+  fetched: Map<number, KeyState[]>,
+  sha: string | null,
+  scriptBody: Uint8Array | null,
+  now: number,
+  shardOf: (key: Uint8Array) => number,
+): Outcome {
   const { core, scripts, cache } = scratchRunner();
   if (sha && scriptBody && !cache.has(sha)) cache.remember(sha, scriptBody);
   const restore: Uint8Array[][] = [[new TextEncoder().encode("FLUSHALL")]];
@@ -154,9 +195,14 @@ function execute(commands: readonly Command[], keysByShard: Map<number, Uint8Arr
       continue;
     }
     // No slot range: the scratch core holds exactly the declared keys, whatever shard owns them.
-    const host = { call: (args: Uint8Array[]) => undeclaredKey(args, declared) ?? run(args), outOfMemory: () => false };
+    const wanted: Uint8Array[] = [];
+    const host = {
+      call: (args: Uint8Array[]) => undeclaredKey(args, declared, (key) => keysByShard.has(shardOf(key)), wanted) ?? run(args),
+      outOfMemory: () => false,
+    };
     replies.push(scripts.execute(command as Uint8Array[], host));
-    if (scripts.lastRunAborted) return { replies: replies.length === 1 ? replies : (replies.at(-1) as ReplyError), writes: new Map(), discarded: true };
+    if (wanted.length > 0) return { replies: [], writes: new Map(), discarded: true, wanted };
+    if (scripts.lastRunAborted) return { replies: replies.length === 1 ? replies : (replies.at(-1) as ReplyError), writes: new Map(), discarded: true, wanted };
   }
 
   const writes = new Map<number, ArrayBuffer>();
@@ -169,17 +215,26 @@ function execute(commands: readonly Command[], keysByShard: Map<number, Uint8Arr
     });
     if (changed.length > 0) writes.set(shard, encodeCommands(changed).slice().buffer);
   }
-  return { replies, writes, discarded: false };
+  return { replies, writes, discarded: false, wanted: [] };
 }
 
-/** A script's command on a key it did not declare: that key was never locked, so it is refused. */
-function undeclaredKey(args: readonly Uint8Array[], declared: Set<string>): ReplyError | null {
+/**
+ * A script's command on a key it did not declare, which was never locked. On a shard the transaction
+ * locks anyway, the key joins `wanted` and the run is void (it runs again with the key locked and
+ * fetched); on any other shard it is refused, never silently non-atomic.
+ */
+function undeclaredKey(args: readonly Uint8Array[], declared: Set<string>, onParticipant: (key: Uint8Array) => boolean, wanted: Uint8Array[]): ReplyError | null {
   const spec = resolveCommand(args);
   if (spec instanceof ReplyError) return null;
   for (const at of keyIndices(spec.keys, args)) {
-    if (!declared.has(keyId(args[at]!))) {
-      return new ReplyError(`ERR Dynamic keys are not allowed in Lua scripts whose keys span shards. Key was: ${decoder.decode(args[at])}`);
+    const key = args[at]!;
+    if (declared.has(keyId(key))) continue;
+    if (!onParticipant(key)) {
+      return new ReplyError(`ERR Dynamic keys are not allowed in Lua scripts whose keys span shards. Key was: ${decoder.decode(key)}`);
     }
+    declared.add(keyId(key));
+    wanted.push(key.slice());
+    return new ReplyError("ERR undeclared key: the transaction runs again with it locked");
   }
   return null;
 }

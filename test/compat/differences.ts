@@ -128,13 +128,15 @@ export const DIFFERENCES: readonly Difference[] = [
     levels: ["gateway"],
     kind: "deliberate",
     summary:
-      "A script whose declared keys span shards may touch only those keys (`ERR Dynamic keys are not allowed in Lua " +
-      "scripts whose keys span shards. Key was: <key>`), and a transaction spanning shards cannot hold commands that " +
-      "reach every shard or no fixed key (`ERR 'keys' cannot run in a transaction whose keys span shards`).",
+      "A script whose declared keys span shards may touch undeclared keys only on those shards (`ERR Dynamic keys are " +
+      "not allowed in Lua scripts whose keys span shards. Key was: <key>` for any other), and a transaction spanning " +
+      "shards cannot hold commands that reach every shard or no fixed key (`ERR 'keys' cannot run in a transaction " +
+      "whose keys span shards`).",
     reason:
-      "Only declared keys are locked and fetched before the script runs; touching another would be silently " +
-      "non-atomic. Redis itself asks scripts to declare their keys, and every @upstash/ratelimit script does " +
-      "(`allow-key-locking`). KEYS, SCAN, DBSIZE or FLUSHALL inside such a transaction would need every shard locked.",
+      "Keys are locked and fetched before the script runs: an undeclared key of a participant shard makes the " +
+      "transaction start over with it locked too, but one elsewhere would be silently non-atomic. Redis itself asks " +
+      "scripts to declare their keys, and every @upstash/ratelimit script does (`allow-key-locking`). KEYS, SCAN, " +
+      "DBSIZE or FLUSHALL inside such a transaction would need every shard locked.",
     rule: { kind: "exact" },
   },
   {

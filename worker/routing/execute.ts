@@ -9,6 +9,7 @@ import { keySlot } from "./key-slot";
 import { plan } from "./plan";
 import { transactionKeys } from "./cross-shard";
 import { runAcrossShards } from "../../shards/transactions/coordinator";
+import { shardOfSlot } from "./slot-map";
 import { runCommands, runPlan, type RunContext } from "./run";
 import { durableObjectTransport, transactionTransport } from "./transport";
 
@@ -52,7 +53,7 @@ export async function executeTransaction(commands: readonly Command[], context: 
   if (!spans) return runPlan(planned, context);
   const keys = transactionKeys(commands, context);
   if (keys instanceof ReplyError) return keys;
-  return runAcrossShards(commands, keys, context.transactions, Date.now);
+  return runAcrossShards(commands, keys, context.transactions, Date.now, (key) => shardOfSlot(context.keySlot(key), context.shards));
 }
 
 /** Whether the request holds a command the table flags as a write that this caller may run. */

@@ -7,6 +7,7 @@ import { plan, type Plan, type PlanOptions } from "./plan";
 import type { ShardTransport } from "./transport";
 import { runAcrossShards, type TxTransport } from "../../shards/transactions/coordinator";
 import { inSegments, transactionKeys } from "./cross-shard";
+import { shardOfSlot } from "./slot-map";
 
 export interface RunContext extends PlanOptions {
   readonly transport: ShardTransport;
@@ -47,7 +48,7 @@ export async function runCommands(commands: readonly Command[], context: RunCont
     async (command) => {
       const keys = transactionKeys([command], context);
       if (keys instanceof ReplyError) return keys;
-      const replies = await runAcrossShards([command], keys, context.transactions, Date.now);
+      const replies = await runAcrossShards([command], keys, context.transactions, Date.now, (key) => shardOfSlot(context.keySlot(key), context.shards));
       return replies instanceof ReplyError ? replies : replies[0]!;
     },
   );

@@ -49,10 +49,14 @@ export function scriptingSuite(t: Client, reader: Client): void {
       expect(await t.result(["EVALSHA", sha, 2, b!, c!, "35"])).toBe(35);
       expect(await t.result(["MGET", a!, b!, c!])).toEqual(["70", "0", "35"]);
       expect(await t.result(["EVAL_RO", "return {redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2])}", 2, a!, c!])).toEqual(["70", "35"]);
-      // Keys it does not declare were never locked: refused. As in Redis, an error does not undo the
+      // An undeclared key on a shard the script already spans is locked and fetched too (the run starts
+      // over); one on any other shard was never locked: refused. As in Redis, an error does not undo the
       // writes before it; a script over its budget is rolled back whole.
-      expect(await t.error(["EVAL", "redis.call('SET', KEYS[1], 'kept'); return redis.call('GET', 'undeclared')", 2, a!, b!])).toMatch(
-        /^ERR Dynamic keys are not allowed in Lua scripts whose keys span shards\. Key was: undeclared script: [0-9a-f]{40}, on @user_script:1\.$/,
+      const [nearA, , , far] = await t.keysOnShards("undeclared");
+      expect(await t.result(["EVAL", "redis.call('SET', ARGV[1], 'found'); return redis.call('INCRBY', KEYS[2], 1)", 2, a!, b!, nearA!])).toBe(1);
+      expect(await t.result(["GET", nearA!])).toBe("found");
+      expect(await t.error(["EVAL", `redis.call('SET', KEYS[1], 'kept'); return redis.call('GET', '${far}')`, 2, a!, b!])).toMatch(
+        new RegExp(`^ERR Dynamic keys are not allowed in Lua scripts whose keys span shards\\. Key was: ${far} script: [0-9a-f]{40}, on @user_script:1\\.$`),
       );
       expect(await t.result(["GET", a!])).toBe("kept");
       expect(await t.error(["EVAL", "redis.call('SET', KEYS[1], 'gone'); while true do end", 2, a!, b!])).toMatch(/^BUSY Script aborted/);
