@@ -6,7 +6,7 @@ import { type CommandSpec, NO_KEYS, SINGLE } from "./types";
 const SCRIPT_KEYS = { kind: "numkeys", numkeysAt: 2, firstAfter: 3 } as const;
 
 export const SCRIPTING = [
-  { name: "eval", group: "scripting", arity: -3, flags: ["noscript", "stale"], keys: SCRIPT_KEYS, split: SINGLE, summary: "Run a Lua script atomically on the shard of its keys" },
+  { name: "eval", group: "scripting", arity: -3, flags: ["noscript", "stale"], keys: SCRIPT_KEYS, split: SINGLE, summary: "Run a Lua script atomically on its keys (one shard, or across shards)" },
   { name: "eval_ro", group: "scripting", arity: -3, flags: ["readonly", "noscript", "stale"], keys: SCRIPT_KEYS, split: SINGLE, summary: "Run a read-only Lua script" },
   { name: "evalsha", group: "scripting", arity: -3, flags: ["noscript", "stale"], keys: SCRIPT_KEYS, split: SINGLE, summary: "Run a cached script by its SHA1" },
   { name: "evalsha_ro", group: "scripting", arity: -3, flags: ["readonly", "noscript", "stale"], keys: SCRIPT_KEYS, split: SINGLE, summary: "Run a cached read-only script by its SHA1" },
