@@ -76,11 +76,13 @@ export class Shard extends DurableObject<ShardBindings> {
     }
   }
 
-  /** Cross-shard transaction, phase one: takes `keys` (waiting in line) and answers their states,
-   * and the script `sha` names if this shard has it. */
-  async txLock(tx: string, shard: number, keys: ArrayBuffer[], sha: string | null): Promise<{ states: ArrayBuffer; script: ArrayBuffer | null }> {
+  /** Cross-shard transaction, phase one: takes `keys` (waiting in line, or with `wait` false only if
+   * they are free at once) and answers their states, and the script `sha` names if this shard has it. */
+  async txLock(tx: string, shard: number, keys: ArrayBuffer[], sha: string | null, wait = true): Promise<{ states: ArrayBuffer; script: ArrayBuffer | null } | { busy: true }> {
     const deadline = this.clock() + TX_LOCK_MS;
-    await this.locks.lock({ tx, shard, keys: keys.map((key) => new Uint8Array(key)), deadline });
+    const lock = { tx, shard, keys: keys.map((key) => new Uint8Array(key)), deadline };
+    if (wait) await this.locks.lock(lock);
+    else if (!this.locks.tryLock(lock)) return { busy: true };
     this.scheduleAlarm(deadline);
     const states = this.runLogged(stateQuery(keys.map((key) => new Uint8Array(key))));
     const script = sha ? this.scripts.scriptBody(sha) : undefined;

@@ -13,7 +13,7 @@ import { installCommands, type KeyState, readStates, stateQuery } from "./partic
 
 /** A participant shard, as the coordinator calls it (the Shard Durable Object's tx* methods). */
 export interface Participant {
-  txLock(tx: string, shard: number, keys: ArrayBuffer[], sha: string | null): Promise<{ states: ArrayBuffer; script: ArrayBuffer | null }>;
+  txLock(tx: string, shard: number, keys: ArrayBuffer[], sha: string | null, wait?: boolean): Promise<LockAnswer | { busy: true }>;
   txApply(tx: string, writes: ArrayBuffer | null): Promise<void>;
   txRelease(tx: string): Promise<void>;
 }
@@ -24,6 +24,11 @@ export interface TxTransport {
   decision(tx: string): { commit(tx: string, writes: ShardWrites): Promise<boolean> };
   /** Test-only: stops the coordinator after a named step, as a crash would (never set in production). */
   readonly fault?: string;
+}
+
+interface LockAnswer {
+  states: ArrayBuffer;
+  script: ArrayBuffer | null;
 }
 
 /** Where the coordinator can be stopped by the test hook. */
@@ -96,16 +101,38 @@ async function attemptAcrossShards(
   const fetched = new Map<number, KeyState[]>();
   let scriptBody: Uint8Array | null = null;
   const locked: number[] = [];
-  const releaseAll = () => Promise.allSettled(locked.map((shard) => transport.participant(shard).txRelease(tx)));
+  const releaseAll = () => Promise.allSettled(locked.splice(0).map((shard) => transport.participant(shard).txRelease(tx)));
+  const keysOf = (shard: number) => keysByShard.get(shard)!.map((key) => key.slice().buffer);
+  const took = (shard: number, answer: LockAnswer) => {
+    locked.push(shard);
+    fetched.set(shard, readStates(decodeReplies(new Uint8Array(answer.states))));
+    if (answer.script && !scriptBody) scriptBody = new Uint8Array(answer.script);
+  };
   try {
-    // One shard at a time, in shard order: each takes all its keys at once, so waits cannot cycle.
-    for (const shard of shards) {
-      const keys = keysByShard.get(shard)!;
-      const answer = await transport.participant(shard).txLock(tx, shard, keys.map((key) => key.slice().buffer), sha);
-      locked.push(shard);
+    // First every shard at once, each taking its keys only if they are free (no waiting, so no
+    // cycle): one round trip when nothing conflicts. (The after-first-lock test step needs the
+    // ordered path.)
+    let all = false;
+    if (transport.fault !== "after-first-lock") {
+      const answers = await Promise.allSettled(shards.map((shard) => transport.participant(shard).txLock(tx, shard, keysOf(shard), sha, false)));
+      answers.forEach((answer, i) => {
+        if (answer.status === "fulfilled" && !("busy" in answer.value)) took(shards[i]!, answer.value);
+      });
+      all = locked.length === shards.length;
+      if (!all) {
+        await releaseAll();
+        fetched.clear();
+        const failed = answers.find((answer) => answer.status === "rejected");
+        if (failed) throw failed.reason;
+      }
+    }
+    // Otherwise one shard at a time, in shard order, waiting in line: each takes all its keys at
+    // once, so waits cannot cycle, and each shard grants in arrival order, so nobody starves.
+    for (const shard of all ? [] : shards) {
+      const answer = await transport.participant(shard).txLock(tx, shard, keysOf(shard), sha);
+      if ("busy" in answer) throw new Error(`shard ${shard} refused a waiting lock`);
+      took(shard, answer);
       if (transport.fault === "after-first-lock") return stopped("after-first-lock", tx);
-      fetched.set(shard, readStates(decodeReplies(new Uint8Array(answer.states))));
-      if (answer.script && !scriptBody) scriptBody = new Uint8Array(answer.script);
     }
   } catch (error) {
     await releaseAll();

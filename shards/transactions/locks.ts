@@ -72,10 +72,22 @@ export class KeyLocks {
 
   /** Takes `keys` for transaction `tx`, durably: the lock outlives a restart of this shard. */
   async lock(lock: TxLock): Promise<void> {
-    await this.wait(lock.keys, () => {
-      this.hold(lock);
-      this.sql.exec("INSERT OR REPLACE INTO tx_locks (tx, shard, keys, deadline) VALUES (?, ?, ?, ?)", lock.tx, lock.shard, packKeys(lock.keys), lock.deadline);
-    });
+    await this.wait(lock.keys, () => this.holdDurably(lock));
+  }
+
+  /** Takes `keys` for transaction `tx` only if that needs no wait: they are free and no waiter in
+   * line wants one of them (so nobody is overtaken). False, and nothing taken, otherwise. */
+  tryLock(lock: TxLock): boolean {
+    const ids = lock.keys.map(keyId);
+    if (this.wholeKeyspace !== null || ids.some((id) => this.owners.has(id))) return false;
+    if (this.queue.some((waiter) => waiter.keys === ALL_KEYS || waiter.keys.some((id) => ids.includes(id)))) return false;
+    this.holdDurably(lock);
+    return true;
+  }
+
+  private holdDurably(lock: TxLock): void {
+    this.hold(lock);
+    this.sql.exec("INSERT OR REPLACE INTO tx_locks (tx, shard, keys, deadline) VALUES (?, ?, ?, ?)", lock.tx, lock.shard, packKeys(lock.keys), lock.deadline);
   }
 
   /** Releases `tx`'s keys (its writes, if any, were applied in the same storage write). */
