@@ -3,6 +3,8 @@
 // it first. A few long-lived objects hold them all (a fresh object per transaction costs more than
 // the transaction), each transaction's record in the object its id names.
 import { DurableObject } from "cloudflare:workers";
+import { concatBytes } from "../../worker/wire/bytes";
+import { splitParts, toArrayBuffer } from "../persistence/blobs";
 
 /** How long a record outlives its decision: far past any participant's lock deadline. */
 const RECORD_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -24,7 +26,10 @@ export function decisionObjectName(tx: string): string {
 export class TxDecision extends DurableObject {
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env as never);
-    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS decision (tx TEXT NOT NULL, shard INTEGER NOT NULL, writes BLOB, at INTEGER NOT NULL, PRIMARY KEY (tx, shard))");
+    // A participant's writes are split in parts under the 2 MB row limit (a moved value can be larger).
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS decision (tx TEXT NOT NULL, shard INTEGER NOT NULL, part INTEGER NOT NULL, writes BLOB, at INTEGER NOT NULL, PRIMARY KEY (tx, shard, part))",
+    );
   }
 
   /** Records the commit, unless the transaction was already aborted. True when committed. */
@@ -34,9 +39,11 @@ export class TxDecision extends DurableObject {
     if (state === "none") {
       // One row per participant keeps each under the row size limit one row of everything could pass.
       const now = Date.now();
-      this.sql.exec("INSERT INTO decision (tx, shard, writes, at) VALUES (?, ?, NULL, ?)", tx, COMMITTED, now);
+      this.sql.exec("INSERT INTO decision (tx, shard, part, writes, at) VALUES (?, ?, 0, NULL, ?)", tx, COMMITTED, now);
       for (const [shard, batch] of Object.entries(writes)) {
-        this.sql.exec("INSERT INTO decision (tx, shard, writes, at) VALUES (?, ?, ?, ?)", tx, Number(shard), batch, now);
+        splitParts(new Uint8Array(batch)).forEach((part, i) => {
+          this.sql.exec("INSERT INTO decision (tx, shard, part, writes, at) VALUES (?, ?, ?, ?, ?)", tx, Number(shard), i, toArrayBuffer(part), now);
+        });
       }
       this.collectLater();
     }
@@ -50,13 +57,14 @@ export class TxDecision extends DurableObject {
   resolve(tx: string, shard: number): { committed: true; writes: ArrayBuffer | null } | { committed: false } {
     const state = this.state(tx);
     if (state === "none") {
-      this.sql.exec("INSERT INTO decision (tx, shard, writes, at) VALUES (?, ?, NULL, ?)", tx, ABORTED, Date.now());
+      this.sql.exec("INSERT INTO decision (tx, shard, part, writes, at) VALUES (?, ?, 0, NULL, ?)", tx, ABORTED, Date.now());
       this.collectLater();
       return { committed: false };
     }
     if (state === "aborted") return { committed: false };
-    const row = [...this.sql.exec<{ writes: ArrayBuffer }>("SELECT writes FROM decision WHERE tx = ? AND shard = ?", tx, shard)][0];
-    return { committed: true, writes: row?.writes ?? null };
+    const parts = [...this.sql.exec<{ writes: ArrayBuffer }>("SELECT writes FROM decision WHERE tx = ? AND shard = ? ORDER BY part", tx, shard)];
+    if (parts.length === 0) return { committed: true, writes: null };
+    return { committed: true, writes: toArrayBuffer(concatBytes(parts.map((row) => new Uint8Array(row.writes)))) };
   }
 
   /** Drops records past their lifetime. */

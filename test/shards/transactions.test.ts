@@ -77,6 +77,16 @@ describe("cross-shard transactions under failure", () => {
     expect(await read).toEqual(["6", "4", "1"]);
   });
 
+  it("a committed value over the 2 MB row limit reaches its participant through the decision record", async () => {
+    const [a, b] = await keysOnShards("big");
+    const big = "v".repeat(3_000_000);
+    await result(["SET", a!, big]);
+    expect((await stoppedAt("after-decision", ["RENAME", a!, b!])).json.error).toMatch(/test fault/);
+    await passLockDeadlines();
+    expect(await result(["STRLEN", b!])).toBe(3_000_000);
+    expect(await result(["EXISTS", a!])).toBe(0);
+  });
+
   it("the coordinator dies after one participant applied: the others apply at their deadline", async () => {
     const [a, b] = await keysOnShards("acct");
     await result(["MSET", a!, "10", b!, "0"]);
