@@ -242,9 +242,7 @@ function unpack(L: LuaState): number {
       case "c": {
         if (size === 0) {
           if (n === 0 || !lua.lua_isnumber(L, -1)) raise(L, "format 'c0' needs a previous size");
-          // A size_t in C: a negative size is huge.
-          const previous = lua.lua_tonumber(L, -1);
-          size = previous >= 0 ? Math.trunc(previous) : Number.MAX_SAFE_INTEGER;
+          size = toSizeT(lua.lua_tonumber(L, -1));
           lua.lua_pop(L, 1);
           n--;
           if (!(size <= ld && pos <= ld - size)) argError(L, 2, "data string too short");
@@ -293,4 +291,18 @@ export function installStruct(L: LuaState): void {
   setFunction(L, "unpack", unpack);
   setFunction(L, "size", size);
   lua.lua_setglobal(L, fengari.to_luastring("struct"));
+}
+
+/**
+ * C's `(size_t)` of a double as x86-64 compilers do it: truncation, so -0.5 gives 0; a negative
+ * integral part wraps to a huge size; from 2^63 up the conversion subtracts 2^63 and sets the top bit
+ * again, so 2^64 and beyond (cvttsd2si's overflow value) come out as 0. Huge sizes are then refused
+ * as "data string too short", as Redis refuses them.
+ */
+function toSizeT(x: number): number {
+  if (Number.isNaN(x)) return 0;
+  const t = Math.trunc(x);
+  if (t > -1 && t < 2 ** 63) return t === 0 ? 0 : t;
+  if (t >= 2 ** 63) return t - 2 ** 63 >= 2 ** 63 ? 0 : Number.MAX_SAFE_INTEGER;
+  return Number.MAX_SAFE_INTEGER;
 }

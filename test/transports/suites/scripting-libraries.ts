@@ -85,6 +85,10 @@ export function scriptingLibrariesSuite(t: Client): void {
       expect(await evalResult("return {struct.unpack('bc0', '\\2abc')}")).toEqual(["ab", 4]);
       expect(await evalResult("return {struct.unpack('>I4xI2', ARGV[1])}", "\0\0\x01\0\t\0\x05")).toEqual([256, 5, 8]);
       expect(await evalResult("return {struct.unpack('b', 'ab', 2)}")).toEqual([98, 3]);
+      // c0 takes its size from the value before it as C's (size_t) cast does (redis-server's answers).
+      expect(await evalResult("return {struct.unpack('fc0', struct.pack('f', -0.5))}")).toEqual(["", 5]);
+      expect(await evalResult("return {struct.unpack('I8c0', struct.pack('I8', -308))}")).toEqual(["", 9]);
+      expect(await evalError("return {struct.unpack('bc0', struct.pack('b', -2) .. 'abc')}")).toMatch(scriptError("bad argument #2 to 'unpack' (data string too short)"));
     });
 
     it("errors as lua_struct words them", async () => {
