@@ -19,6 +19,13 @@ import { decisionObjectName } from "./transactions/decision";
 import { KeyLocks } from "./transactions/locks";
 import { batchKeys, stateQuery } from "./transactions/participant";
 import type { SlotRange } from "./scripting/script-keys";
+import { REPLICATION_COMMANDS } from "./commands";
+import { answerTaken, splitReplicationCommands } from "./replication/commands";
+import { readOnlyBatch } from "./replication/reads";
+import { keyspaceDigest } from "./replication/digest";
+import { installSnapshot } from "./replication/snapshot";
+import { type ReplicaAck, type ReplicationMessage, type ReplicationOptions } from "./replication/messages";
+import { ReplicationPrimary } from "./replication/primary";
 
 const decoder = new TextDecoder();
 /** Expired keys removed per sweep step; the alarm repeats steps while they come back full. */
@@ -33,9 +40,15 @@ const TX_LOCK_MS = 10_000;
 /** A short key with a one-byte value takes 16 bytes in the core's accounting (measured): less room
  * than that is out of memory. */
 const SMALLEST_ENTRY_BYTES = 16;
+/** How long a sync-mode write waits for a replica's acknowledgement before answering NOREPLICAS. */
+const SYNC_ACK_MS = 5_000;
 
 /** The shard's bindings: its settings, and the decision records of cross-shard transactions. */
-type ShardBindings = ShardEnv & { TX_DECISION: DurableObjectNamespace<import("./transactions/decision").TxDecision> };
+type ShardBindings = ShardEnv & {
+  TX_DECISION: DurableObjectNamespace<import("./transactions/decision").TxDecision>;
+  /** The shard namespace itself: a primary reaches its replicas here. */
+  SHARD: DurableObjectNamespace<Shard>;
+};
 
 export class Shard extends DurableObject<ShardBindings> {
   private readonly config: ShardConfig;
@@ -44,6 +57,10 @@ export class Shard extends DurableObject<ShardBindings> {
   private scripts!: ScriptRunner;
   /** Outlives rebuilds of the core: waiters hold promises into it. */
   private locks!: KeyLocks;
+  /** Replication as a primary: senders to the replicas the gateway named. */
+  private primary!: ReplicationPrimary;
+  /** Set on a replica: its primary's name (kept in storage, so a restarted replica stays one). */
+  private replicaOf: string | null = null;
   /** When the alarm is set for (null: not set). */
   private alarmAt: number | null = null;
   /** The shard's clock. Tests replace it to move time forward instead of sleeping. */
@@ -55,6 +72,14 @@ export class Shard extends DurableObject<ShardBindings> {
     void ctx.blockConcurrencyWhile(async () => {
       this.start();
       this.locks = new KeyLocks(ctx.storage.sql);
+      this.primary = new ReplicationPrimary({
+        sql: ctx.storage.sql,
+        log: () => this.log,
+        replica: (name) => env.SHARD.get(env.SHARD.idFromName(name)),
+        retryLater: () => this.scheduleAlarm(Date.now() + 1000),
+      });
+      const role = ctx.storage.sql.exec<{ value: string }>("SELECT value FROM log_meta WHERE name = 'replica_of'").toArray()[0];
+      this.replicaOf = role?.value ?? null;
       this.alarmAt = await ctx.storage.getAlarm();
       for (const lock of this.locks.held) this.scheduleAlarm(lock.deadline);
     });
@@ -74,6 +99,79 @@ export class Shard extends DurableObject<ShardBindings> {
     } finally {
       done();
     }
+  }
+
+  /**
+   * `execute` for a primary with replicas (or a batch holding WAIT/ROLE): pushes the batch's effects
+   * to the replicas, waits for one acknowledgement in sync mode, and answers the log offset the batch
+   * reached (the gateway puts it in the sync token).
+   */
+  async executeReplicated(batch: ArrayBuffer, slots: SlotRange | undefined, options: ReplicationOptions): Promise<{ replies: ArrayBuffer; offset: number }> {
+    if (options.replicas > 0) this.primary.configure(options);
+    const split = splitReplicationCommands(new Uint8Array(batch), REPLICATION_COMMANDS);
+    const before = this.log.head;
+    let replies: Uint8Array = new Uint8Array(split && split.restCount === 0 ? new ArrayBuffer(0) : await this.execute(split ? toArrayBuffer(split.rest) : batch, slots));
+    const wrote = this.log.head > before;
+    if (wrote && options.mode === "sync" && options.replicas > 0) {
+      const acked = await this.primary.waitFor(this.log.head, 1, SYNC_ACK_MS);
+      if (acked < 1) replies = failedBatchReplies(new Uint8Array(batch), "NOREPLICAS Not enough good replicas to write.");
+    }
+    if (split) {
+      const position = Math.max(options.position ?? 0, wrote ? this.log.head : 0);
+      replies = await answerTaken(split, replies, { primary: options.replicas > 0 ? this.primary : null, position, offset: this.log.head });
+    }
+    return { replies: toArrayBuffer(replies), offset: this.log.head };
+  }
+
+  /**
+   * A replica's read: answers once the replica has applied `minOffset` (read-your-writes), else null
+   * so the gateway asks the primary. Read-only batches only; what a read changes in memory (lazy
+   * expiry) is not logged, since the replica's log holds its primary's entries alone.
+   */
+  async readReplica(batch: ArrayBuffer, minOffset: number): Promise<ArrayBuffer | null> {
+    if (this.replicaOf === null || this.log.head < minOffset) return null;
+    const commands = new Uint8Array(batch);
+    if (!readOnlyBatch(commands)) return null;
+    const split = splitReplicationCommands(commands, REPLICATION_COMMANDS);
+    const { replies } = this.core.execute(split ? split.rest : commands, this.clock(), false);
+    if (!split) return toArrayBuffer(replies);
+    const answers = { primary: null, position: 0, offset: this.log.head, replicaOf: { name: this.replicaOf, applied: this.log.head } };
+    return toArrayBuffer(await answerTaken(split, replies, answers));
+  }
+
+  /**
+   * Replication, on the replica: applies the primary's entries in order through the core exactly as
+   * log replay does, appending each to this log under the primary's seq, and answers the offset now
+   * durable. A gap stops the run; the primary then sends from the answered offset.
+   */
+  replicate(message: ReplicationMessage): ReplicaAck {
+    if (this.replicaOf !== message.primary) {
+      this.ctx.storage.sql.exec("INSERT OR REPLACE INTO log_meta (name, value) VALUES ('replica_of', ?)", message.primary);
+      this.replicaOf = message.primary;
+    }
+    if (message.kind === "snapshot") {
+      installSnapshot(this.ctx.storage, this.log, message.through, message.rows);
+      this.start();
+    }
+    try {
+      for (const entry of message.entries) {
+        if (entry.seq <= this.log.head) continue;
+        if (entry.seq !== this.log.head + 1) break;
+        const effects = new Uint8Array(entry.effects);
+        this.core.execute(effects, this.clock(), true);
+        this.log.appendAt(entry.seq, effects);
+      }
+    } catch (error) {
+      console.error(`replica of ${message.primary}: applying failed, rebuilding from storage: ${(error as Error).message}`);
+      this.start();
+    }
+    this.compactAndSchedule();
+    return { applied: this.log.head };
+  }
+
+  /** A fingerprint of the keyspace (tests compare a primary with its replicas). */
+  digest(): Promise<string> {
+    return keyspaceDigest(this.core, this.clock());
   }
 
   /** Cross-shard transaction, phase one: takes `keys` (waiting in line) and answers their states,
@@ -113,7 +211,7 @@ export class Shard extends DurableObject<ShardBindings> {
   private runLogged(batch: Uint8Array): Uint8Array {
     try {
       const { replies, effects } = this.core.execute(batch, this.clock(), false);
-      if (effects.length > 0) this.log.append(effects);
+      if (effects.length > 0) this.appendEffects(effects);
       return replies;
     } catch (error) {
       this.start();
@@ -126,7 +224,7 @@ export class Shard extends DurableObject<ShardBindings> {
     try {
       const now = this.clock();
       const result = mayHoldScript(commands) ? this.executeWithScripts(commands, now, slots) : this.core.execute(commands, now, false);
-      if (result.effects.length > 0) this.log.append(result.effects);
+      if (result.effects.length > 0) this.appendEffects(result.effects);
       replies = result.replies;
     } catch (error) {
       // The core's memory may now hold effects that never reached storage: rebuild it from what
@@ -169,7 +267,7 @@ export class Shard extends DurableObject<ShardBindings> {
           // Rollback of an aborted script: the batch's earlier effects become durable, then the core
           // is rebuilt from storage, which never saw the script's writes.
           effects.length = before;
-          if (before > 0) this.log.append(concatBytes(effects));
+          if (before > 0) this.appendEffects(concatBytes(effects));
           effects.length = 0;
           this.start();
         }
@@ -195,14 +293,23 @@ export class Shard extends DurableObject<ShardBindings> {
   async alarm(): Promise<void> {
     this.alarmAt = null;
     await this.settleExpiredLocks();
+    if (this.primary.configured) this.primary.kick();
+    // A replica's keys expire by its primary's logged deletions, as Redis replicas' do.
+    if (this.replicaOf !== null) return;
     for (let step = 0; step < SWEEP_MAX_STEPS; step++) {
       const sweep = internalCommand("__SWEEP", String(SWEEP_STEP_KEYS));
       const { replies, effects } = this.core.execute(sweep, this.clock(), true);
-      if (effects.length > 0) this.log.append(effects);
+      if (effects.length > 0) this.appendEffects(effects);
       const removed = new ReplyReader(replies).next();
       if (typeof removed !== "number" || removed < SWEEP_STEP_KEYS) break;
     }
     this.compactAndSchedule();
+  }
+
+  /** Every logged batch goes through here, so replicas hear of it. */
+  private appendEffects(effects: Uint8Array): void {
+    this.log.append(effects);
+    if (this.primary?.configured) this.primary.kick();
   }
 
   private start(): void {
@@ -235,7 +342,7 @@ export class Shard extends DurableObject<ShardBindings> {
   }
 
   private scheduleSweep(): void {
-    if (this.core.volatileCount() > 0) this.scheduleAlarm(Date.now() + this.config.sweepIntervalMs);
+    if (this.replicaOf === null && this.core.volatileCount() > 0) this.scheduleAlarm(Date.now() + this.config.sweepIntervalMs);
   }
 
   private scheduleAlarm(at: number): void {
