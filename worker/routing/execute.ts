@@ -10,7 +10,9 @@ import { plan } from "./plan";
 import { transactionKeys } from "./cross-shard";
 import { runAcrossShards } from "../../shards/transactions/coordinator";
 import { runCommands, runPlan, type RunContext } from "./run";
-import { durableObjectTransport, transactionTransport } from "./transport";
+import { transactionTransport } from "./transport";
+import { replicatedTransport } from "./replicated-transport";
+import { tokenPositions, type SyncPositions } from "../sync-token";
 
 export const EXECABORT = "EXECABORT Transaction discarded because of previous errors.";
 
@@ -21,16 +23,29 @@ export interface Caller {
   readonly port: number;
   /** Test hook: where a cross-shard transaction's coordinator stops (honoured only with EDGESLOT_TEST_FAULTS). */
   readonly fault?: string;
+  /** `replica`: read-only batches may be served by a replica (`upstash-read-from: replica`). */
+  readonly readFrom?: "primary" | "replica";
+  /** The request's `upstash-sync-token`: replicas serve it only once they hold its positions. */
+  readonly syncToken?: string | null;
 }
 
-export function executionContext(env: Env, caller: Caller): RunContext {
+export function executionContext(env: Env, caller: Caller): RunContext & { readonly reached: SyncPositions } {
   const config = readConfig(env);
+  const reached: SyncPositions = new Map();
+  const replication = {
+    replicas: config.replicas,
+    mode: config.replication,
+    readFromReplica: caller.readFrom === "replica",
+    seen: tokenPositions(caller.syncToken),
+    reached,
+  };
   return {
+    reached,
     shards: config.shards,
     maxKeyBytes: config.maxKeyBytes,
     readonly: caller.access === "readonly",
     keySlot,
-    transport: durableObjectTransport(env.SHARD, config.shards),
+    transport: replicatedTransport(env.SHARD, config.shards, replication),
     transactions: transactionTransport(env.SHARD, env.TX_DECISION, env.EDGESLOT_TEST_FAULTS === "1" ? caller.fault : undefined),
     local: { shards: config.shards, ip: "127.0.0.1", port: caller.port, keySlot },
   };

@@ -1,0 +1,71 @@
+// Replication through the gateway: WAIT per request, ROLE, the sync token's per-shard positions,
+// replica reads (`upstash-read-from: replica`) and read-your-writes with the sync token.
+import { describe, expect, it } from "vitest";
+import { call, keysOnShards, pipeline, type CallOptions } from "../gateway";
+
+const REPLICATED = { EDGESLOT_REPLICAS: "1" } satisfies Partial<Env>;
+const opts = (extra: CallOptions = {}, vars: Partial<Env> = REPLICATED): CallOptions => ({ ...extra, vars: { ...vars, ...extra.vars } });
+const unique = (name: string) => `${name}:${Math.random().toString(36).slice(2)}`;
+
+describe("WAIT and ROLE through the gateway", () => {
+  it("WAIT counts the replicas that acknowledged the pipeline's writes on its shard", async () => {
+    const key = unique("w");
+    const answer = await pipeline([["SET", key, "v"], ["WAIT", "1", "0"]], opts());
+    expect(answer.json).toEqual([{ result: "OK" }, { result: 1 }]);
+  });
+
+  it("WAIT answers 0 at once without replicas, and ROLE says master", async () => {
+    const key = unique("w0");
+    expect((await pipeline([["SET", key, "v"], ["WAIT", "1", "0"]])).json).toEqual([{ result: "OK" }, { result: 0 }]);
+    const role = (await call(["ROLE"])).json.result;
+    expect(role[0]).toBe("master");
+    expect(role[2]).toEqual([]);
+  });
+
+  it("ROLE from a replica read names the primary", async () => {
+    // ROLE, keyless, runs on shard 0: a write there makes shard 0's replica one.
+    const [key] = await keysOnShards(unique("r"));
+    expect((await pipeline([["SET", key!, "v"], ["WAIT", "1", "0"]], opts())).json[1]).toEqual({ result: 1 });
+    const role = (await call(["ROLE"], opts({ headers: { "upstash-read-from": "replica" } }))).json.result;
+    expect(role.slice(0, 2)).toEqual(["slave", "shard-0"]);
+  });
+});
+
+describe("sync token and replica reads", () => {
+  it("a write's sync token carries the shard's offset; without replicas it does not", async () => {
+    const key = unique("t");
+    const replicated = (await call(["SET", key, "1"], opts())).headers.get("upstash-sync-token")!;
+    expect(replicated).toMatch(/^[0-9a-f]{8}-\d+(\.[0-9a-z]+~[0-9a-z]+)+$/);
+    const plain = (await call(["SET", key, "1"])).headers.get("upstash-sync-token")!;
+    expect(plain).toMatch(/^[0-9a-f]{8}-\d+$/);
+  });
+
+  it("read-your-writes: a replica read carrying the sync token never sees an older value", async () => {
+    const key = unique("ryw");
+    let token: string | null = null;
+    for (let i = 1; i <= 20; i++) {
+      const headers: Record<string, string> = token ? { "upstash-sync-token": token } : {};
+      const wrote = await call(["INCR", key], opts({ headers }));
+      expect(wrote.json).toEqual({ result: i });
+      token = wrote.headers.get("upstash-sync-token");
+      const read = await call(["GET", key], opts({ headers: { "upstash-sync-token": token!, "upstash-read-from": "replica" } }));
+      expect(read.json).toEqual({ result: String(i) });
+      expect(read.headers.get("upstash-sync-token")).toBe(token);
+    }
+  });
+
+  it("a replica serves reads of what it has applied, in sync mode without waiting", async () => {
+    const key = unique("sync");
+    await call(["SET", key, "v"], opts({}, { EDGESLOT_REPLICAS: "1", EDGESLOT_REPLICATION: "sync" }));
+    const read = await pipeline([["GET", key], ["ROLE"]], opts({ headers: { "upstash-read-from": "replica" } }));
+    expect(read.json[0]).toEqual({ result: "v" });
+    expect(read.json[1].result[0]).toBe("slave");
+  });
+
+  it("a batch holding a write goes to the primary even when reads go to replicas", async () => {
+    const key = unique("mix");
+    const answer = await pipeline([["SET", key, "1"], ["GET", key], ["ROLE"]], opts({ headers: { "upstash-read-from": "replica" } }));
+    expect(answer.json[1]).toEqual({ result: "1" });
+    expect(answer.json[2].result[0]).toBe("master");
+  });
+});
