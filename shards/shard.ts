@@ -23,6 +23,7 @@ import { REPLICATION_COMMANDS } from "./commands";
 import { answerTaken, splitReplicationCommands } from "./replication/commands";
 import { readOnlyBatch } from "./replication/reads";
 import { keyspaceDigest } from "./replication/digest";
+import { addReplicationInfo } from "./replication/info";
 import { installSnapshot } from "./replication/snapshot";
 import { type ReplicaAck, type ReplicationMessage, type ReplicationOptions } from "./replication/messages";
 import { ReplicationPrimary } from "./replication/primary";
@@ -80,6 +81,8 @@ export class Shard extends DurableObject<ShardBindings> {
       });
       const role = ctx.storage.sql.exec<{ value: string }>("SELECT value FROM log_meta WHERE name = 'replica_of'").toArray()[0];
       this.replicaOf = role?.value ?? null;
+      const replication = ctx.storage.sql.exec<{ value: string }>("SELECT value FROM log_meta WHERE name = 'replication'").toArray()[0];
+      if (replication) this.primary.configure(JSON.parse(replication.value) as ReplicationOptions);
       this.alarmAt = await ctx.storage.getAlarm();
       for (const lock of this.locks.held) this.scheduleAlarm(lock.deadline);
     });
@@ -107,16 +110,17 @@ export class Shard extends DurableObject<ShardBindings> {
    * reached (the gateway puts it in the sync token).
    */
   async executeReplicated(batch: ArrayBuffer, slots: SlotRange | undefined, options: ReplicationOptions): Promise<{ replies: ArrayBuffer; offset: number }> {
-    if (options.replicas > 0) this.primary.configure(options);
+    if (options.replicas > 0) this.configureReplication(options);
     const split = splitReplicationCommands(new Uint8Array(batch), REPLICATION_COMMANDS);
     const before = this.log.head;
-    let replies: Uint8Array = new Uint8Array(split && split.restCount === 0 ? new ArrayBuffer(0) : await this.execute(split ? toArrayBuffer(split.rest) : batch, slots));
+    let replies: Uint8Array = new Uint8Array(split.restCount === 0 ? new ArrayBuffer(0) : await this.execute(toArrayBuffer(split.rest), slots));
     const wrote = this.log.head > before;
     if (wrote && options.mode === "sync" && options.replicas > 0) {
       const acked = await this.primary.waitFor(this.log.head, 1, SYNC_ACK_MS);
-      if (acked < 1) replies = failedBatchReplies(new Uint8Array(batch), "NOREPLICAS Not enough good replicas to write.");
+      if (acked < 1) replies = failedBatchReplies(split.rest, "NOREPLICAS Not enough good replicas to write.");
     }
-    if (split) {
+    if (options.replicas > 0) replies = addReplicationInfo(split.restCommands, replies, () => ({ role: "master", ...this.primary.status() }));
+    if (split.taken.length > 0) {
       const position = Math.max(options.position ?? 0, wrote ? this.log.head : 0);
       replies = await answerTaken(split, replies, { primary: options.replicas > 0 ? this.primary : null, position, offset: this.log.head });
     }
@@ -129,14 +133,25 @@ export class Shard extends DurableObject<ShardBindings> {
    * expiry) is not logged, since the replica's log holds its primary's entries alone.
    */
   async readReplica(batch: ArrayBuffer, minOffset: number): Promise<ArrayBuffer | null> {
-    if (this.replicaOf === null || this.log.head < minOffset) return null;
+    const replicaOf = this.replicaOf;
+    if (replicaOf === null || this.log.head < minOffset) return null;
     const commands = new Uint8Array(batch);
     if (!readOnlyBatch(commands)) return null;
     const split = splitReplicationCommands(commands, REPLICATION_COMMANDS);
-    const { replies } = this.core.execute(split ? split.rest : commands, this.clock(), false);
-    if (!split) return toArrayBuffer(replies);
-    const answers = { primary: null, position: 0, offset: this.log.head, replicaOf: { name: this.replicaOf, applied: this.log.head } };
+    let replies = this.core.execute(split.rest, this.clock(), false).replies;
+    replies = addReplicationInfo(split.restCommands, replies, () => ({ role: "slave", primary: replicaOf, offset: this.log.head }));
+    if (split.taken.length === 0) return toArrayBuffer(replies);
+    const answers = { primary: null, position: 0, offset: this.log.head, replicaOf: { name: replicaOf, applied: this.log.head } };
     return toArrayBuffer(await answerTaken(split, replies, answers));
+  }
+
+  /** Remembers the gateway's replication settings, so a restarted primary's alarm resumes pushing. */
+  private configureReplication(options: ReplicationOptions): void {
+    const previous = this.primary.configured;
+    if (previous && previous.shard === options.shard && previous.replicas === options.replicas && previous.mode === options.mode) return;
+    const stored = JSON.stringify({ shard: options.shard, replicas: options.replicas, mode: options.mode });
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO log_meta (name, value) VALUES ('replication', ?)", stored);
+    this.primary.configure({ shard: options.shard, replicas: options.replicas, mode: options.mode });
   }
 
   /**

@@ -16,11 +16,13 @@ export interface SplitBatch {
   /** The commands the core runs, in order. */
   readonly rest: Uint8Array;
   readonly restCount: number;
+  readonly restCommands: Uint8Array[][];
   /** Position in the original batch and the command, for each WAIT/ROLE. */
   readonly taken: readonly { index: number; command: Uint8Array[] }[];
 }
 
-export function splitReplicationCommands(batch: Uint8Array, names: ReadonlySet<string>): SplitBatch | null {
+/** The batch's commands with WAIT/ROLE taken out (`taken` empty when it holds none). */
+export function splitReplicationCommands(batch: Uint8Array, names: ReadonlySet<string>): SplitBatch {
   const commands = decodeReplies(batch) as Uint8Array[][];
   const taken: { index: number; command: Uint8Array[] }[] = [];
   const rest: Uint8Array[][] = [];
@@ -28,8 +30,7 @@ export function splitReplicationCommands(batch: Uint8Array, names: ReadonlySet<s
     if (names.has(decoder.decode(command[0]).toLowerCase())) taken.push({ index, command });
     else rest.push(command);
   });
-  if (taken.length === 0) return null;
-  return { rest: encodeCommands(rest), restCount: rest.length, taken };
+  return { rest: taken.length === 0 ? batch : encodeCommands(rest), restCount: rest.length, restCommands: rest, taken };
 }
 
 /** The shard's answers to WAIT and ROLE. `position`: the offset WAIT counts acknowledgements of. */

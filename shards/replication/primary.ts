@@ -32,6 +32,8 @@ interface Waiter {
 export class ReplicationPrimary {
   private options: ReplicationOptions | null = null;
   private acked: (number | null)[] = [];
+  /** When each replica last answered (ms), for INFO's lag. */
+  private ackedAt: number[] = [];
   private sending: boolean[] = [];
   private waiters: Waiter[] = [];
 
@@ -47,6 +49,7 @@ export class ReplicationPrimary {
     if (previous && previous.shard === options.shard && previous.replicas === options.replicas) return;
     this.acked = Array.from({ length: options.replicas }, () => null);
     this.sending = Array.from({ length: options.replicas }, () => false);
+    this.ackedAt = Array.from({ length: options.replicas }, () => 0);
     this.kick();
   }
 
@@ -81,11 +84,17 @@ export class ReplicationPrimary {
     });
   }
 
-  status(): { offset: number; replicas: ReplicaStatus[] } {
+  status(): { offset: number; replicas: (ReplicaStatus & { lagSeconds: number | null })[] } {
     const shard = this.options?.shard ?? 0;
+    const now = Date.now();
     return {
       offset: this.host.log().head,
-      replicas: this.acked.map((acked, j) => ({ name: replicaName(shard, j), acked })),
+      replicas: this.acked.map((acked, j) => ({
+        name: replicaName(shard, j),
+        acked,
+        // Redis's lag: seconds since the replica last answered; 0 while it is up to date.
+        lagSeconds: acked === null ? null : acked === this.host.log().head ? 0 : Math.floor((now - this.ackedAt[j]!) / 1000),
+      })),
     };
   }
 
@@ -108,6 +117,7 @@ export class ReplicationPrimary {
         if (j >= this.acked.length) return;
         const progressed = acked === null || acked === undefined || answer.applied !== acked;
         this.acked[j] = answer.applied;
+        this.ackedAt[j] = Date.now();
         this.settleWaiters();
         if (!progressed) throw new Error(`replica ${replicaName(shard, j)} made no progress at offset ${acked}`);
       }

@@ -133,6 +133,21 @@ describe("replication", () => {
     expect(await c.read(0, [["ROLE"]])).toEqual([[text("slave"), text(`shard-${c.shard}`), 0, text("connected"), offset]]);
   });
 
+  it("INFO replication shows role, offsets and each replica's acknowledged offset and lag", async () => {
+    const c = cluster(2);
+    const { offset } = await c.run([["SET", "a", "1"], ["WAIT", "2", "0"]]);
+    const [info] = (await c.run([["INFO", "replication"]])).replies as Uint8Array[];
+    const name = (j: number) => `shard-${c.shard}-replica-${j}`;
+    expect(new TextDecoder().decode(info)).toBe(
+      `# Replication\r\nrole:master\r\nconnected_slaves:2\r\n` +
+        `slave0:ip=${name(0)},port=0,state=online,offset=${offset},lag=0\r\n` +
+        `slave1:ip=${name(1)},port=0,state=online,offset=${offset},lag=0\r\nmaster_repl_offset:${offset}\r\n`,
+    );
+    const [all] = (await c.read(1, [["INFO"]]))! as Uint8Array[];
+    expect(new TextDecoder().decode(all)).toContain(`# Replication\r\nrole:slave\r\nmaster_host:shard-${c.shard}\r\nmaster_port:0\r\nmaster_link_status:up\r\nslave_repl_offset:${offset}\r\n`);
+    expect(new TextDecoder().decode(all)).toMatch(/# Replication[^#]*\r\n\r\n# Keyspace/);
+  });
+
   it("a replica serves reads only once it has applied the position asked for, and no writes", async () => {
     const c = cluster(1);
     const { offset } = await c.run([["SET", "k", "v"]]);

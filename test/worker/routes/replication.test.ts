@@ -31,6 +31,18 @@ describe("WAIT and ROLE through the gateway", () => {
   });
 });
 
+describe("INFO replication through the gateway", () => {
+  it("lists every shard's replicas and each shard's offset", async () => {
+    const keys = await keysOnShards(unique("info"));
+    for (const key of keys) await pipeline([["SET", key, "v"], ["WAIT", "1", "0"]], opts());
+    const info: string = (await call(["INFO", "replication"], opts())).json.result;
+    expect(info).toMatch(/^role:master\r$/m);
+    expect(info).toMatch(/^connected_slaves:4\r$/m);
+    for (let shard = 0; shard < 4; shard++) expect(info).toMatch(new RegExp(`^slave${shard}:ip=shard-${shard}-replica-0,port=0,state=online,offset=\\d+,lag=\\d+\r$`, "m"));
+    expect([...info.matchAll(/^shard\d:master_repl_offset=(\d+)\r$/gm)].map((m) => Number(m[1]) > 0)).toEqual([true, true, true, true]);
+  });
+});
+
 describe("sync token and replica reads", () => {
   it("a write's sync token carries the shard's offset; without replicas it does not", async () => {
     const key = unique("t");
