@@ -138,7 +138,13 @@ export class Shard extends DurableObject<ShardBindings> {
     const commands = new Uint8Array(batch);
     if (!readOnlyBatch(commands)) return null;
     const split = splitReplicationCommands(commands, REPLICATION_COMMANDS);
-    let replies = this.core.execute(split.rest, this.clock(), false).replies;
+    let replies: Uint8Array;
+    try {
+      replies = this.core.execute(split.rest, this.clock(), false).replies;
+    } catch (error) {
+      this.start();
+      throw error;
+    }
     replies = addReplicationInfo(split.restCommands, replies, () => ({ role: "slave", primary: replicaOf, offset: this.log.head }));
     if (split.taken.length === 0) return toArrayBuffer(replies);
     const answers = { primary: null, position: 0, offset: this.log.head, replicaOf: { name: replicaOf, applied: this.log.head } };

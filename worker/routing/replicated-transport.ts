@@ -23,21 +23,23 @@ export interface ReplicationSettings {
 
 export function replicatedTransport(namespace: Env["SHARD"], shards: number, settings: ReplicationSettings): ShardTransport {
   const plain = durableObjectTransport(namespace, shards);
-  const names = (commands: readonly Command[]) => commands.map((command) => argText(command[0]!).toLowerCase());
+  // Only WAIT and ROLE need the replicated entry when there are no replicas; both names have 4 bytes.
+  const holdsReplicationCommand = (commands: readonly Command[]) =>
+    commands.some((command) => command[0]!.length === 4 && REPLICATION_COMMANDS.has(argText(command[0]!).toLowerCase()));
   const readOnly = (command: Command) => {
     const spec = resolveCommand(command);
     return !(spec instanceof ReplyError) && readOnlyCommand(spec.name);
   };
   return {
     async execute(shard, commands) {
-      const held = names(commands);
-      if (settings.replicas === 0 && !held.some((name) => REPLICATION_COMMANDS.has(name))) return plain.execute(shard, commands);
+      if (settings.replicas === 0 && !holdsReplicationCommand(commands)) return plain.execute(shard, commands);
       const batch = encodeCommands(commands).buffer as ArrayBuffer;
       const position = settings.seen.get(shard);
       if (settings.readFromReplica && settings.replicas > 0 && commands.every(readOnly)) {
         const j = Math.floor(Math.random() * settings.replicas);
         const replica = namespace.get(namespace.idFromName(`shard-${shard}-replica-${j}`));
-        const answer = await replica.readReplica(batch, position ?? 0);
+        // A replica that is behind, or failing, leaves the read to the primary.
+        const answer = await replica.readReplica(batch, position ?? 0).catch(() => null);
         if (answer !== null) return replies(shard, answer, commands.length);
       }
       const [first, last] = shardRange(shard, shards);

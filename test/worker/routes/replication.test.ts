@@ -1,7 +1,8 @@
 // Replication through the gateway: WAIT per request, ROLE, the sync token's per-shard positions,
 // replica reads (`upstash-read-from: replica`) and read-your-writes with the sync token.
-import { describe, expect, it } from "vitest";
-import { call, keysOnShards, pipeline, type CallOptions } from "../gateway";
+import { Redis } from "@upstash/redis/cloudflare";
+import { afterEach, describe, expect, it } from "vitest";
+import { BASE, call, fetchGateway, keysOnShards, pipeline, TOKEN, type CallOptions } from "../gateway";
 
 const REPLICATED = { EDGESLOT_REPLICAS: "1" } satisfies Partial<Env>;
 const opts = (extra: CallOptions = {}, vars: Partial<Env> = REPLICATED): CallOptions => ({ ...extra, vars: { ...vars, ...extra.vars } });
@@ -79,5 +80,28 @@ describe("sync token and replica reads", () => {
     const answer = await pipeline([["SET", key, "1"], ["GET", key], ["ROLE"]], opts({ headers: { "upstash-read-from": "replica" } }));
     expect(answer.json[1]).toEqual({ result: "1" });
     expect(answer.json[2].result[0]).toBe("master");
+  });
+});
+
+describe("@upstash/redis with replica reads", () => {
+  const realFetch = globalThis.fetch;
+  afterEach(() => {
+    globalThis.fetch = realFetch;
+  });
+
+  it("keeps read-your-writes: the client echoes the positional sync token and reads see its writes", async () => {
+    // The client's own fetch, sent to the gateway with replicas and every read asked of a replica.
+    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      request.headers.set("upstash-read-from", "replica");
+      return fetchGateway(request, REPLICATED);
+    }) as typeof fetch;
+    const redis = new Redis({ url: BASE, token: TOKEN, readYourWrites: true, enableAutoPipelining: false });
+    const key = unique("upstash");
+    for (let i = 1; i <= 10; i++) {
+      expect(await redis.set(key, { n: i })).toBe("OK");
+      expect(redis.readYourWritesSyncToken).toMatch(/\.[0-9a-z]+~[0-9a-z]+$/);
+      expect(await redis.get(key)).toEqual({ n: i });
+    }
   });
 });
