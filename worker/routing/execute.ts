@@ -47,7 +47,7 @@ export function executionContext(env: Env, caller: Caller): RunContext & { reado
     keySlot,
     transport: replicatedTransport(env.SHARD, config.shards, replication),
     transactions: transactionTransport(env.SHARD, env.TX_DECISION, env.EDGESLOT_TEST_FAULTS === "1" ? caller.fault : undefined),
-    local: { shards: config.shards, ip: "127.0.0.1", port: caller.port, keySlot },
+    local: { shards: config.shards, replicas: config.replicas, ip: "127.0.0.1", port: caller.port, keySlot },
   };
 }
 

@@ -32,6 +32,22 @@ describe("WAIT and ROLE through the gateway", () => {
   });
 });
 
+describe("CLUSTER SLOTS and SHARDS list replicas", () => {
+  it("each slot range has its primary then its replicas, each with its own node id", async () => {
+    const slots = (await call(["CLUSTER", "SLOTS"], opts({}, { EDGESLOT_REPLICAS: "2" }))).json.result;
+    expect(slots).toHaveLength(4);
+    for (const range of slots) expect(range).toHaveLength(5);
+    const ids = slots.flatMap((range: unknown[][]) => range.slice(2).map((node) => node[2]));
+    expect(new Set(ids).size).toBe(12);
+    const plain = (await call(["CLUSTER", "SLOTS"])).json.result;
+    expect(plain.map((range: unknown[]) => range.slice(0, 3))).toEqual(slots.map((range: unknown[]) => range.slice(0, 3)));
+    const shards = (await call(["CLUSTER", "SHARDS"], opts())).json.result;
+    const roles = shards[0][3].map((node: unknown[]) => node[node.indexOf("role") + 1]);
+    expect(roles).toEqual(["master", "replica"]);
+    expect((await call(["CLUSTER", "INFO"], opts())).json.result).toContain("cluster_known_nodes:8\r\n");
+  });
+});
+
 describe("INFO replication through the gateway", () => {
   it("lists every shard's replicas and each shard's offset", async () => {
     const keys = await keysOnShards(unique("info"));
