@@ -1,6 +1,7 @@
 // Replication through the gateway: WAIT per request, ROLE, the sync token's per-shard positions,
 // replica reads (`upstash-read-from: replica`) and read-your-writes with the sync token.
 import { Redis } from "@upstash/redis/cloudflare";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { BASE, call, fetchGateway, keysOnShards, pipeline, TOKEN, type CallOptions } from "../gateway";
 
@@ -118,6 +119,35 @@ describe("@upstash/redis with replica reads", () => {
       expect(await redis.set(key, { n: i })).toBe("OK");
       expect(redis.readYourWritesSyncToken).toMatch(/\.[0-9a-z]+~[0-9a-z]+$/);
       expect(await redis.get(key)).toEqual({ n: i });
+    }
+  });
+});
+
+describe("replicas under gateway write load", () => {
+  it("every shard's replica reaches its primary's digest, cross-shard transactions included", async () => {
+    let state = 20261121;
+    const next = (n: number) => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) % n);
+    const key = () => `load:${next(60)}`;
+    const makers = [
+      () => ["SET", key(), `v${next(100)}`],
+      () => ["INCR", `n:${key()}`],
+      () => ["HSET", `h:${key()}`, `f${next(4)}`, `${next(9)}`],
+      () => ["RPUSH", `l:${key()}`, `${next(9)}`],
+      () => ["MSET", key(), "m1", key(), "m2", key(), "m3"],
+      () => ["DEL", key(), key()],
+    ];
+    for (let round = 0; round < 15; round++) {
+      const answer = await pipeline(Array.from({ length: 12 }, () => makers[next(makers.length)]!()), opts());
+      expect(answer.status).toBe(200);
+      await call(["MSET", key(), `x${round}`, key(), `y${round}`], opts({ headers: {} }));
+    }
+    for (const shardKey of await keysOnShards(unique("settle"))) {
+      expect((await pipeline([["SET", shardKey, "1"], ["WAIT", "1", "0"]], opts())).json[1]).toEqual({ result: 1 });
+    }
+    for (let shard = 0; shard < 4; shard++) {
+      const primary = env.SHARD.get(env.SHARD.idFromName(`shard-${shard}`));
+      const replica = env.SHARD.get(env.SHARD.idFromName(`shard-${shard}-replica-0`));
+      expect(await replica.digest()).toBe(await primary.digest());
     }
   });
 });
