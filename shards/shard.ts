@@ -207,9 +207,11 @@ export class Shard extends DurableObject<ShardBindings> {
   }
 
   /** Cross-shard transaction, committed: installs this shard's writes, logs them and releases the
-   * keys in one storage write. A second call (the gateway and a deadline both applying) does nothing. */
-  txApply(tx: string, writes: ArrayBuffer | null): void {
-    if (!this.locks.holds(tx)) return;
+   * keys in one storage write. A second call (the gateway and a deadline both applying) does nothing.
+   * Answers the log offset reached (the gateway's sync token); in sync replication mode, once a
+   * replica holds it (or after the acknowledgement timeout: the transaction is decided already). */
+  async txApply(tx: string, writes: ArrayBuffer | null): Promise<number> {
+    if (!this.locks.holds(tx)) return this.log.head;
     // A committed decision is applied whatever the memory: refusing one participant's part under
     // maxmemory would leave the transaction half applied. Later writes meet the limit as usual.
     if (writes) {
@@ -221,6 +223,9 @@ export class Shard extends DurableObject<ShardBindings> {
       }
     }
     this.locks.unlock(tx);
+    const head = this.log.head;
+    if (writes && this.primary.configured?.mode === "sync") await this.primary.waitFor(head, 1, SYNC_ACK_MS);
+    return head;
   }
 
   /** Cross-shard transaction, aborted or read-only: releases the keys. */
@@ -382,7 +387,7 @@ export class Shard extends DurableObject<ShardBindings> {
       try {
         const record = this.env.TX_DECISION.get(this.env.TX_DECISION.idFromName(decisionObjectName(lock.tx)));
         const answer = await record.resolve(lock.tx, lock.shard);
-        if (answer.committed) this.txApply(lock.tx, answer.writes);
+        if (answer.committed) await this.txApply(lock.tx, answer.writes);
         else this.txRelease(lock.tx);
       } catch (error) {
         console.error(`shard ${this.ctx.id}: could not settle transaction ${lock.tx}, retrying: ${(error as Error).message}`);

@@ -8,7 +8,7 @@ import { type Command, resolveCommand } from "./command";
 import { keySlot } from "./key-slot";
 import { plan } from "./plan";
 import { transactionKeys } from "./cross-shard";
-import { runAcrossShards } from "../../shards/transactions/coordinator";
+import { runAcrossShards, type TxTransport } from "../../shards/transactions/coordinator";
 import { runCommands, runPlan, type RunContext } from "./run";
 import { transactionTransport } from "./transport";
 import { replicatedTransport } from "./replicated-transport";
@@ -46,8 +46,30 @@ export function executionContext(env: Env, caller: Caller): RunContext & { reado
     readonly: caller.access === "readonly",
     keySlot,
     transport: replicatedTransport(env.SHARD, config.shards, replication),
-    transactions: transactionTransport(env.SHARD, env.TX_DECISION, env.EDGESLOT_TEST_FAULTS === "1" ? caller.fault : undefined),
+    transactions: recordingOffsets(transactionTransport(env.SHARD, env.TX_DECISION, env.EDGESLOT_TEST_FAULTS === "1" ? caller.fault : undefined), config.replicas > 0 ? reached : null),
     local: { shards: config.shards, replicas: config.replicas, ip: "127.0.0.1", port: caller.port, keySlot },
+  };
+}
+
+/** With replicas, a cross-shard transaction's participants report the offsets their writes reached,
+ * so the sync token names them as it does a batch's. */
+function recordingOffsets(transactions: TxTransport, reached: SyncPositions | null): TxTransport {
+  if (!reached) return transactions;
+  return {
+    fault: transactions.fault,
+    decision: (tx) => transactions.decision(tx),
+    participant(shard) {
+      const participant = transactions.participant(shard);
+      return {
+        txLock: (tx, owner, keys, sha) => participant.txLock(tx, owner, keys, sha),
+        txRelease: (tx) => participant.txRelease(tx),
+        async txApply(tx, writes) {
+          const offset = await participant.txApply(tx, writes);
+          if (writes && typeof offset === "number" && offset > (reached.get(shard) ?? 0)) reached.set(shard, offset);
+          return offset;
+        },
+      };
+    },
   };
 }
 

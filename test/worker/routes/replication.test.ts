@@ -70,6 +70,16 @@ describe("sync token and replica reads", () => {
     expect(plain).toMatch(/^[0-9a-f]{8}-\d+$/);
   });
 
+  it("a cross-shard transaction's sync token names every shard it wrote, and replica reads see its writes", async () => {
+    const [a, b] = await keysOnShards(unique("x"));
+    const wrote = await call(["MSET", a!, "1", b!, "2"], opts());
+    expect(wrote.json).toEqual({ result: "OK" });
+    const token = wrote.headers.get("upstash-sync-token")!;
+    expect([...token.matchAll(/\.([0-9a-z]+)~/g)].map((m) => parseInt(m[1]!, 36))).toEqual([0, 1]);
+    const read = await call(["MGET", a!, b!], opts({ headers: { "upstash-sync-token": token, "upstash-read-from": "replica" } }));
+    expect(read.json).toEqual({ result: ["1", "2"] });
+  });
+
   it("read-your-writes: a replica read carrying the sync token never sees an older value", async () => {
     const key = unique("ryw");
     let token: string | null = null;
