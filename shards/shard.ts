@@ -4,7 +4,7 @@ import { DurableObject } from "cloudflare:workers";
 import coreModule from "../wasm/build/core.wasm";
 import { Core, type BatchResult } from "../wasm/host";
 import { concatBytes } from "../worker/wire/bytes";
-import { decodeReplies, encodeCommands, encodeReply, ReplyReader } from "../worker/wire/resp";
+import { decodeReplies, encodeCommands, encodeReply, ReplyError, ReplyReader } from "../worker/wire/resp";
 import { shardConfig, type ShardConfig, type ShardEnv } from "./config";
 import { failedBatchReplies } from "./failure";
 import { toArrayBuffer } from "./persistence/blobs";
@@ -117,7 +117,7 @@ export class Shard extends DurableObject<ShardBindings> {
     const wrote = this.log.head > before;
     if (wrote && options.mode === "sync" && options.replicas > 0) {
       const acked = await this.primary.waitFor(this.log.head, 1, SYNC_ACK_MS);
-      if (acked < 1) replies = failedBatchReplies(split.rest, "NOREPLICAS Not enough good replicas to write.");
+      if (acked < 1) replies = noReplicasReplies(split.restCount);
     }
     if (options.replicas > 0) replies = addReplicationInfo(split.restCommands, replies, () => ({ role: "master", ...this.primary.status() }));
     if (split.taken.length > 0) {
@@ -395,6 +395,12 @@ export class Shard extends DurableObject<ShardBindings> {
       }
     }
   }
+}
+
+/** Sync mode, no replica acknowledged: Redis's min-replicas refusal text for each command. */
+function noReplicasReplies(count: number): Uint8Array {
+  const error = Uint8Array.from(encodeReply(new ReplyError("NOREPLICAS Not enough good replicas to write.")));
+  return concatBytes(Array.from({ length: count }, () => error));
 }
 
 /** A cheap scan for a script command's name (EVAL*, SCRIPT) as a bulk string; false positives only
