@@ -66,6 +66,8 @@ export class Shard extends DurableObject<ShardBindings> {
   private alarmAt: number | null = null;
   /** The shard's clock. Tests replace it to move time forward instead of sleeping. */
   clock: () => number = Date.now;
+  /** How long a sync-mode write waits for a replica. Tests shorten it to see the refusal. */
+  syncAckMs = SYNC_ACK_MS;
 
   constructor(ctx: DurableObjectState, env: ShardBindings) {
     super(ctx, env);
@@ -116,7 +118,7 @@ export class Shard extends DurableObject<ShardBindings> {
     let replies: Uint8Array = new Uint8Array(split.restCount === 0 ? new ArrayBuffer(0) : await this.execute(toArrayBuffer(split.rest), slots));
     const wrote = this.log.head > before;
     if (wrote && options.mode === "sync" && options.replicas > 0) {
-      const acked = await this.primary.waitFor(this.log.head, 1, SYNC_ACK_MS);
+      const acked = await this.primary.waitFor(this.log.head, 1, this.syncAckMs);
       if (acked < 1) replies = noReplicasReplies(split.restCount);
     }
     if (options.replicas > 0) replies = addReplicationInfo(split.restCommands, replies, () => ({ role: "master", ...this.primary.status() }));
@@ -224,7 +226,7 @@ export class Shard extends DurableObject<ShardBindings> {
     }
     this.locks.unlock(tx);
     const head = this.log.head;
-    if (writes && this.primary.configured?.mode === "sync") await this.primary.waitFor(head, 1, SYNC_ACK_MS);
+    if (writes && this.primary.configured?.mode === "sync") await this.primary.waitFor(head, 1, this.syncAckMs);
     return head;
   }
 

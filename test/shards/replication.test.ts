@@ -1,7 +1,7 @@
 // Replication through the shard's RPC: replicas fed from the primary's effect log reach the same
 // keyspace (digest), catch up from the log or a checkpoint snapshot, acknowledge for WAIT and sync
 // mode, and serve reads once they hold a position.
-import { env, evictDurableObject } from "cloudflare:test";
+import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ReplicationOptions } from "../../shards/replication/messages";
 import type { Shard } from "../../shards/shard";
@@ -108,6 +108,18 @@ describe("replication", () => {
     // No WAIT, no delay: the replica already holds it, even after losing its memory.
     await evictDurableObject(c.replica(0));
     expect(await c.read(0, [["GET", "k"], ["GET", "n"]])).toEqual([text("v1"), text("1")]);
+  });
+
+  it("sync mode answers NOREPLICAS when no replica acknowledged in time; the write stays on the primary", async () => {
+    const c = cluster(1, "sync");
+    // No time to wait: the push to the replica cannot have been answered yet.
+    await runInDurableObject(c.primary, (shard: Shard) => {
+      shard.syncAckMs = 0;
+    });
+    const { replies } = await c.run([["SET", "k", "v"], ["GET", "k"]]);
+    expect((replies as ReplyError[]).map((r) => r.message)).toEqual(["NOREPLICAS Not enough good replicas to write.", "NOREPLICAS Not enough good replicas to write."]);
+    const { replies: after } = await c.run([["GET", "k"], ["WAIT", "1", "0"]]);
+    expect(after).toEqual([text("v"), 1]);
   });
 
   it("WAIT counts the replicas that acknowledged the request's writes", async () => {
