@@ -9,13 +9,14 @@ import { appendResults, renderRun, type Section } from "./report";
 import { collectionsSuite } from "./collections";
 import { engineSuite } from "./engine";
 import { REDIS_SERVER } from "./redis-server";
+import { replicationSuite } from "./replication";
 import { scriptsSuite } from "./scripts";
 import { slotsSuite } from "./slots";
 import { transportSuite } from "./transport";
 import { transactionsSuite } from "./transactions";
 import type { Suite } from "./suite";
 
-const SUITES: readonly Suite[] = [slotsSuite, engineSuite, transportSuite, collectionsSuite, scriptsSuite, transactionsSuite];
+const SUITES: readonly Suite[] = [slotsSuite, engineSuite, transportSuite, collectionsSuite, scriptsSuite, transactionsSuite, replicationSuite];
 
 export async function main(): Promise<number> {
   const quick = process.env.BENCH_QUICK === "1";

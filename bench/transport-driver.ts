@@ -64,6 +64,39 @@ async function runScripts(env: DriverEnv, url: URL): Promise<Response> {
   return Response.json(run);
 }
 
+/**
+ * POST /replication?replicas=N&mode=async|sync&rounds=R&concurrency=C: R waves of C concurrent
+ * 100-SET pipelines through the HTTP app with the replication variables overridden, then INFO
+ * replication at once: how far the replicas are behind when the writes stop (log entries).
+ */
+async function runReplication(env: DriverEnv, url: URL): Promise<Response> {
+  const vars = { ...env, EDGESLOT_REPLICAS: url.searchParams.get("replicas") ?? "0", EDGESLOT_REPLICATION: url.searchParams.get("mode") ?? "async" };
+  const rounds = Number(url.searchParams.get("rounds") ?? 1);
+  const concurrency = Number(url.searchParams.get("concurrency") ?? 1);
+  const post = async (path: string, body: unknown) => {
+    const response = await app.fetch(
+      new Request(`http://gateway.bench${path}`, { method: "POST", headers: { authorization: `Bearer ${env.EDGESLOT_TOKEN}` }, body: JSON.stringify(body) }),
+      vars,
+    );
+    return (await response.json()) as Result | Result[];
+  };
+  let last: Result[] = [];
+  const start = performance.now();
+  for (let round = 0; round < rounds; round++) {
+    const waves = await Promise.all(
+      Array.from({ length: concurrency }, (_, c) => post("/pipeline", Array.from({ length: PIPELINE_LENGTH }, (_, i) => ["SET", `rep:${c}:${i}`, `${round}`]))),
+    );
+    last = waves.flat();
+  }
+  const ms = performance.now() - start;
+  const info = (await post("/", ["INFO", "replication"])) as Result;
+  const text = String(info.result ?? "");
+  const primary = [...text.matchAll(/^shard\d:master_repl_offset=(\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  const acked = [...text.matchAll(/^slave\d+:.*offset=(\d+),/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  const run: TransportRun & { lagEntries: number } = { ms, results: last.map((entry) => entry.error ?? entry.result), lagEntries: Number(url.searchParams.get("replicas")) > 0 ? primary - acked : 0 };
+  return Response.json(run);
+}
+
 export default {
   /** POST /setup writes the bench keys; POST /run?transport=binding|http&case=get|pipeline&rounds=N. */
   async fetch(request: Request, env: DriverEnv): Promise<Response> {
@@ -73,6 +106,7 @@ export default {
       return Response.json(answer);
     }
     if (url.pathname === "/script") return runScripts(env, url);
+    if (url.pathname === "/replication") return runReplication(env, url);
     const transport = url.searchParams.get("transport") === "http" ? viaHttp : viaBinding;
     const kase = (url.searchParams.get("case") ?? "get") as TransportCase;
     const rounds = Number(url.searchParams.get("rounds") ?? 1);

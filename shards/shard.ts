@@ -4,7 +4,7 @@ import { DurableObject } from "cloudflare:workers";
 import coreModule from "../wasm/build/core.wasm";
 import { Core, type BatchResult } from "../wasm/host";
 import { concatBytes } from "../worker/wire/bytes";
-import { decodeReplies, encodeCommands, encodeReply, ReplyReader } from "../worker/wire/resp";
+import { decodeReplies, encodeCommands, encodeReply, ReplyError, ReplyReader } from "../worker/wire/resp";
 import { shardConfig, type ShardConfig, type ShardEnv } from "./config";
 import { failedBatchReplies } from "./failure";
 import { toArrayBuffer } from "./persistence/blobs";
@@ -19,6 +19,14 @@ import { decisionObjectName } from "./transactions/decision";
 import { KeyLocks } from "./transactions/locks";
 import { batchKeys, stateQuery } from "./transactions/participant";
 import type { SlotRange } from "./scripting/script-keys";
+import { REPLICATION_COMMANDS } from "./commands";
+import { answerTaken, splitReplicationCommands } from "./replication/commands";
+import { readOnlyBatch } from "./replication/reads";
+import { keyspaceDigest } from "./replication/digest";
+import { addReplicationInfo } from "./replication/info";
+import { installSnapshot } from "./replication/snapshot";
+import { type ReplicaAck, type ReplicationMessage, type ReplicationOptions } from "./replication/messages";
+import { ReplicationPrimary } from "./replication/primary";
 
 const decoder = new TextDecoder();
 /** Expired keys removed per sweep step; the alarm repeats steps while they come back full. */
@@ -33,9 +41,15 @@ const TX_LOCK_MS = 10_000;
 /** A short key with a one-byte value takes 16 bytes in the core's accounting (measured): less room
  * than that is out of memory. */
 const SMALLEST_ENTRY_BYTES = 16;
+/** How long a sync-mode write waits for a replica's acknowledgement before answering NOREPLICAS. */
+const SYNC_ACK_MS = 5_000;
 
 /** The shard's bindings: its settings, and the decision records of cross-shard transactions. */
-type ShardBindings = ShardEnv & { TX_DECISION: DurableObjectNamespace<import("./transactions/decision").TxDecision> };
+type ShardBindings = ShardEnv & {
+  TX_DECISION: DurableObjectNamespace<import("./transactions/decision").TxDecision>;
+  /** The shard namespace itself: a primary reaches its replicas here. */
+  SHARD: DurableObjectNamespace<Shard>;
+};
 
 export class Shard extends DurableObject<ShardBindings> {
   private readonly config: ShardConfig;
@@ -44,10 +58,16 @@ export class Shard extends DurableObject<ShardBindings> {
   private scripts!: ScriptRunner;
   /** Outlives rebuilds of the core: waiters hold promises into it. */
   private locks!: KeyLocks;
+  /** Replication as a primary: senders to the replicas the gateway named. */
+  private primary!: ReplicationPrimary;
+  /** Set on a replica: its primary's name (kept in storage, so a restarted replica stays one). */
+  private replicaOf: string | null = null;
   /** When the alarm is set for (null: not set). */
   private alarmAt: number | null = null;
   /** The shard's clock. Tests replace it to move time forward instead of sleeping. */
   clock: () => number = Date.now;
+  /** How long a sync-mode write waits for a replica. Tests shorten it to see the refusal. */
+  syncAckMs = SYNC_ACK_MS;
 
   constructor(ctx: DurableObjectState, env: ShardBindings) {
     super(ctx, env);
@@ -55,6 +75,16 @@ export class Shard extends DurableObject<ShardBindings> {
     void ctx.blockConcurrencyWhile(async () => {
       this.start();
       this.locks = new KeyLocks(ctx.storage.sql);
+      this.primary = new ReplicationPrimary({
+        sql: ctx.storage.sql,
+        log: () => this.log,
+        replica: (name) => env.SHARD.get(env.SHARD.idFromName(name)),
+        retryLater: () => this.scheduleAlarm(Date.now() + 1000),
+      });
+      const role = ctx.storage.sql.exec<{ value: string }>("SELECT value FROM log_meta WHERE name = 'replica_of'").toArray()[0];
+      this.replicaOf = role?.value ?? null;
+      const replication = ctx.storage.sql.exec<{ value: string }>("SELECT value FROM log_meta WHERE name = 'replication'").toArray()[0];
+      if (replication) this.primary.configure(JSON.parse(replication.value) as ReplicationOptions);
       this.alarmAt = await ctx.storage.getAlarm();
       for (const lock of this.locks.held) this.scheduleAlarm(lock.deadline);
     });
@@ -76,6 +106,97 @@ export class Shard extends DurableObject<ShardBindings> {
     }
   }
 
+  /**
+   * `execute` for a primary with replicas (or a batch holding WAIT/ROLE): pushes the batch's effects
+   * to the replicas, waits for one acknowledgement in sync mode, and answers the log offset the batch
+   * reached (the gateway puts it in the sync token).
+   */
+  async executeReplicated(batch: ArrayBuffer, slots: SlotRange | undefined, options: ReplicationOptions): Promise<{ replies: ArrayBuffer; offset: number }> {
+    if (options.replicas > 0) this.configureReplication(options);
+    const split = splitReplicationCommands(new Uint8Array(batch), REPLICATION_COMMANDS);
+    const before = this.log.head;
+    let replies: Uint8Array = new Uint8Array(split.restCount === 0 ? new ArrayBuffer(0) : await this.execute(toArrayBuffer(split.rest), slots));
+    const wrote = this.log.head > before;
+    if (wrote && options.mode === "sync" && options.replicas > 0) {
+      const acked = await this.primary.waitFor(this.log.head, 1, this.syncAckMs);
+      if (acked < 1) replies = noReplicasReplies(split.restCount);
+    }
+    if (options.replicas > 0) replies = addReplicationInfo(split.restCommands, replies, () => ({ role: "master", ...this.primary.status() }));
+    if (split.taken.length > 0) {
+      const position = Math.max(options.position ?? 0, wrote ? this.log.head : 0);
+      replies = await answerTaken(split, replies, { primary: options.replicas > 0 ? this.primary : null, position, offset: this.log.head });
+    }
+    return { replies: toArrayBuffer(replies), offset: this.log.head };
+  }
+
+  /**
+   * A replica's read: answers once the replica has applied `minOffset` (read-your-writes), else null
+   * so the gateway asks the primary. Read-only batches only; what a read changes in memory (lazy
+   * expiry) is not logged, since the replica's log holds its primary's entries alone.
+   */
+  async readReplica(batch: ArrayBuffer, minOffset: number): Promise<ArrayBuffer | null> {
+    const replicaOf = this.replicaOf;
+    if (replicaOf === null || this.log.head < minOffset) return null;
+    const commands = new Uint8Array(batch);
+    if (!readOnlyBatch(commands)) return null;
+    const split = splitReplicationCommands(commands, REPLICATION_COMMANDS);
+    let replies: Uint8Array;
+    try {
+      replies = this.core.execute(split.rest, this.clock(), false).replies;
+    } catch (error) {
+      this.start();
+      throw error;
+    }
+    replies = addReplicationInfo(split.restCommands, replies, () => ({ role: "slave", primary: replicaOf, offset: this.log.head }));
+    if (split.taken.length === 0) return toArrayBuffer(replies);
+    const answers = { primary: null, position: 0, offset: this.log.head, replicaOf: { name: replicaOf, applied: this.log.head } };
+    return toArrayBuffer(await answerTaken(split, replies, answers));
+  }
+
+  /** Remembers the gateway's replication settings, so a restarted primary's alarm resumes pushing. */
+  private configureReplication(options: ReplicationOptions): void {
+    const previous = this.primary.configured;
+    if (previous && previous.shard === options.shard && previous.replicas === options.replicas && previous.mode === options.mode) return;
+    const stored = JSON.stringify({ shard: options.shard, replicas: options.replicas, mode: options.mode });
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO log_meta (name, value) VALUES ('replication', ?)", stored);
+    this.primary.configure({ shard: options.shard, replicas: options.replicas, mode: options.mode });
+  }
+
+  /**
+   * Replication, on the replica: applies the primary's entries in order through the core exactly as
+   * log replay does, appending each to this log under the primary's seq, and answers the offset now
+   * durable. A gap stops the run; the primary then sends from the answered offset.
+   */
+  replicate(message: ReplicationMessage): ReplicaAck {
+    if (this.replicaOf !== message.primary) {
+      this.ctx.storage.sql.exec("INSERT OR REPLACE INTO log_meta (name, value) VALUES ('replica_of', ?)", message.primary);
+      this.replicaOf = message.primary;
+    }
+    if (message.kind === "snapshot") {
+      installSnapshot(this.ctx.storage, this.log, message.through, message.rows);
+      this.start();
+    }
+    try {
+      for (const entry of message.entries) {
+        if (entry.seq <= this.log.head) continue;
+        if (entry.seq !== this.log.head + 1) break;
+        const effects = new Uint8Array(entry.effects);
+        this.core.execute(effects, this.clock(), true);
+        this.log.appendAt(entry.seq, effects);
+      }
+    } catch (error) {
+      console.error(`replica of ${message.primary}: applying failed, rebuilding from storage: ${(error as Error).message}`);
+      this.start();
+    }
+    this.compactAndSchedule();
+    return { applied: this.log.head };
+  }
+
+  /** A fingerprint of the keyspace (tests compare a primary with its replicas). */
+  digest(): Promise<string> {
+    return keyspaceDigest(this.core, this.clock());
+  }
+
   /** Cross-shard transaction, phase one: takes `keys` (waiting in line, or with `wait` false only if
    * they are free at once) and answers their states, and the script `sha` names if this shard has it. */
   async txLock(tx: string, shard: number, keys: ArrayBuffer[], sha: string | null, wait = true): Promise<{ states: ArrayBuffer; script: ArrayBuffer | null } | { busy: true }> {
@@ -90,9 +211,11 @@ export class Shard extends DurableObject<ShardBindings> {
   }
 
   /** Cross-shard transaction, committed: installs this shard's writes, logs them and releases the
-   * keys in one storage write. A second call (the gateway and a deadline both applying) does nothing. */
-  txApply(tx: string, writes: ArrayBuffer | null): void {
-    if (!this.locks.holds(tx)) return;
+   * keys in one storage write. A second call (the gateway and a deadline both applying) does nothing.
+   * Answers the log offset reached (the gateway's sync token); in sync replication mode, once a
+   * replica holds it (or after the acknowledgement timeout: the transaction is decided already). */
+  async txApply(tx: string, writes: ArrayBuffer | null): Promise<number> {
+    if (!this.locks.holds(tx)) return this.log.head;
     // A committed decision is applied whatever the memory: refusing one participant's part under
     // maxmemory would leave the transaction half applied. Later writes meet the limit as usual.
     if (writes) {
@@ -104,6 +227,9 @@ export class Shard extends DurableObject<ShardBindings> {
       }
     }
     this.locks.unlock(tx);
+    const head = this.log.head;
+    if (writes && this.primary.configured?.mode === "sync") await this.primary.waitFor(head, 1, this.syncAckMs);
+    return head;
   }
 
   /** Cross-shard transaction, aborted or read-only: releases the keys. */
@@ -115,7 +241,7 @@ export class Shard extends DurableObject<ShardBindings> {
   private runLogged(batch: Uint8Array): Uint8Array {
     try {
       const { replies, effects } = this.core.execute(batch, this.clock(), false);
-      if (effects.length > 0) this.log.append(effects);
+      if (effects.length > 0) this.appendEffects(effects);
       return replies;
     } catch (error) {
       this.start();
@@ -128,7 +254,7 @@ export class Shard extends DurableObject<ShardBindings> {
     try {
       const now = this.clock();
       const result = mayHoldScript(commands) ? this.executeWithScripts(commands, now, slots) : this.core.execute(commands, now, false);
-      if (result.effects.length > 0) this.log.append(result.effects);
+      if (result.effects.length > 0) this.appendEffects(result.effects);
       replies = result.replies;
     } catch (error) {
       // The core's memory may now hold effects that never reached storage: rebuild it from what
@@ -171,7 +297,7 @@ export class Shard extends DurableObject<ShardBindings> {
           // Rollback of an aborted script: the batch's earlier effects become durable, then the core
           // is rebuilt from storage, which never saw the script's writes.
           effects.length = before;
-          if (before > 0) this.log.append(concatBytes(effects));
+          if (before > 0) this.appendEffects(concatBytes(effects));
           effects.length = 0;
           this.start();
         }
@@ -197,14 +323,23 @@ export class Shard extends DurableObject<ShardBindings> {
   async alarm(): Promise<void> {
     this.alarmAt = null;
     await this.settleExpiredLocks();
+    if (this.primary.configured) this.primary.kick();
+    // A replica's keys expire by its primary's logged deletions, as Redis replicas' do.
+    if (this.replicaOf !== null) return;
     for (let step = 0; step < SWEEP_MAX_STEPS; step++) {
       const sweep = internalCommand("__SWEEP", String(SWEEP_STEP_KEYS));
       const { replies, effects } = this.core.execute(sweep, this.clock(), true);
-      if (effects.length > 0) this.log.append(effects);
+      if (effects.length > 0) this.appendEffects(effects);
       const removed = new ReplyReader(replies).next();
       if (typeof removed !== "number" || removed < SWEEP_STEP_KEYS) break;
     }
     this.compactAndSchedule();
+  }
+
+  /** Every logged batch goes through here, so replicas hear of it. */
+  private appendEffects(effects: Uint8Array): void {
+    this.log.append(effects);
+    if (this.primary?.configured) this.primary.kick();
   }
 
   private start(): void {
@@ -237,7 +372,7 @@ export class Shard extends DurableObject<ShardBindings> {
   }
 
   private scheduleSweep(): void {
-    if (this.core.volatileCount() > 0) this.scheduleAlarm(Date.now() + this.config.sweepIntervalMs);
+    if (this.replicaOf === null && this.core.volatileCount() > 0) this.scheduleAlarm(Date.now() + this.config.sweepIntervalMs);
   }
 
   private scheduleAlarm(at: number): void {
@@ -256,7 +391,7 @@ export class Shard extends DurableObject<ShardBindings> {
       try {
         const record = this.env.TX_DECISION.get(this.env.TX_DECISION.idFromName(decisionObjectName(lock.tx)));
         const answer = await record.resolve(lock.tx, lock.shard);
-        if (answer.committed) this.txApply(lock.tx, answer.writes);
+        if (answer.committed) await this.txApply(lock.tx, answer.writes);
         else this.txRelease(lock.tx);
       } catch (error) {
         console.error(`shard ${this.ctx.id}: could not settle transaction ${lock.tx}, retrying: ${(error as Error).message}`);
@@ -264,6 +399,12 @@ export class Shard extends DurableObject<ShardBindings> {
       }
     }
   }
+}
+
+/** Sync mode, no replica acknowledged: Redis's min-replicas refusal text for each command. */
+function noReplicasReplies(count: number): Uint8Array {
+  const error = Uint8Array.from(encodeReply(new ReplyError("NOREPLICAS Not enough good replicas to write.")));
+  return concatBytes(Array.from({ length: count }, () => error));
 }
 
 /** A cheap scan for a script command's name (EVAL*, SCRIPT) as a bulk string; false positives only

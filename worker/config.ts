@@ -4,6 +4,9 @@ export interface GatewayConfig {
   readonly shards: number;
   readonly maxRequestBytes: number;
   readonly maxKeyBytes: number;
+  /** Replica objects per primary shard (0: no replication). */
+  readonly replicas: number;
+  readonly replication: "async" | "sync";
 }
 
 function positiveInteger(value: string | undefined, fallback: number, name: string, max = Number.MAX_SAFE_INTEGER): number {
@@ -18,5 +21,14 @@ export function readConfig(env: Env): GatewayConfig {
     shards: positiveInteger(env.EDGESLOT_SHARDS, 4, "EDGESLOT_SHARDS", 16384),
     maxRequestBytes: positiveInteger(env.EDGESLOT_MAX_REQUEST_BYTES, 10 * 1024 * 1024, "EDGESLOT_MAX_REQUEST_BYTES"),
     maxKeyBytes: positiveInteger(env.EDGESLOT_MAX_KEY_BYTES, 32 * 1024, "EDGESLOT_MAX_KEY_BYTES"),
+    // 0 or empty: no replicas (the default until failover lands; see README "Replicas").
+    replicas: env.EDGESLOT_REPLICAS === "0" ? 0 : positiveInteger(env.EDGESLOT_REPLICAS, 0, "EDGESLOT_REPLICAS", 16),
+    replication: replicationMode(env.EDGESLOT_REPLICATION),
   };
+}
+
+function replicationMode(value: string | undefined): "async" | "sync" {
+  if (value === undefined || value === "" || value === "async") return "async";
+  if (value === "sync") return "sync";
+  throw new Error(`EDGESLOT_REPLICATION must be async or sync, got '${value}'`);
 }

@@ -11,5 +11,9 @@ interface Env {
   EDGESLOT_MAX_REQUEST_BYTES?: string;
   /** Key size limit in bytes (default 32 KB). */
   EDGESLOT_MAX_KEY_BYTES?: string;
+  /** Replica objects per primary shard (default 0). */
+  EDGESLOT_REPLICAS?: string;
+  /** `async` (default) or `sync`: a write's reply waits for one replica's acknowledgement. */
+  EDGESLOT_REPLICATION?: string;
 }
 declare namespace Cloudflare { interface Env extends globalThis.Env {} }

@@ -5,6 +5,7 @@ import { HASHES } from "./hashes";
 import { HYPERLOGLOGS } from "./hyperloglog";
 import { KEYSPACE } from "./keyspace";
 import { LISTS } from "./lists";
+import { REPLICATION } from "./replication";
 import { SCRIPTING } from "./scripting";
 import { SERVER } from "./server";
 import { SETS } from "./sets";
@@ -12,7 +13,7 @@ import { SORTED_SETS } from "./sorted-sets";
 import { STRINGS } from "./strings";
 import type { CommandSpec } from "./types";
 
-export const COMMANDS = [...STRINGS, ...BITMAPS, ...HYPERLOGLOGS, ...HASHES, ...LISTS, ...SETS, ...SORTED_SETS, ...KEYSPACE, ...SCRIPTING, ...SERVER, ...CLUSTER] as const satisfies readonly CommandSpec[];
+export const COMMANDS = [...STRINGS, ...BITMAPS, ...HYPERLOGLOGS, ...HASHES, ...LISTS, ...SETS, ...SORTED_SETS, ...KEYSPACE, ...SCRIPTING, ...SERVER, ...REPLICATION, ...CLUSTER] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMANDS)[number]["name"];
 /** Commands the gateway answers itself; worker/local maps each to a handler. */

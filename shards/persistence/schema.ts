@@ -10,4 +10,7 @@ export function createSchema(sql: SqlStorage): void {
     key BLOB NOT NULL, part INTEGER NOT NULL, payload BLOB NOT NULL, PRIMARY KEY (key, part))`);
   // Scripts loaded with SCRIPT LOAD, by lowercase sha1 (EVALSHA works after a restart).
   sql.exec(`CREATE TABLE IF NOT EXISTS scripts (sha TEXT PRIMARY KEY, body BLOB NOT NULL)`);
+  // The log's offsets outlive its trims (`trimmed_through`), so replication offsets never go back; a replica
+  // records its primary's name (`replica_of`).
+  sql.exec(`CREATE TABLE IF NOT EXISTS log_meta (name TEXT PRIMARY KEY, value NOT NULL)`);
 }

@@ -14,7 +14,8 @@ import { installCommands, type KeyState, readStates, stateQuery } from "./partic
 /** A participant shard, as the coordinator calls it (the Shard Durable Object's tx* methods). */
 export interface Participant {
   txLock(tx: string, shard: number, keys: ArrayBuffer[], sha: string | null, wait?: boolean): Promise<LockAnswer | { busy: true }>;
-  txApply(tx: string, writes: ArrayBuffer | null): Promise<void>;
+  /** Answers the participant's log offset after applying (replication's sync token). */
+  txApply(tx: string, writes: ArrayBuffer | null): Promise<number | void>;
   txRelease(tx: string): Promise<void>;
 }
 

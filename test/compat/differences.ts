@@ -529,6 +529,38 @@ export const DIFFERENCES: readonly Difference[] = [
       "\"no room for the smallest entry\"; a Durable Object's memory is a hard limit, so allow-oom cannot let a script exceed it.",
     rule: { kind: "exact" },
   },
+  {
+    id: "wait-per-request",
+    commands: ["WAIT"],
+    levels: ["gateway"],
+    kind: "deliberate",
+    summary:
+      "WAIT counts the replicas that acknowledged the writes earlier in the same request (pipeline or transaction) on " +
+      "the shard WAIT runs on (the request's first keyed shard, shard 0 when it names no key), or the position the " +
+      "request's `upstash-sync-token` names there, whichever is later. A timeout of 0 waits at most 10 seconds, and " +
+      "a numreplicas above EDGESLOT_REPLICAS answers at once; without replicas WAIT answers 0.",
+    reason:
+      "Over stateless HTTP there is no connection whose last write Redis would count: the request and the sync token " +
+      "are what a client holds. A request cannot block forever, and waiting for replicas that do not exist would " +
+      "only ever time out.",
+    rule: { kind: "exact" },
+  },
+  {
+    id: "replication-node-names",
+    commands: ["ROLE", "INFO"],
+    levels: ["gateway"],
+    kind: "deliberate",
+    summary:
+      "ROLE and INFO replication name replicas by their Durable Object names with port 0 " +
+      "(`slave0:ip=shard-0-replica-0,port=0,…`, ROLE's `[\"shard-0-replica-0\", \"0\", \"<offset>\"]`); offsets count " +
+      "effect-log entries (one per write batch), not bytes. ROLE answers for the shard the request runs on; INFO lists " +
+      "every shard's replicas, with each shard's master_repl_offset in `# Shards`. Without replicas, INFO has no " +
+      "`# Replication` section.",
+    reason:
+      "Replicas are objects reached by name, not host and port; the effect log counts entries, and a replica " +
+      "acknowledges whole entries.",
+    rule: { kind: "exact" },
+  },
 ];
 
 /** Every rule for a command (its name and arguments) at a level, in list order. */

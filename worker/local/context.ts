@@ -2,6 +2,8 @@
 
 export interface LocalContext {
   readonly shards: number;
+  /** Replica objects per shard, listed after each primary. */
+  readonly replicas?: number;
   /** The address CLUSTER SLOTS/SHARDS report for every node (each shard is one "node"). */
   readonly ip: string;
   readonly port: number;

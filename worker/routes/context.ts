@@ -6,16 +6,24 @@ import { readConfig } from "../config";
 import type { Command } from "../routing/command";
 import { executionContext, writesAny } from "../routing/execute";
 import type { RunContext } from "../routing/run";
-import { syncToken } from "../sync-token";
+import { syncToken, type SyncPositions } from "../sync-token";
 import { readBody } from "../wire/body";
 
-export type GatewayEnv = { Bindings: Env; Variables: { access: Access } };
+export type GatewayEnv = { Bindings: Env; Variables: { access: Access; reached?: SyncPositions } };
 export type GatewayContext = Context<GatewayEnv>;
 
 export function runContext(c: GatewayContext): RunContext {
   const url = new URL(c.req.url);
   const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
-  return executionContext(c.env, { access: c.get("access"), port, fault: c.req.header("x-edgeslot-test-fault") });
+  const context = executionContext(c.env, {
+    access: c.get("access"),
+    port,
+    fault: c.req.header("x-edgeslot-test-fault"),
+    readFrom: c.req.header("upstash-read-from")?.toLowerCase() === "replica" ? "replica" : "primary",
+    syncToken: c.req.header("upstash-sync-token") ?? null,
+  });
+  c.set("reached", context.reached);
+  return context;
 }
 
 export function requestBody(c: GatewayContext): Promise<Uint8Array> {
@@ -36,7 +44,7 @@ export function jsonResponse(c: GatewayContext, body: string, status: number, wr
     status,
     headers: {
       "content-type": "application/json",
-      "upstash-sync-token": syncToken(wrote, c.req.header("upstash-sync-token") ?? null),
+      "upstash-sync-token": syncToken(wrote, c.req.header("upstash-sync-token") ?? null, c.get("reached")),
     },
   });
 }

@@ -8,10 +8,12 @@ import { type Command, resolveCommand } from "./command";
 import { keySlot } from "./key-slot";
 import { plan } from "./plan";
 import { transactionKeys } from "./cross-shard";
-import { runAcrossShards } from "../../shards/transactions/coordinator";
+import { runAcrossShards, type TxTransport } from "../../shards/transactions/coordinator";
 import { shardOfSlot } from "./slot-map";
 import { runCommands, runPlan, type RunContext } from "./run";
-import { durableObjectTransport, transactionTransport } from "./transport";
+import { transactionTransport } from "./transport";
+import { replicatedTransport } from "./replicated-transport";
+import { tokenPositions, type SyncPositions } from "../sync-token";
 
 export const EXECABORT = "EXECABORT Transaction discarded because of previous errors.";
 
@@ -22,18 +24,53 @@ export interface Caller {
   readonly port: number;
   /** Test hook: where a cross-shard transaction's coordinator stops (honoured only with EDGESLOT_TEST_FAULTS). */
   readonly fault?: string;
+  /** `replica`: read-only batches may be served by a replica (`upstash-read-from: replica`). */
+  readonly readFrom?: "primary" | "replica";
+  /** The request's `upstash-sync-token`: replicas serve it only once they hold its positions. */
+  readonly syncToken?: string | null;
 }
 
-export function executionContext(env: Env, caller: Caller): RunContext {
+export function executionContext(env: Env, caller: Caller): RunContext & { readonly reached: SyncPositions } {
   const config = readConfig(env);
+  const reached: SyncPositions = new Map();
+  const replication = {
+    replicas: config.replicas,
+    mode: config.replication,
+    readFromReplica: caller.readFrom === "replica",
+    seen: tokenPositions(caller.syncToken),
+    reached,
+  };
   return {
+    reached,
     shards: config.shards,
     maxKeyBytes: config.maxKeyBytes,
     readonly: caller.access === "readonly",
     keySlot,
-    transport: durableObjectTransport(env.SHARD, config.shards),
-    transactions: transactionTransport(env.SHARD, env.TX_DECISION, env.EDGESLOT_TEST_FAULTS === "1" ? caller.fault : undefined),
-    local: { shards: config.shards, ip: "127.0.0.1", port: caller.port, keySlot },
+    transport: replicatedTransport(env.SHARD, config.shards, replication),
+    transactions: recordingOffsets(transactionTransport(env.SHARD, env.TX_DECISION, env.EDGESLOT_TEST_FAULTS === "1" ? caller.fault : undefined), config.replicas > 0 ? reached : null),
+    local: { shards: config.shards, replicas: config.replicas, ip: "127.0.0.1", port: caller.port, keySlot },
+  };
+}
+
+/** With replicas, a cross-shard transaction's participants report the offsets their writes reached,
+ * so the sync token names them as it does a batch's. */
+function recordingOffsets(transactions: TxTransport, reached: SyncPositions | null): TxTransport {
+  if (!reached) return transactions;
+  return {
+    fault: transactions.fault,
+    decision: (tx) => transactions.decision(tx),
+    participant(shard) {
+      const participant = transactions.participant(shard);
+      return {
+        txLock: (tx, owner, keys, sha, wait) => participant.txLock(tx, owner, keys, sha, wait),
+        txRelease: (tx) => participant.txRelease(tx),
+        async txApply(tx, writes) {
+          const offset = await participant.txApply(tx, writes);
+          if (writes && typeof offset === "number" && offset > (reached.get(shard) ?? 0)) reached.set(shard, offset);
+          return offset;
+        },
+      };
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 // INFO across shards: the first shard's text with memory, evicted_keys and keyspace summed over all shards, plus a
-// `# Shards` section with each shard's keys and used_memory (so per-shard balance is visible).
+// `# Shards` section with each shard's keys, used_memory and replication offset (so per-shard balance
+// is visible); replicas of every shard are listed under `# Replication`.
 
 interface ShardStats {
   usedMemory: bigint;
@@ -14,6 +15,7 @@ const MAX_MEMORY = /^maxmemory:(\d+)\r?$/m;
 const EVICTED_KEYS = /^evicted_keys:(\d+)\r?$/m;
 const DB0 = /^db0:keys=(\d+),expires=(\d+)/m;
 const KEYSPACE = /^# Keyspace\r?$/m;
+const MASTER_REPL_OFFSET = /^master_repl_offset:(\d+)\r?$/m;
 
 function stats(text: string): ShardStats {
   const db0 = DB0.exec(text);
@@ -52,8 +54,16 @@ export function mergeInfo(texts: readonly string[]): string {
   const hasMemory = texts.some((text) => USED_MEMORY.test(text));
   const hasKeyspace = texts.some((text) => KEYSPACE.test(text));
 
+  // Replication (shards/replication/info.ts): every shard's replicas, numbered across shards.
+  const replicaLines = texts.flatMap((text) => text.split(newline).filter((line) => /^slave\d+:/.test(line)));
+  const offsets = texts.map((text) => MASTER_REPL_OFFSET.exec(text)?.[1]);
   const out: string[] = [];
   for (const line of (texts[0] ?? "").split(newline)) {
+    if (/^slave\d+:/.test(line)) continue;
+    if (line.startsWith("connected_slaves:")) {
+      out.push(`connected_slaves:${replicaLines.length}`, ...replicaLines.map((replica, i) => replica.replace(/^slave\d+:/, `slave${i}:`)));
+      continue;
+    }
     // Every shard's own db0 line is replaced by the summed one.
     if (line.startsWith("db0:")) continue;
     if (line.startsWith("used_memory:")) out.push(`used_memory:${total.usedMemory}`);
@@ -66,12 +76,15 @@ export function mergeInfo(texts: readonly string[]): string {
     if (line === "# Keyspace" && total.keys > 0n) out.push(`db0:keys=${total.keys},expires=${total.expires},avg_ttl=0`);
   }
   while (out.length && out[out.length - 1] === "") out.pop();
-  if (hasMemory || hasKeyspace) {
+  const hasReplication = offsets.some((offset) => offset !== undefined);
+  if (hasMemory || hasKeyspace || hasReplication) {
     out.push("", "# Shards");
     perShard.forEach((s, i) => {
       const fields = [
         ...(hasKeyspace ? [`keys=${s.keys}`, `expires=${s.expires}`] : []),
         ...(hasMemory ? [`used_memory=${s.usedMemory}`] : []),
+        // Each shard's own log offset: master_repl_offset above is shard 0's.
+        ...(hasReplication ? [`master_repl_offset=${offsets[i] ?? 0}`] : []),
       ];
       out.push(`shard${i}:${fields.join(",")}`);
     });

@@ -11,6 +11,12 @@ export type Argument = string | number | bigint | Uint8Array;
 export interface CallOptions {
   /** Bulk strings come back as Uint8Array instead of UTF-8 text (invalid UTF-8 → U+FFFD). */
   readonly binary?: boolean;
+  /**
+   * `replica`: read-only commands run on a shard's replica when EDGESLOT_REPLICAS > 0 (as the HTTP
+   * header `upstash-read-from: replica`). A binding carries no sync token, so such a read may miss
+   * writes the replica has not applied yet.
+   */
+  readonly readFrom?: "primary" | "replica";
 }
 
 /** A request refused as a whole (malformed, too large, or a discarded transaction). */
