@@ -143,6 +143,17 @@ export function mapReduceSuite(t: Client, reader: Client): void {
       expect(await t.result(["MAPREDUCE", GET, "COUNT", "CURSOR", 0, "MATCH", "c*"])).toEqual(["0", 12]);
     });
 
+    it("a call stops at the instruction budget (10 million over its map runs) and the cursor resumes after the last key mapped", async () => {
+      // Six keys on one shard, about 4 million Lua instructions each: three fit in one call.
+      await t.result(["MSET", "{b}1", 1, "{b}2", 2, "{b}3", 3, "{b}4", 4, "{b}5", 5, "{b}6", 6]);
+      const heavy = "local x = 0; for i = 1, 2000000 do x = x + i end; return redis.call('GET', KEYS[1])";
+      const [cursor, first] = await t.result(["MAPREDUCE", heavy, "COUNT", "MATCH", "{b}*", "CURSOR", 0]);
+      expect(cursor).not.toBe("0");
+      expect(first).toBe(3);
+      const [next, total] = await t.result(["MAPREDUCE", heavy, "COUNT", "MATCH", "{b}*", "CURSOR", cursor]);
+      expect([next, total]).toEqual(["0", 6]);
+    });
+
     it("a cursor only resumes the command it came from", async () => {
       await load(t);
       const [cursor] = await t.result(["MAPREDUCE", GET, "SUM", "CURSOR", 0, "MATCH", "c*", "COUNT", 1]);
