@@ -9,6 +9,12 @@ import { ScriptRunner } from "../scripting/commands";
 import { type MapReduce, parseMapReduce, shardCommand } from "./options";
 import { Partial } from "./reducers";
 
+/** What a run reports beside its reply (an asynchronous job's progress). */
+export interface RoundProgress {
+  keysMapped: number;
+  shardsDone: number;
+}
+
 /** Runs one command on one shard (the gateway's ShardTransport, one-command batches). */
 export type ShardCall = (shard: number, command: Uint8Array[]) => Promise<Reply>;
 
@@ -24,7 +30,7 @@ const gatewayReduce = (script: Uint8Array) => (values: Uint8Array[]) => (reducer
  * `shards`: the shards to visit (all, or a tagged MATCH's owner); `total`: the shard count, which a
  * cursor is bound to along with the command.
  */
-export async function runMapReduce(command: readonly Uint8Array[], shards: readonly number[], total: number, call: ShardCall): Promise<Reply> {
+export async function runMapReduce(command: readonly Uint8Array[], shards: readonly number[], total: number, call: ShardCall, progress?: RoundProgress): Promise<Reply> {
   const mr = parseMapReduce(command, false);
   if (mr instanceof ReplyError) return mr;
   const partial = new Partial(mr.reducer, mr.reducer.kind === "reduce" ? gatewayReduce(mr.reducer.script) : undefined);
@@ -43,12 +49,14 @@ export async function runMapReduce(command: readonly Uint8Array[], shards: reado
     for (let i = 0; i < replies.length; i++) {
       const reply = replies[i]!;
       if (reply instanceof ReplyError) return reply;
-      const [next, , wire] = reply as [number, number, Reply];
+      const [next, mapped, wire] = reply as [number, number, Reply];
       positions.set(active[i]![0], next);
+      if (progress) progress.keysMapped += Number(mapped);
       partial.merge(wire);
     }
   } while (mr.cursor === undefined && [...positions.values()].some((at) => at >= 0));
 
+  if (progress) progress.shardsDone = [...positions.values()].filter((at) => at < 0).length;
   if (mr.cursor === undefined) return partial.result();
   const done = [...positions.values()].every((at) => at < 0);
   const cursor = done ? "0" : writeCursor(fingerprint, positions, partial.wire());

@@ -81,6 +81,15 @@ export function parseMapReduce(command: readonly Uint8Array[], internal: boolean
 
 /** The command a shard runs: the client's, rebuilt without CURSOR, plus FROM (ARGS last, as it takes the rest). */
 export function shardCommand(mr: MapReduce, from: number): Uint8Array[] {
+  return rebuild(mr, "FROM", String(from));
+}
+
+/** The client's command resumed at `cursor` (what an asynchronous job sends each round). */
+export function resumeCommand(mr: MapReduce, cursor: string): Uint8Array[] {
+  return rebuild(mr, "CURSOR", cursor);
+}
+
+function rebuild(mr: MapReduce, option: string, value: string): Uint8Array[] {
   const enc = (s: string) => new TextEncoder().encode(s);
   const out = [enc("MAPREDUCE"), mr.map, enc(mr.reducer.kind.toUpperCase())];
   if (mr.reducer.kind === "topk") out.push(enc(String(mr.reducer.k)));
@@ -89,7 +98,7 @@ export function shardCommand(mr: MapReduce, from: number): Uint8Array[] {
   if (mr.type) out.push(enc("TYPE"), mr.type);
   out.push(enc("COUNT"), enc(String(mr.count)));
   if (mr.write) out.push(enc("WRITE"));
-  out.push(enc("FROM"), enc(String(from)));
+  out.push(enc(option), enc(value));
   if (mr.args.length) out.push(enc("ARGS"), ...mr.args);
   return out;
 }

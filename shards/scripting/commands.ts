@@ -90,6 +90,8 @@ export class ScriptRunner {
     return this.runtime.run(sha, code, keys, argv, (call) => callFromScript(call, writesRefused, rules, host.call));
   }
 
+  private lastMap: { body: Uint8Array; sha: string } | null = null;
+
   /** Instructions the last run used (approximate, see LuaRuntime.lastRunInstructions). */
   get lastRunInstructions(): number {
     return this.runtime.lastRunInstructions;
@@ -100,7 +102,9 @@ export class ScriptRunner {
    * unless `writes` (and then only without `no-writes`), with EVAL_RO's error. Not cached for EVALSHA.
    */
   runMap(body: Uint8Array, key: Uint8Array, argv: Uint8Array[], writes: boolean, host: ScriptHost): Reply {
-    const sha = sha1hex(body);
+    // One chunk maps many keys with the same body: hash it once.
+    if (this.lastMap?.body !== body) this.lastMap = { body, sha: sha1hex(body) };
+    const sha = this.lastMap.sha;
     const shebang = this.shebang(sha, body);
     if (shebang instanceof ReplyError) return shebang;
     const rules = new ScriptKeys([key], false, host.slots);
