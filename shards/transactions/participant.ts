@@ -7,15 +7,15 @@ import { decodeReplies, encodeCommands } from "../../worker/wire/resp";
 import { ALL_KEYS, type KeySet } from "./locks";
 
 /**
- * The keys a RESP batch names. A keyspace-wide write (FLUSHALL) names them all, and so does a script:
- * it may touch keys it did not declare, which a transaction may hold.
+ * The keys a RESP batch names. A keyspace-wide write (FLUSHALL) names them all, and so does a script
+ * or a MAPREDUCE part: it may touch keys it did not declare, which a transaction may hold.
  */
 export function batchKeys(batch: Uint8Array): KeySet {
   const keys: Uint8Array[] = [];
   for (const command of decodeReplies(batch) as Uint8Array[][]) {
     const spec = resolveCommand(command);
     if (!("split" in spec)) continue;
-    if ((spec.split.kind === "fanout" && isWrite(spec)) || (spec.group === "scripting" && spec.keys.kind === "numkeys")) return ALL_KEYS;
+    if ((spec.split.kind === "fanout" && isWrite(spec)) || (spec.group === "scripting" && spec.keys.kind === "numkeys") || spec.split.kind === "compute") return ALL_KEYS;
     for (const at of keyIndices(spec.keys, command)) keys.push(command[at]!);
   }
   return keys;
