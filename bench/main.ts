@@ -8,6 +8,7 @@ import { describeMachine, machineLines, startState } from "./machine";
 import { appendResults, renderRun, type Section } from "./report";
 import { collectionsSuite } from "./collections";
 import { engineSuite } from "./engine";
+import { mapReduceSuite } from "./mapreduce";
 import { REDIS_SERVER } from "./redis-server";
 import { scriptsSuite } from "./scripts";
 import { slotsSuite } from "./slots";
@@ -15,7 +16,7 @@ import { transportSuite } from "./transport";
 import { transactionsSuite } from "./transactions";
 import type { Suite } from "./suite";
 
-const SUITES: readonly Suite[] = [slotsSuite, engineSuite, transportSuite, collectionsSuite, scriptsSuite, transactionsSuite];
+const SUITES: readonly Suite[] = [slotsSuite, engineSuite, transportSuite, collectionsSuite, scriptsSuite, transactionsSuite, mapReduceSuite];
 
 export async function main(): Promise<number> {
   const quick = process.env.BENCH_QUICK === "1";
