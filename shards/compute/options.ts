@@ -79,6 +79,12 @@ export function parseMapReduce(command: readonly Uint8Array[], internal: boolean
   return out;
 }
 
+/** Whether a MAPREDUCE may write (WRITE): the sync token must then change. */
+export function mapReduceWrites(command: readonly Uint8Array[]): boolean {
+  const parsed = parseMapReduce(command, false);
+  return !(parsed instanceof ReplyError) && parsed.write;
+}
+
 /** The command a shard runs: the client's, rebuilt without CURSOR, plus FROM (ARGS last, as it takes the rest). */
 export function shardCommand(mr: MapReduce, from: number): Uint8Array[] {
   return rebuild(mr, "FROM", String(from));

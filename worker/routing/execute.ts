@@ -9,6 +9,7 @@ import { keySlot } from "./key-slot";
 import { plan } from "./plan";
 import { transactionKeys } from "./cross-shard";
 import { runAcrossShards } from "../../shards/transactions/coordinator";
+import { mapReduceWrites } from "../../shards/compute/options";
 import { runCommands, runPlan, type RunContext } from "./run";
 import { durableObjectTransport, transactionTransport } from "./transport";
 
@@ -60,6 +61,8 @@ export function writesAny(commands: readonly Command[], access: Access): boolean
   if (access !== "full") return false;
   return commands.some((command) => {
     const spec = resolveCommand(command);
-    return !(spec instanceof ReplyError) && isWrite(spec);
+    if (spec instanceof ReplyError) return false;
+    if (spec.split.kind === "compute") return mapReduceWrites(command);
+    return isWrite(spec);
   });
 }

@@ -24,6 +24,16 @@ async function untilEnded(id: string, between: (round: number) => Promise<void> 
   return views;
 }
 
+it("MAPREDUCE with WRITE changes the upstash-sync-token; without, it echoes it", async () => {
+  await pipeline([["SET", "s1", 1]]);
+  const before = (await request("/", JSON.stringify(["GET", "s1"]))).headers.get("upstash-sync-token")!;
+  const read = await request("/", JSON.stringify(["MAPREDUCE", GET, "SUM"]), { headers: { "upstash-sync-token": before } });
+  expect(read.headers.get("upstash-sync-token")).toBe(before);
+  const wrote = await request("/", JSON.stringify(["MAPREDUCE", "return redis.call('INCR', KEYS[1])", "SUM", "WRITE"]), { headers: { "upstash-sync-token": before } });
+  expect(wrote.json).toEqual({ result: 2 });
+  expect(wrote.headers.get("upstash-sync-token")).not.toBe(before);
+});
+
 describe("POST /compute: asynchronous MAPREDUCE jobs", () => {
   it("reports progress monotonically, survives restarts of the job and of a shard, and gives the exact result", async () => {
     const load = Array.from({ length: 200 }, (_, i) => ["SET", `c${i}`, i]);
