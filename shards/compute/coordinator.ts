@@ -59,7 +59,10 @@ export async function runMapReduce(command: readonly Uint8Array[], shards: reado
   if (progress) progress.shardsDone = [...positions.values()].filter((at) => at < 0).length;
   if (mr.cursor === undefined) return partial.result();
   const done = [...positions.values()].every((at) => at < 0);
-  const cursor = done ? "0" : writeCursor(fingerprint, positions, partial.wire());
+  // Folding may run the REDUCE script, whose error is the reply (not a cursor carrying it).
+  const wire = done ? null : partial.wire();
+  if (wire instanceof ReplyError) return wire;
+  const cursor = done ? "0" : writeCursor(fingerprint, positions, wire);
   const result = partial.result();
   return result instanceof ReplyError ? result : [enc.encode(cursor), result];
 }

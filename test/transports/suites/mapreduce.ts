@@ -84,6 +84,10 @@ export function mapReduceSuite(t: Client, reader: Client): void {
       expect(await t.result(["MAPREDUCE", GET, "REDUCE", sum, "MATCH", "c*", "COUNT", 1])).toBe(66);
       const longest = "local best = ''; for _, v in ipairs(ARGV) do if #v > #best or (#v == #best and v > best) then best = v end end; return best";
       expect(await t.result(["MAPREDUCE", "return KEYS[1]", "REDUCE", longest, "MATCH", "c*"])).toBe("c11");
+      // One key per shard per call: the script first runs at the gateway, over the shards' partials.
+      const refuses = "if #ARGV > 1 then return redis.error_reply('ERR too many') end; return ARGV[1]";
+      expect(await t.error(["MAPREDUCE", GET, "REDUCE", refuses, "MATCH", "c*", "COUNT", 1, "CURSOR", 0])).toBe("ERR too many");
+      expect(await t.error(["MAPREDUCE", GET, "REDUCE", refuses, "MATCH", "c*"])).toBe("ERR too many");
       expect(await t.error(["MAPREDUCE", GET, "REDUCE", "return redis.call('GET', 'x')", "MATCH", "c*"])).toMatch(/^ERR a MAPREDUCE reduce script may not call commands script: [0-9a-f]{40}/);
     });
 
