@@ -8,6 +8,7 @@ import { describeMachine, machineLines, startState } from "./machine";
 import { appendResults, renderRun, type Section } from "./report";
 import { collectionsSuite } from "./collections";
 import { engineSuite } from "./engine";
+import { mapReduceSuite } from "./mapreduce";
 import { REDIS_SERVER } from "./redis-server";
 import { replicationSuite } from "./replication";
 import { scriptsSuite } from "./scripts";
@@ -16,7 +17,7 @@ import { transportSuite } from "./transport";
 import { transactionsSuite } from "./transactions";
 import type { Suite } from "./suite";
 
-const SUITES: readonly Suite[] = [slotsSuite, engineSuite, transportSuite, collectionsSuite, scriptsSuite, transactionsSuite, replicationSuite];
+const SUITES: readonly Suite[] = [slotsSuite, engineSuite, transportSuite, collectionsSuite, scriptsSuite, transactionsSuite, replicationSuite, mapReduceSuite];
 
 export async function main(): Promise<number> {
   const quick = process.env.BENCH_QUICK === "1";

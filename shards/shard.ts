@@ -15,6 +15,7 @@ import { recover } from "./persistence/recovery";
 import { createSchema } from "./persistence/schema";
 import { ScriptCache } from "./scripting/cache";
 import { isScriptCommand, ScriptRunner } from "./scripting/commands";
+import { isComputeCommand, runMapChunk } from "./compute/map-chunk";
 import { decisionObjectName } from "./transactions/decision";
 import { KeyLocks } from "./transactions/locks";
 import { batchKeys, stateQuery } from "./transactions/participant";
@@ -288,10 +289,11 @@ export class Shard extends DurableObject<ShardBindings> {
     const host = { call: (args: Uint8Array[]) => new ReplyReader(run([args])).next(), slots, outOfMemory: () => this.outOfMemory() };
     for (const command of decodeReplies(commands) as Uint8Array[][]) {
       count++;
-      if (isScriptCommand(decoder.decode(command[0]).toLowerCase())) {
+      const name = decoder.decode(command[0]).toLowerCase();
+      if (isScriptCommand(name) || isComputeCommand(name)) {
         flush();
         const before = effects.length;
-        const reply = this.scripts.execute(command, host);
+        const reply = isComputeCommand(name) ? runMapChunk(command, this.scripts, host) : this.scripts.execute(command, host);
         replies.push(Uint8Array.from(encodeReply(reply)));
         if (this.scripts.lastRunAborted && effects.length > before) {
           // Rollback of an aborted script: the batch's earlier effects become durable, then the core
@@ -407,13 +409,15 @@ function noReplicasReplies(count: number): Uint8Array {
   return concatBytes(Array.from({ length: count }, () => error));
 }
 
-/** A cheap scan for a script command's name (EVAL*, SCRIPT) as a bulk string; false positives only
- * cost a decode. */
+/** A cheap scan for a script command's name (EVAL*, SCRIPT, MAPREDUCE) as a bulk string; false
+ * positives only cost a decode. */
 function mayHoldScript(batch: Uint8Array): boolean {
   for (let i = 0; i + 5 < batch.length; i++) {
     if (batch[i] !== 0x0a || batch[i - 1] !== 0x0d) continue;
     const c = batch[i + 1] | 0x20;
-    if ((c === 0x65 && (batch[i + 2] | 0x20) === 0x76 && (batch[i + 3] | 0x20) === 0x61) || (c === 0x73 && (batch[i + 2] | 0x20) === 0x63 && (batch[i + 3] | 0x20) === 0x72)) {
+    const c2 = batch[i + 2] | 0x20;
+    const c3 = batch[i + 3] | 0x20;
+    if ((c === 0x65 && c2 === 0x76 && c3 === 0x61) || (c === 0x73 && c2 === 0x63 && c3 === 0x72) || (c === 0x6d && c2 === 0x61 && c3 === 0x70)) {
       if (batch[i - 3] === 0x24 || batch[i - 4] === 0x24) return true;
     }
   }

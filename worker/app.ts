@@ -2,7 +2,7 @@
 // are answered 400/413 inside the routes; the 500 handler is a last resort only.
 import { Hono, type MiddlewareHandler } from "hono";
 import { authorize } from "./auth";
-import { type GatewayContext, type GatewayEnv, jsonCommand, multiExec, pathCommand, pipeline } from "./routes";
+import { cancelJob, type GatewayContext, type GatewayEnv, jobProgress, jsonCommand, multiExec, pathCommand, pipeline, startJob } from "./routes";
 import { BodyTooLarge } from "./wire/body";
 import { errorJson } from "./wire/json";
 import { BadRequest } from "./wire/request";
@@ -48,6 +48,9 @@ export const app = new Hono<GatewayEnv>()
   .all("/pipeline", postOnly)
   .post("/multi-exec", answering(multiExec))
   .all("/multi-exec", postOnly)
+  .post("/compute", answering(startJob))
+  .get("/compute/:id", answering(jobProgress))
+  .post("/compute/:id/cancel", answering(cancelJob))
   .all("*", answering(pathCommand));
 
 // Last resort: a bug or a shard failure, still answered as a Redis-style error.

@@ -2,6 +2,7 @@
 interface Env {
   SHARD: DurableObjectNamespace<import("../shards/shard").Shard>;
   TX_DECISION: DurableObjectNamespace<import("../shards/transactions/decision").TxDecision>;
+  COMPUTE_JOB: DurableObjectNamespace<import("../shards/compute/job").ComputeJob>;
   /** Test configurations only: lets a request name a step where the transaction coordinator stops. */
   EDGESLOT_TEST_FAULTS?: string;
   EDGESLOT_SHARDS?: string;

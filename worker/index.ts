@@ -4,6 +4,7 @@ import { app } from "./app";
 
 export { Shard } from "../shards/shard";
 export { TxDecision } from "../shards/transactions/decision";
+export { ComputeJob } from "../shards/compute/job";
 export { EdgeslotReadOnlyRpc, EdgeslotRpc } from "./rpc";
 
 export default {

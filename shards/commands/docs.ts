@@ -23,6 +23,8 @@ function acrossShards(spec: CommandSpec): string {
       return "the slot's shard";
     case "local":
       return "the gateway";
+    case "compute":
+      return "every shard in parallel (a tagged MATCH: its shard), merged at the gateway";
     case "container":
       return "";
   }

@@ -1,6 +1,7 @@
 // The command table: every family's entries in one list, and lookups by name.
 import { BITMAPS } from "./bitmaps";
 import { CLUSTER } from "./cluster";
+import { COMPUTE } from "./compute";
 import { HASHES } from "./hashes";
 import { HYPERLOGLOGS } from "./hyperloglog";
 import { KEYSPACE } from "./keyspace";
@@ -13,7 +14,7 @@ import { SORTED_SETS } from "./sorted-sets";
 import { STRINGS } from "./strings";
 import type { CommandSpec } from "./types";
 
-export const COMMANDS = [...STRINGS, ...BITMAPS, ...HYPERLOGLOGS, ...HASHES, ...LISTS, ...SETS, ...SORTED_SETS, ...KEYSPACE, ...SCRIPTING, ...SERVER, ...REPLICATION, ...CLUSTER] as const satisfies readonly CommandSpec[];
+export const COMMANDS = [...STRINGS, ...BITMAPS, ...HYPERLOGLOGS, ...HASHES, ...LISTS, ...SETS, ...SORTED_SETS, ...KEYSPACE, ...SCRIPTING, ...SERVER, ...REPLICATION, ...CLUSTER, ...COMPUTE] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMANDS)[number]["name"];
 /** Commands the gateway answers itself; worker/local maps each to a handler. */

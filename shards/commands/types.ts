@@ -36,10 +36,12 @@ export type Split =
   | { readonly kind: "slot"; readonly slotAt: number }
   /** Answered by the gateway itself (a handler in worker/local). */
   | { readonly kind: "local" }
+  /** MAPREDUCE: every shard (or a tagged MATCH's owner) in rounds, partials folded at the gateway. */
+  | { readonly kind: "compute" }
   /** A container (`cluster`): only its `container|sub` entries execute. */
   | { readonly kind: "container" };
 
-export type Group = "string" | "bitmap" | "hyperloglog" | "hash" | "list" | "set" | "zset" | "keyspace" | "scripting" | "server" | "connection" | "cluster";
+export type Group = "string" | "bitmap" | "hyperloglog" | "hash" | "list" | "set" | "zset" | "keyspace" | "scripting" | "server" | "connection" | "cluster" | "compute";
 
 export interface CommandSpec {
   /** Lower case; a subcommand is `container|sub`, as Redis 7 names it. */

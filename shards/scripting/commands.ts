@@ -104,6 +104,36 @@ export class ScriptRunner {
     return this.runtime.run(sha, code, keys, argv, (call) => callFromScript(call, writesRefused, rules, host.call));
   }
 
+  private lastMap: { body: Uint8Array; sha: string } | null = null;
+
+  /** Instructions the last run used (approximate, see LuaRuntime.lastRunInstructions). */
+  get lastRunInstructions(): number {
+    return this.runtime.lastRunInstructions;
+  }
+
+  /**
+   * A MAPREDUCE map script on one key: `KEYS[1]` is the key, `ARGV` the args; writes are refused
+   * unless `writes` (and then only without `no-writes`), with EVAL_RO's error. Not cached for EVALSHA.
+   */
+  runMap(body: Uint8Array, key: Uint8Array, argv: Uint8Array[], writes: boolean, host: ScriptHost): Reply {
+    // One chunk maps many keys with the same body: hash it once.
+    if (this.lastMap?.body !== body) this.lastMap = { body, sha: sha1hex(body) };
+    const sha = this.lastMap.sha;
+    const shebang = this.shebang(sha, body);
+    if (shebang instanceof ReplyError) return shebang;
+    const rules = new ScriptKeys([key], false, host.slots);
+    const writesRefused = !writes || shebang.flags.noWrites;
+    return this.runtime.run(sha, body.subarray(shebang.codeStart), [key], argv, (call) => callFromScript(call, writesRefused, rules, host.call));
+  }
+
+  /** A MAPREDUCE reduce script over `values` (its ARGV); it may not call commands. */
+  runReduce(body: Uint8Array, values: Uint8Array[]): Reply {
+    const sha = sha1hex(body);
+    const shebang = this.shebang(sha, body);
+    if (shebang instanceof ReplyError) return shebang;
+    return this.runtime.run(sha, body.subarray(shebang.codeStart), [], values, () => new ReplyError("ERR a MAPREDUCE reduce script may not call commands"));
+  }
+
   /** Refused shebangs are not kept: such a script is never cached, so its entry would never go. */
   private shebang(sha: string, body: Uint8Array): Shebang | ReplyError {
     const known = this.shebangs.get(sha);

@@ -50,6 +50,11 @@ export class LuaRuntime {
   get lastRunAborted(): boolean {
     return this.abortMessage !== null;
   }
+  /** Instructions the last run used, as counted by the hook (every 10,000) and redis.call: summed
+   * over many runs it approximates their total (MAPREDUCE bounds a chunk's CPU with it). */
+  get lastRunInstructions(): number {
+    return this.instructions;
+  }
   private errorLine = 0;
   private readonly libraries: { resetForRun(): void };
   /** Compiled scripts by sha, as registry references (a Map lookup, no Lua string per run). */

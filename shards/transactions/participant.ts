@@ -8,15 +8,15 @@ import { ALL_KEYS, type KeySet } from "./locks";
 
 /**
  * The keys a RESP batch names. A keyspace-wide write (FLUSHALL) names them all, and so does a script
- * that may touch keys it did not declare, which a transaction may hold; one flagged `allow-key-locking`
- * (`declaresAllItsKeys`) names its declared keys only.
+ * that may touch keys it did not declare, which a transaction may hold (one flagged `allow-key-locking`,
+ * `declaresAllItsKeys`, names its declared keys only), and so does a MAPREDUCE part.
  */
 export function batchKeys(batch: Uint8Array, declaresAllItsKeys: (command: Uint8Array[]) => boolean): KeySet {
   const keys: Uint8Array[] = [];
   for (const command of decodeReplies(batch) as Uint8Array[][]) {
     const spec = resolveCommand(command);
     if (!("split" in spec)) continue;
-    if (spec.split.kind === "fanout" && isWrite(spec)) return ALL_KEYS;
+    if ((spec.split.kind === "fanout" && isWrite(spec)) || spec.split.kind === "compute") return ALL_KEYS;
     if (spec.group === "scripting" && spec.keys.kind === "numkeys" && !declaresAllItsKeys(command)) return ALL_KEYS;
     for (const at of keyIndices(spec.keys, command)) keys.push(command[at]!);
   }

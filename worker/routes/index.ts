@@ -1,5 +1,6 @@
 // The gateway's routes.
 export { jsonCommand, pathCommand } from "./command";
+export { cancelJob, jobProgress, startJob } from "./compute";
 export { multiExec } from "./multi-exec";
 export { pipeline } from "./pipeline";
 export type { GatewayContext, GatewayEnv } from "./context";

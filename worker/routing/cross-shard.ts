@@ -39,14 +39,14 @@ export async function inSegments(
   commands: readonly Command[],
   isCross: readonly boolean[],
   runPlain: (commands: readonly Command[]) => Promise<Reply[]>,
-  runCross: (command: Command) => Promise<Reply>,
+  runCross: (command: Command, index: number) => Promise<Reply>,
 ): Promise<Reply[]> {
   const replies: Reply[] = [];
   let start = 0;
   for (let i = 0; i <= commands.length; i++) {
     if (i < commands.length && !isCross[i]) continue;
     if (i > start) replies.push(...(await runPlain(commands.slice(start, i))));
-    if (i < commands.length) replies.push(await runCross(commands[i]!));
+    if (i < commands.length) replies.push(await runCross(commands[i]!, i));
     start = i + 1;
   }
   return replies;

@@ -10,6 +10,7 @@ import { plan } from "./plan";
 import { transactionKeys } from "./cross-shard";
 import { runAcrossShards, type TxTransport } from "../../shards/transactions/coordinator";
 import { shardOfSlot } from "./slot-map";
+import { mapReduceWrites } from "../../shards/compute/options";
 import { runCommands, runPlan, type RunContext } from "./run";
 import { transactionTransport } from "./transport";
 import { replicatedTransport } from "./replicated-transport";
@@ -98,6 +99,8 @@ export function writesAny(commands: readonly Command[], access: Access): boolean
   if (access !== "full") return false;
   return commands.some((command) => {
     const spec = resolveCommand(command);
-    return !(spec instanceof ReplyError) && isWrite(spec);
+    if (spec instanceof ReplyError) return false;
+    if (spec.split.kind === "compute") return mapReduceWrites(command);
+    return isWrite(spec);
   });
 }

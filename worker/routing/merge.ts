@@ -11,7 +11,7 @@ const decoder = new TextDecoder();
 /** Replies of each shard's batch, indexed like the plan's batches. */
 export type ShardReplies = readonly (readonly Reply[])[];
 
-export function mergeStep(step: Exclude<Step, { kind: "error" } | { kind: "local" } | { kind: "cross" }>, replies: ShardReplies, shards: number): Reply {
+export function mergeStep(step: Exclude<Step, { kind: "error" } | { kind: "local" } | { kind: "cross" } | { kind: "compute" }>, replies: ShardReplies, shards: number): Reply {
   const at = (part: Part): Reply => replies[part.shard]![part.index]!;
   switch (step.kind) {
     case "one":

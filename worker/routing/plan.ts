@@ -5,6 +5,7 @@ import { ReplyError } from "../wire/resp";
 import { argText, type Command, resolveCommand } from "./command";
 import { keyIndices } from "./keys";
 import { parseScanCursor } from "./scan-cursor";
+import { parseMapReduce } from "../../shards/compute/options";
 import { shardOfSlot, SLOT_COUNT } from "./slot-map";
 
 /** Where one sub-command sits: shard `shard`'s batch, position `index`. */
@@ -20,6 +21,8 @@ export type Step =
   | { readonly kind: "one"; readonly part: Part }
   /** Keys on several shards: runs alone through the cross-shard protocol, not in a shard's batch. */
   | { readonly kind: "cross"; readonly command: Command }
+  /** MAPREDUCE: runs alone, in rounds over `shards` (shards/compute/coordinator.ts). */
+  | { readonly kind: "compute"; readonly command: Command; readonly shards: readonly number[] }
   /** `positions[p]` lists the key-group numbers part `p` carries, for merging in key order. */
   | { readonly kind: "split"; readonly merge: SplitMerge; readonly parts: readonly Part[]; readonly positions: readonly number[][]; readonly groups: number }
   | { readonly kind: "fanout"; readonly merge: FanoutMerge; readonly parts: readonly Part[] }
@@ -98,6 +101,14 @@ function planOne(
       }
       return { kind: "fanout", merge: split.merge, parts };
     }
+    case "compute": {
+      const parsed = parseMapReduce(command, false);
+      if (options.readonly && !(parsed instanceof ReplyError) && parsed.write) {
+        return { kind: "error", error: new ReplyError("NOPERM this user has no permissions to run the 'mapreduce' command with WRITE"), queued: true };
+      }
+      const owner = parsed instanceof ReplyError ? undefined : taggedPatternShard(parsed.match, options);
+      return { kind: "compute", command, shards: owner === undefined ? Array.from({ length: options.shards }, (_, i) => i) : [owner] };
+    }
     case "cursor": {
       const cursor = parseScanCursor(command[1]!, options.shards);
       if (!cursor) return { kind: "error", error: new ReplyError("ERR invalid cursor"), queued: false };
@@ -113,6 +124,19 @@ function planOne(
       return { kind: "one", part: place(shard, command) };
     }
   }
+}
+
+/**
+ * The one shard a MAPREDUCE's MATCH can reach: a pattern whose first `{…}` holds a non-empty literal
+ * tag (no glob character before its `}`) only matches keys of that tag's slot.
+ */
+export function taggedPatternShard(pattern: Uint8Array | undefined, options: Pick<PlanOptions, "shards" | "keySlot">): number | undefined {
+  if (!pattern) return undefined;
+  const open = pattern.indexOf(0x7b);
+  const close = open < 0 ? -1 : pattern.indexOf(0x7d, open + 1);
+  if (close <= open + 1) return undefined;
+  if (pattern.subarray(0, close).some((c) => c === 0x2a || c === 0x3f || c === 0x5b || c === 0x5c)) return undefined;
+  return shardOfSlot(options.keySlot(pattern.subarray(0, close + 1)), options.shards);
 }
 
 /** Access checks derived from the table: read-only tokens and the key size limit. */

@@ -4,6 +4,7 @@ import { bitmapsSuite } from "./bitmaps";
 import { hashesSuite } from "./hashes";
 import { keyspaceSuite } from "./keyspace";
 import { listsSuite } from "./lists";
+import { mapReduceSuite } from "./mapreduce";
 import { multiExecSuite } from "./multi-exec";
 import { pipelineSuite } from "./pipeline";
 import { readOnlySuite } from "./read-only";
@@ -30,4 +31,5 @@ export function behaviourSuites(full: Client, reader: Client): void {
   scriptingFlagsSuite(full);
   scriptingLibrariesSuite(full);
   scriptingSandboxSuite(full);
+  mapReduceSuite(full, reader);
 }
