@@ -3,6 +3,7 @@
 // also carried in the cursor) and the final reply. Numbers stay exact integers (bigint) while every
 // input is an integer; one double among them makes the result a double, replied as Redis 7.0 formats
 // scores (`%.17g`).
+import { keyId } from "../../worker/wire/bytes";
 import { formatArgNumber } from "../scripting/conversions";
 import { type Reply, ReplyError } from "../../worker/wire/resp";
 import type { Reducer } from "./options";
@@ -78,9 +79,6 @@ const keyOrder = (a: Uint8Array, b: Uint8Array) => {
   for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
   return a.length - b.length;
 };
-const latin1 = new TextDecoder("latin1");
-/** latin1 maps each byte to one code point: a binary-safe identity for byte strings. */
-const keyId = (key: Uint8Array) => latin1.decode(key);
 
 /** Runs the REDUCE script over values (its ARGV) where the partial is folded. */
 export type LuaReduce = (values: Uint8Array[]) => Reply;

@@ -3,6 +3,7 @@
 import type { CommandSpec } from "../commands";
 import { keySlot } from "../../worker/routing/key-slot";
 import { keyIndices } from "../../worker/routing/keys";
+import { keyId } from "../../worker/wire/bytes";
 import { ReplyError } from "../../worker/wire/resp";
 
 /** The slots [first, last] a shard owns, as the gateway routed the batch by. */
@@ -11,7 +12,6 @@ export interface SlotRange {
   readonly last: number;
 }
 
-const latin1 = new TextDecoder("latin1");
 const utf8 = new TextDecoder();
 
 /** A script run's key rules: its declared keys and the owning shard's slots (absent: every slot). */
@@ -23,8 +23,7 @@ export class ScriptKeys {
     lockKeys: boolean,
     private readonly owned: SlotRange | undefined,
   ) {
-    // latin1 maps each byte to its own code point: a binary-safe identity for byte strings.
-    this.declared = lockKeys ? new Set(keys.map((key) => latin1.decode(key))) : null;
+    this.declared = lockKeys ? new Set(keys.map(keyId)) : null;
   }
 
   /** The error for the first key of `args` the script may not touch, or null. */
@@ -32,7 +31,7 @@ export class ScriptKeys {
     if (this.declared === null && this.owned === undefined) return null;
     for (const at of keyIndices(spec.keys, args)) {
       const key = args[at]!;
-      if (this.declared !== null && !this.declared.has(latin1.decode(key))) {
+      if (this.declared !== null && !this.declared.has(keyId(key))) {
         return new ReplyError(`ERR Dynamic keys are not allowed in Lua scripts when 'allow-key-locking' flag is set. Key was: ${utf8.decode(key)}`);
       }
       if (this.owned !== undefined) {

@@ -8,7 +8,7 @@ import { decodeReplies, encodeCommands, type Reply, ReplyError, ReplyReader } fr
 import { ScriptCache } from "../scripting/cache";
 import { isScriptCommand, ScriptRunner } from "../scripting/commands";
 import type { ShardWrites } from "./decision";
-import { keyId } from "./locks";
+import { keyId } from "../../worker/wire/bytes";
 import { installCommands, type KeyState, readStates, stateQuery } from "./participant";
 
 /** A participant shard, as the coordinator calls it (the Shard Durable Object's tx* methods). */

@@ -1,5 +1,6 @@
 // A shard's key locks: cross-shard transactions hold them durably; plain batches and transactions
 // alike are granted their keys strictly in arrival order, so nobody is overtaken forever.
+import { keyId } from "../../worker/wire/bytes";
 
 /** A transaction's lock as stored: its keys, its deadline, and where its decision record lives. */
 export interface TxLock {
@@ -19,12 +20,6 @@ interface Waiter {
   readonly grant: () => void;
 }
 
-/** Keys as binary-safe map keys: one char per byte. */
-export function keyId(key: Uint8Array): string {
-  let id = "";
-  for (let i = 0; i < key.length; i += 4096) id += String.fromCharCode(...key.subarray(i, i + 4096));
-  return id;
-}
 
 export class KeyLocks {
   /** key id -> owner (a transaction id, or a plain batch's token while it runs). */

@@ -1,5 +1,6 @@
 // Requests whose keys span shards: which keys each participant locks, and how a pipeline keeps its
 // order around a command that runs through the cross-shard protocol (shards/transactions).
+import { keyId } from "../wire/bytes";
 import { type Reply, ReplyError } from "../wire/resp";
 import { argText, type Command, resolveCommand } from "./command";
 import { keyIndices } from "./keys";
@@ -19,7 +20,7 @@ export function transactionKeys(commands: readonly Command[], options: PlanOptio
     }
     for (const at of keyIndices(spec.keys, command)) {
       const key = command[at]!;
-      const id = Array.from(key).join(",");
+      const id = keyId(key);
       if (seen.has(id)) continue;
       seen.add(id);
       const shard = shardOfSlot(options.keySlot(key), options.shards);
