@@ -34,7 +34,7 @@ export function stateQuery(keys: readonly Uint8Array[]): Uint8Array {
  * whether it is a raw string — which a payload does not say (RESTORE makes a short string embstr,
  * as Redis's does), and which a value moved by a transaction must keep.
  */
-export type KeyState = { readonly payload: Uint8Array; readonly expireAt: number; readonly raw: boolean } | null;
+export type KeyState = { readonly payload: Uint8Array; readonly expireAt: number | bigint; readonly raw: boolean } | null;
 
 export function readStates(replies: unknown[]): KeyState[] {
   const states: KeyState[] = [];
@@ -42,7 +42,7 @@ export function readStates(replies: unknown[]): KeyState[] {
     const [payload, expireAt, encoding] = replies.slice(i, i + 3);
     states.push(
       payload instanceof Uint8Array
-        ? { payload, expireAt: typeof expireAt === "number" && expireAt > 0 ? expireAt : 0, raw: encoding instanceof Uint8Array && isRaw(encoding) }
+        ? { payload, expireAt: isExpiry(expireAt) ? expireAt : 0, raw: encoding instanceof Uint8Array && isRaw(encoding) }
         : null,
     );
   }
@@ -61,6 +61,11 @@ export function installCommands(key: Uint8Array, state: KeyState): Uint8Array[][
   if (!state.raw) return [restore];
   const raw = [restore, [APPEND, key, new Uint8Array(0)]];
   return state.expireAt > 0 ? [...raw, [PEXPIREAT, key, at]] : raw;
+}
+
+/** PEXPIRETIME's answer when the key has one: past 2^53 ms it arrives as a bigint, and must stay exact. */
+function isExpiry(reply: unknown): reply is number | bigint {
+  return (typeof reply === "number" || typeof reply === "bigint") && reply > 0;
 }
 
 function isRaw(encoding: Uint8Array): boolean {

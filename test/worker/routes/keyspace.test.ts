@@ -65,6 +65,18 @@ describe("keyspace commands over HTTP", () => {
     expect(await result(["MGET", a!, b!])).toEqual(["x", null]);
   });
 
+  it("a key moved across shards keeps its expiry, even one past 2^53 ms", async () => {
+    const [a, b, c] = await keysOnShards();
+    await result(["SET", a!, "x"]);
+    await result(["PEXPIREAT", a!, "9223372036854775807"]);
+    expect(await result(["RENAME", a!, b!])).toBe("OK");
+    expect(await result(["PEXPIRETIME", b!])).toBe(9223372036854775807);
+    await result(["SET", c!, "y", "PXAT", "4102444800000"]);
+    expect(await result(["COPY", c!, a!])).toBe(1);
+    expect(await result(["PEXPIRETIME", a!])).toBe(4102444800000);
+    expect(await result(["PERSIST", b!])).toBe(1);
+  });
+
   it("KEYS concatenates every shard's matches", async () => {
     const keys = await keysOnShards("user:");
     await result(["MSET", ...keys.flatMap((k) => [k, "v"]), "other", "v"]);
