@@ -8,6 +8,7 @@ import type { ShardEnv } from "../shards/config";
 export { Shard } from "../shards/shard";
 export { TxDecision } from "../shards/transactions/decision";
 export { ComputeJob } from "../shards/compute/job";
+export { Coordinator } from "../shards/coordinator/coordinator";
 
 interface DriverEnv extends ShardEnv {
   SHARD: DurableObjectNamespace<Shard>;

@@ -10,6 +10,7 @@ import { benchKey, benchValue, PIPELINE_LENGTH, SCRIPT_2KEY, scriptKeys, type Tr
 export { Shard } from "../shards/shard";
 export { TxDecision } from "../shards/transactions/decision";
 export { ComputeJob } from "../shards/compute/job";
+export { Coordinator } from "../shards/coordinator/coordinator";
 export { EdgeslotReadOnlyRpc, EdgeslotRpc } from "../worker/rpc";
 
 /** The gateway's HTTP API as a named entrypoint, so the driver reaches it as another Worker would. */

@@ -8,6 +8,8 @@ export interface ShardEnv {
   EDGESLOT_MAXMEMORY_POLICY?: string;
   /** Log bytes that trigger a checkpoint of dirty keys into rows. */
   EDGESLOT_CHECKPOINT_BYTES?: string;
+  /** Test deployments only: opens the fault hook (replication/faults.ts). */
+  EDGESLOT_TEST_FAULTS?: string;
 }
 
 export interface ShardConfig {

@@ -28,6 +28,8 @@ import { addReplicationInfo } from "./replication/info";
 import { installSnapshot } from "./replication/snapshot";
 import { type ReplicaAck, type ReplicationMessage, type ReplicationOptions } from "./replication/messages";
 import { ReplicationPrimary } from "./replication/primary";
+import { isPrefixOf, lineageEpoch, loadMemberState, promoted, storeMemberState, type MemberState } from "./replication/member";
+import { TestFaults, type FaultKind } from "./replication/faults";
 
 const decoder = new TextDecoder();
 /** Expired keys removed per sweep step; the alarm repeats steps while they come back full. */
@@ -63,6 +65,10 @@ export class Shard extends DurableObject<ShardBindings> {
   private primary!: ReplicationPrimary;
   /** Set on a replica: its primary's name (kept in storage, so a restarted replica stays one). */
   private replicaOf: string | null = null;
+  /** Epoch, lineage and divergence of this object's log (replication/member.ts). */
+  private member!: MemberState;
+  /** The test hook that makes this object fail, hang or forget (EDGESLOT_TEST_FAULTS only). */
+  private readonly faults: TestFaults;
   /** When the alarm is set for (null: not set). */
   private alarmAt: number | null = null;
   /** The shard's clock. Tests replace it to move time forward instead of sleeping. */
@@ -73,22 +79,41 @@ export class Shard extends DurableObject<ShardBindings> {
   constructor(ctx: DurableObjectState, env: ShardBindings) {
     super(ctx, env);
     this.config = shardConfig(env);
-    void ctx.blockConcurrencyWhile(async () => {
-      this.start();
-      this.locks = new KeyLocks(ctx.storage.sql);
-      this.primary = new ReplicationPrimary({
-        sql: ctx.storage.sql,
-        log: () => this.log,
-        replica: (name) => env.SHARD.get(env.SHARD.idFromName(name)),
-        retryLater: () => this.scheduleAlarm(Date.now() + 1000),
-      });
-      const role = ctx.storage.sql.exec<{ value: string }>("SELECT value FROM log_meta WHERE name = 'replica_of'").toArray()[0];
-      this.replicaOf = role?.value ?? null;
-      const replication = ctx.storage.sql.exec<{ value: string }>("SELECT value FROM log_meta WHERE name = 'replication'").toArray()[0];
-      if (replication) this.primary.configure(JSON.parse(replication.value) as ReplicationOptions);
-      this.alarmAt = await ctx.storage.getAlarm();
-      for (const lock of this.locks.held) this.scheduleAlarm(lock.deadline);
+    this.faults = new TestFaults(env.EDGESLOT_TEST_FAULTS === "1");
+    void ctx.blockConcurrencyWhile(() => this.boot());
+  }
+
+  /** Everything in memory, from storage: at start, and when a test makes the object forget. */
+  private async boot(): Promise<void> {
+    const { ctx, env } = this;
+    this.start();
+    this.locks = new KeyLocks(ctx.storage.sql);
+    this.primary?.stop();
+    this.primary = new ReplicationPrimary({
+      sql: ctx.storage.sql,
+      log: () => this.log,
+      sender: () => ({ primary: this.name, epoch: lineageEpoch(this.member.lineage), lineage: this.member.lineage }),
+      replica: (name) => env.SHARD.get(env.SHARD.idFromName(name)),
+      retryLater: () => this.scheduleAlarm(Date.now() + 1000),
+      deposed: (epoch) => this.depose(epoch),
     });
+    const role = ctx.storage.sql.exec<{ value: string }>("SELECT value FROM log_meta WHERE name = 'replica_of'").toArray()[0];
+    this.replicaOf = role?.value ?? null;
+    this.member = loadMemberState(ctx.storage.sql);
+    const replication = ctx.storage.sql.exec<{ value: string }>("SELECT value FROM log_meta WHERE name = 'replication'").toArray()[0];
+    if (replication && this.leads()) this.primary.configure(JSON.parse(replication.value) as ReplicationOptions);
+    this.alarmAt = await ctx.storage.getAlarm();
+    for (const lock of this.locks.held) this.scheduleAlarm(lock.deadline);
+  }
+
+  /** This object's name in its namespace (shard-i, shard-i-replica-j): replicas learn whom they follow. */
+  private get name(): string {
+    return this.ctx.id.name ?? this.ctx.id.toString();
+  }
+
+  /** A primary that has heard of no newer epoch than its own: the only state in which it takes writes. */
+  private leads(): boolean {
+    return this.replicaOf === null && !this.member.resync && lineageEpoch(this.member.lineage) === this.member.epoch;
   }
 
   /**
@@ -97,6 +122,10 @@ export class Shard extends DurableObject<ShardBindings> {
    * gateway routed the batch by (scripts may touch only its keys); absent, the shard owns every slot.
    */
   async execute(batch: ArrayBuffer, slots?: SlotRange): Promise<ArrayBuffer> {
+    const fault = this.faults.gate();
+    if (fault) await fault;
+    // A replica's log holds its primary's entries only; a replaced primary's writes would be lost.
+    if (!this.leads()) throw new Error(`TRYAGAIN ${this.name} does not lead its shard (${this.replicaOf ? `replica of ${this.replicaOf}` : "replaced"})`);
     const commands = new Uint8Array(batch);
     if (this.locks.idle) return this.executeNow(commands, slots);
     const done = await this.locks.enter(batchKeys(commands, (command) => this.scripts.declaresAllItsKeys(command)));
@@ -112,20 +141,25 @@ export class Shard extends DurableObject<ShardBindings> {
    * to the replicas, waits for one acknowledgement in sync mode, and answers the log offset the batch
    * reached (the gateway puts it in the sync token).
    */
-  async executeReplicated(batch: ArrayBuffer, slots: SlotRange | undefined, options: ReplicationOptions): Promise<{ replies: ArrayBuffer; offset: number }> {
-    if (options.replicas > 0) this.configureReplication(options);
+  async executeReplicated(batch: ArrayBuffer, slots: SlotRange | undefined, options: ReplicationOptions): Promise<{ replies: ArrayBuffer; offset: number } | { stale: number }> {
+    const fault = this.faults.gate();
+    if (fault) await fault;
+    // Fencing: a batch routed by another epoch's topology, or to an object that no longer leads, runs
+    // nowhere here; the gateway refreshes its topology and sends it again.
+    if (!this.leads() || options.epoch !== this.member.epoch) return { stale: this.member.epoch };
+    if (options.replicas.length > 0) this.configureReplication(options);
     const split = splitReplicationCommands(new Uint8Array(batch), REPLICATION_COMMANDS);
     const before = this.log.head;
     let replies: Uint8Array = new Uint8Array(split.restCount === 0 ? new ArrayBuffer(0) : await this.execute(toArrayBuffer(split.rest), slots));
     const wrote = this.log.head > before;
-    if (wrote && options.mode === "sync" && options.replicas > 0) {
+    if (wrote && options.mode === "sync" && options.replicas.length > 0) {
       const acked = await this.primary.waitFor(this.log.head, 1, this.syncAckMs);
       if (acked < 1) replies = noReplicasReplies(split.restCount);
     }
-    if (options.replicas > 0) replies = addReplicationInfo(split.restCommands, replies, () => ({ role: "master", ...this.primary.status() }));
+    if (options.replicas.length > 0) replies = addReplicationInfo(split.restCommands, replies, () => ({ role: "master", ...this.primary.status() }));
     if (split.taken.length > 0) {
       const position = Math.max(options.position ?? 0, wrote ? this.log.head : 0);
-      replies = await answerTaken(split, replies, { primary: options.replicas > 0 ? this.primary : null, position, offset: this.log.head });
+      replies = await answerTaken(split, replies, { primary: options.replicas.length > 0 ? this.primary : null, position, offset: this.log.head });
     }
     return { replies: toArrayBuffer(replies), offset: this.log.head };
   }
@@ -136,8 +170,13 @@ export class Shard extends DurableObject<ShardBindings> {
    * expiry) is not logged, since the replica's log holds its primary's entries alone.
    */
   async readReplica(batch: ArrayBuffer, minOffset: number): Promise<ArrayBuffer | null> {
+    const fault = this.faults.gate();
+    if (fault) await fault;
     const replicaOf = this.replicaOf;
-    if (replicaOf === null || this.log.head < minOffset) return null;
+    // Only a replica following its epoch's primary: a fenced or diverged log may hold what the
+    // primary never acknowledged.
+    if (replicaOf === null || this.member.resync || lineageEpoch(this.member.lineage) !== this.member.epoch) return null;
+    if (this.log.head < minOffset) return null;
     const commands = new Uint8Array(batch);
     if (!readOnlyBatch(commands)) return null;
     const split = splitReplicationCommands(commands, REPLICATION_COMMANDS);
@@ -157,26 +196,40 @@ export class Shard extends DurableObject<ShardBindings> {
   /** Remembers the gateway's replication settings, so a restarted primary's alarm resumes pushing. */
   private configureReplication(options: ReplicationOptions): void {
     const previous = this.primary.configured;
-    if (previous && previous.shard === options.shard && previous.replicas === options.replicas && previous.mode === options.mode) return;
-    const stored = JSON.stringify({ shard: options.shard, replicas: options.replicas, mode: options.mode });
-    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO log_meta (name, value) VALUES ('replication', ?)", stored);
-    this.primary.configure({ shard: options.shard, replicas: options.replicas, mode: options.mode });
+    const same = previous && previous.mode === options.mode && previous.epoch === options.epoch && previous.replicas.join() === options.replicas.join();
+    if (same) return;
+    const kept = { shard: options.shard, epoch: options.epoch, replicas: options.replicas, mode: options.mode };
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO log_meta (name, value) VALUES ('replication', ?)", JSON.stringify(kept));
+    this.primary.configure(kept);
   }
 
   /**
    * Replication, on the replica: applies the primary's entries in order through the core exactly as
    * log replay does, appending each to this log under the primary's seq, and answers the offset now
-   * durable. A gap stops the run; the primary then sends from the answered offset.
+   * durable. A gap stops the run; the primary then sends from the answered offset. A push from an
+   * older epoch is refused (the sender learns it was replaced); one from a newer epoch is followed
+   * only if this log is a prefix of the sender's, else only a snapshot is taken.
    */
-  replicate(message: ReplicationMessage): ReplicaAck {
+  async replicate(message: ReplicationMessage): Promise<ReplicaAck> {
+    const fault = this.faults.gate();
+    if (fault) await fault;
+    if (message.epoch < this.member.epoch) return { applied: this.log.head, epoch: this.member.epoch };
+    if (message.epoch !== lineageEpoch(this.member.lineage)) {
+      // A new primary: this object may have led before it (then it is deposed now), or followed one.
+      if (this.replicaOf === null) this.depose(message.epoch);
+      const follows = !this.member.resync && isPrefixOf(this.member.lineage, this.log.head, message.lineage);
+      this.setMember({ epoch: message.epoch, lineage: follows ? message.lineage : this.member.lineage, resync: !follows });
+    }
     if (this.replicaOf !== message.primary) {
       this.ctx.storage.sql.exec("INSERT OR REPLACE INTO log_meta (name, value) VALUES ('replica_of', ?)", message.primary);
       this.replicaOf = message.primary;
     }
     if (message.kind === "snapshot") {
       installSnapshot(this.ctx.storage, this.log, message.through, message.rows);
+      this.setMember({ epoch: message.epoch, lineage: message.lineage, resync: false });
       this.start();
     }
+    if (this.member.resync) return { applied: this.log.head, resync: true };
     try {
       for (const entry of message.entries) {
         if (entry.seq <= this.log.head) continue;
@@ -193,6 +246,67 @@ export class Shard extends DurableObject<ShardBindings> {
     return { applied: this.log.head };
   }
 
+  /**
+   * Failover, step one (the coordinator, on every member of the group): from now on pushes and
+   * batches of epochs before `epoch` are refused. Answers where this log stands, so the coordinator
+   * can promote the member holding the most.
+   */
+  async fence(epoch: number): Promise<MemberStatus> {
+    const fault = this.faults.gate();
+    if (fault) await fault;
+    if (epoch > this.member.epoch) this.setMember({ ...this.member, epoch });
+    return this.memberStatus();
+  }
+
+  /** Failover, step two: this member leads at `epoch`, pushing to `replicas`. */
+  async promote(epoch: number, replicas: readonly string[], shard: number, mode: ReplicationOptions["mode"]): Promise<MemberStatus> {
+    const fault = this.faults.gate();
+    if (fault) await fault;
+    if (epoch < this.member.epoch || epoch <= lineageEpoch(this.member.lineage) || this.member.resync) {
+      throw new Error(`cannot lead at epoch ${epoch}: at ${this.member.epoch}, log of epoch ${lineageEpoch(this.member.lineage)}${this.member.resync ? ", diverged" : ""}`);
+    }
+    this.setMember({ epoch, lineage: promoted(this.member.lineage, epoch, this.log.head), resync: false });
+    this.ctx.storage.sql.exec("DELETE FROM log_meta WHERE name = 'replica_of'");
+    this.replicaOf = null;
+    this.configureReplication({ shard, epoch, replicas, mode });
+    this.scheduleSweep();
+    return this.memberStatus();
+  }
+
+  /** Where this member stands: log head, epochs, role (the coordinator's probe and candidate choice). */
+  async memberStatus(): Promise<MemberStatus> {
+    const fault = this.faults.gate();
+    if (fault) await fault;
+    return {
+      head: this.log.head,
+      epoch: this.member.epoch,
+      logEpoch: lineageEpoch(this.member.lineage),
+      role: this.leads() ? "primary" : this.replicaOf !== null ? "replica" : "fenced",
+      resync: this.member.resync,
+    };
+  }
+
+  /** Test hook: fail every call, hang every call, forget memory (rebuild from storage), or recover. */
+  async testFault(kind: FaultKind): Promise<void> {
+    this.faults.set(kind);
+    if (kind === "forget") {
+      this.faults.set("clear");
+      await this.ctx.blockConcurrencyWhile(() => this.boot());
+    }
+  }
+
+  /** A newer epoch exists, so another member leads now: stop pushing, and answer every waiter. */
+  private depose(epoch: number): void {
+    if (epoch > this.member.epoch) this.setMember({ ...this.member, epoch });
+    this.primary.stop();
+    this.ctx.storage.sql.exec("DELETE FROM log_meta WHERE name = 'replication'");
+  }
+
+  private setMember(state: MemberState): void {
+    storeMemberState(this.ctx.storage.sql, state);
+    this.member = state;
+  }
+
   /** A fingerprint of the keyspace (tests compare a primary with its replicas). */
   digest(): Promise<string> {
     return keyspaceDigest(this.core, this.clock());
@@ -201,6 +315,9 @@ export class Shard extends DurableObject<ShardBindings> {
   /** Cross-shard transaction, phase one: takes `keys` (waiting in line, or with `wait` false only if
    * they are free at once) and answers their states, and the script `sha` names if this shard has it. */
   async txLock(tx: string, shard: number, keys: ArrayBuffer[], sha: string | null, wait = true): Promise<{ states: ArrayBuffer; script: ArrayBuffer | null } | { busy: true }> {
+    const fault = this.faults.gate();
+    if (fault) await fault;
+    if (this.primary.configured && !this.leads()) throw new Error(`TRYAGAIN shard ${shard} is changing primary`);
     const deadline = this.clock() + TX_LOCK_MS;
     const lock = { tx, shard, keys: keys.map((key) => new Uint8Array(key)), deadline };
     if (wait) await this.locks.lock(lock);
@@ -216,6 +333,8 @@ export class Shard extends DurableObject<ShardBindings> {
    * Answers the log offset reached (the gateway's sync token); in sync replication mode, once a
    * replica holds it (or after the acknowledgement timeout: the transaction is decided already). */
   async txApply(tx: string, writes: ArrayBuffer | null): Promise<number> {
+    const fault = this.faults.gate();
+    if (fault) await fault;
     if (!this.locks.holds(tx)) return this.log.head;
     // A committed decision is applied whatever the memory: refusing one participant's part under
     // maxmemory would leave the transaction half applied. Later writes meet the limit as usual.
@@ -327,7 +446,7 @@ export class Shard extends DurableObject<ShardBindings> {
     await this.settleExpiredLocks();
     if (this.primary.configured) this.primary.kick();
     // A replica's keys expire by its primary's logged deletions, as Redis replicas' do.
-    if (this.replicaOf !== null) return;
+    if (!this.leads()) return;
     for (let step = 0; step < SWEEP_MAX_STEPS; step++) {
       const sweep = internalCommand("__SWEEP", String(SWEEP_STEP_KEYS));
       const { replies, effects } = this.core.execute(sweep, this.clock(), true);
@@ -374,7 +493,7 @@ export class Shard extends DurableObject<ShardBindings> {
   }
 
   private scheduleSweep(): void {
-    if (this.replicaOf === null && this.core.volatileCount() > 0) this.scheduleAlarm(Date.now() + this.config.sweepIntervalMs);
+    if (this.leads() && this.core.volatileCount() > 0) this.scheduleAlarm(Date.now() + this.config.sweepIntervalMs);
   }
 
   private scheduleAlarm(at: number): void {
@@ -401,6 +520,16 @@ export class Shard extends DurableObject<ShardBindings> {
       }
     }
   }
+}
+
+/** What the coordinator learns of a member (Shard.memberStatus). */
+export interface MemberStatus {
+  readonly head: number;
+  /** The newest epoch heard of, and the epoch its log's newest entries belong to. */
+  readonly epoch: number;
+  readonly logEpoch: number;
+  readonly role: "primary" | "replica" | "fenced";
+  readonly resync: boolean;
 }
 
 /** Sync mode, no replica acknowledged: Redis's min-replicas refusal text for each command. */

@@ -7,6 +7,12 @@ export interface GatewayConfig {
   /** Replica objects per primary shard (0: no replication). */
   readonly replicas: number;
   readonly replication: "async" | "sync";
+  /** Failed calls to a primary before the coordinator probes it (and fails it over if the probe fails). */
+  readonly failoverAfter: number;
+  /** How long a probe, fence or promotion may take (ms). */
+  readonly probeMs: number;
+  /** How long a shard call may take before it counts as failed (ms); above the 5 s a sync write waits. */
+  readonly callTimeoutMs: number;
 }
 
 function positiveInteger(value: string | undefined, fallback: number, name: string, max = Number.MAX_SAFE_INTEGER): number {
@@ -24,6 +30,9 @@ export function readConfig(env: Env): GatewayConfig {
     // 0 or empty: no replicas (the default until failover lands; see README "Replicas").
     replicas: env.EDGESLOT_REPLICAS === "0" ? 0 : positiveInteger(env.EDGESLOT_REPLICAS, 0, "EDGESLOT_REPLICAS", 16),
     replication: replicationMode(env.EDGESLOT_REPLICATION),
+    failoverAfter: positiveInteger(env.EDGESLOT_FAILOVER_AFTER, 3, "EDGESLOT_FAILOVER_AFTER", 1000),
+    probeMs: positiveInteger(env.EDGESLOT_PROBE_MS, 2_000, "EDGESLOT_PROBE_MS", 600_000),
+    callTimeoutMs: positiveInteger(env.EDGESLOT_CALL_TIMEOUT_MS, 15_000, "EDGESLOT_CALL_TIMEOUT_MS", 600_000),
   };
 }
 

@@ -3,6 +3,7 @@ interface Env {
   SHARD: DurableObjectNamespace<import("../shards/shard").Shard>;
   TX_DECISION: DurableObjectNamespace<import("../shards/transactions/decision").TxDecision>;
   COMPUTE_JOB: DurableObjectNamespace<import("../shards/compute/job").ComputeJob>;
+  COORDINATOR: DurableObjectNamespace<import("../shards/coordinator/coordinator").Coordinator>;
   /** Test configurations only: lets a request name a step where the transaction coordinator stops. */
   EDGESLOT_TEST_FAULTS?: string;
   EDGESLOT_SHARDS?: string;
@@ -16,5 +17,11 @@ interface Env {
   EDGESLOT_REPLICAS?: string;
   /** `async` (default) or `sync`: a write's reply waits for one replica's acknowledgement. */
   EDGESLOT_REPLICATION?: string;
+  /** Failed calls to a primary before the coordinator probes it and fails it over (default 3). */
+  EDGESLOT_FAILOVER_AFTER?: string;
+  /** How long a probe, a fence or a promotion may take, in ms (default 2000). */
+  EDGESLOT_PROBE_MS?: string;
+  /** How long the gateway waits for a shard's answer before counting the call as failed, in ms (default 15000). */
+  EDGESLOT_CALL_TIMEOUT_MS?: string;
 }
 declare namespace Cloudflare { interface Env extends globalThis.Env {} }

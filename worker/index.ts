@@ -5,6 +5,7 @@ import { app } from "./app";
 export { Shard } from "../shards/shard";
 export { TxDecision } from "../shards/transactions/decision";
 export { ComputeJob } from "../shards/compute/job";
+export { Coordinator } from "../shards/coordinator/coordinator";
 export { EdgeslotReadOnlyRpc, EdgeslotRpc } from "./rpc";
 
 export default {

@@ -11,6 +11,7 @@ export const CLUSTER = [
   { name: "cluster|slots", group: "cluster", arity: 2, flags: STALE, keys: NO_KEYS, split: LOCAL, summary: "Slot ranges and the shard owning each" },
   { name: "cluster|shards", group: "cluster", arity: 2, flags: STALE, keys: NO_KEYS, split: LOCAL, summary: "Shards, their slots and nodes" },
   { name: "cluster|info", group: "cluster", arity: 2, flags: STALE, keys: NO_KEYS, split: LOCAL, summary: "Cluster state" },
+  { name: "cluster|failover", group: "cluster", arity: -2, flags: ["admin", "stale"], keys: NO_KEYS, split: LOCAL, summary: "Promote a replica of SHARD n (planned; FORCE or TAKEOVER without the primary)" },
   { name: "cluster|countkeysinslot", group: "cluster", arity: 3, flags: STALE, keys: NO_KEYS, split: { kind: "slot", slotAt: 2 }, summary: "Number of keys in a slot" },
   { name: "cluster|getkeysinslot", group: "cluster", arity: 4, flags: STALE, keys: NO_KEYS, split: { kind: "slot", slotAt: 2 }, summary: "Keys in a slot" },
 ] as const satisfies readonly CommandSpec[];

@@ -2,8 +2,8 @@
 // acknowledged offset (catching up from the log or a snapshot), and waiters for acknowledgements
 // (sync mode, WAIT). One push per replica is in flight at a time, so entries arrive in order.
 import type { EffectLog } from "../persistence/log";
-import { catchUpMessage } from "./snapshot";
-import { primaryName, replicaName, type ReplicaAck, type ReplicationMessage, type ReplicationOptions } from "./messages";
+import { catchUpMessage, type Sender } from "./snapshot";
+import type { ReplicaAck, ReplicationMessage, ReplicationOptions } from "./messages";
 
 export interface ReplicaLink {
   replicate(message: ReplicationMessage): Promise<ReplicaAck>;
@@ -12,9 +12,13 @@ export interface ReplicaLink {
 export interface PrimaryHost {
   readonly sql: SqlStorage;
   log(): EffectLog;
+  /** This primary's name, epoch and lineage, put on every push. */
+  sender(): Sender;
   replica(name: string): ReplicaLink;
   /** A push failed: try again later (the shard's alarm). */
   retryLater(): void;
+  /** A replica has heard of `epoch`, newer than this primary's: it has been replaced. */
+  deposed(epoch: number): void;
 }
 
 export interface ReplicaStatus {
@@ -31,10 +35,15 @@ interface Waiter {
 
 export class ReplicationPrimary {
   private options: ReplicationOptions | null = null;
+  private names: readonly string[] = [];
   private acked: (number | null)[] = [];
   /** When each replica last answered (ms), for INFO's lag. */
   private ackedAt: number[] = [];
   private sending: boolean[] = [];
+  /** Replicas whose logs diverged: their next push is a snapshot. */
+  private resync: boolean[] = [];
+  /** Replicas whose last push failed: logged once per outage, not once per write. */
+  private failing = new Set<string>();
   private waiters: Waiter[] = [];
 
   constructor(private readonly host: PrimaryHost) {}
@@ -46,11 +55,24 @@ export class ReplicationPrimary {
   configure(options: ReplicationOptions): void {
     const previous = this.options;
     this.options = options;
-    if (previous && previous.shard === options.shard && previous.replicas === options.replicas) return;
-    this.acked = Array.from({ length: options.replicas }, () => null);
-    this.sending = Array.from({ length: options.replicas }, () => false);
-    this.ackedAt = Array.from({ length: options.replicas }, () => 0);
+    if (previous && sameNames(previous.replicas, options.replicas)) return;
+    // Replicas kept across a change keep their acknowledgements.
+    const before = new Map(this.names.map((name, j) => [name, { acked: this.acked[j]!, at: this.ackedAt[j]!, resync: this.resync[j]! }]));
+    this.names = [...options.replicas];
+    this.acked = this.names.map((name) => before.get(name)?.acked ?? null);
+    this.ackedAt = this.names.map((name) => before.get(name)?.at ?? 0);
+    this.resync = this.names.map((name) => before.get(name)?.resync ?? false);
+    this.sending = this.names.map(() => false);
     this.kick();
+  }
+
+  /** Deposed: no more pushes, and every waiter (sync writes, WAIT) answers with what it has. */
+  stop(): void {
+    this.options = null;
+    this.names = [];
+    this.acked = [];
+    this.sending = [];
+    for (const waiter of this.waiters.splice(0)) waiter.resolve(0);
   }
 
   /** New entries in the log (or a retry): every idle sender starts a push. */
@@ -60,7 +82,8 @@ export class ReplicationPrimary {
 
   /** Replicas whose acknowledged offset reaches `seq`. */
   acknowledged(seq: number): number {
-    return this.acked.filter((offset) => offset !== null && offset >= seq).length;
+    // A replica awaiting a snapshot holds a log of another history: its offset proves nothing.
+    return this.acked.filter((offset, j) => offset !== null && offset >= seq && !this.resync[j]).length;
   }
 
   /** Resolves with the acknowledgement count once `count` replicas reach `seq`, or at the timeout. */
@@ -85,12 +108,11 @@ export class ReplicationPrimary {
   }
 
   status(): { offset: number; replicas: (ReplicaStatus & { lagSeconds: number | null })[] } {
-    const shard = this.options?.shard ?? 0;
     const now = Date.now();
     return {
       offset: this.host.log().head,
       replicas: this.acked.map((acked, j) => ({
-        name: replicaName(shard, j),
+        name: this.names[j]!,
         acked,
         // Redis's lag: seconds since the replica last answered; 0 while it is up to date.
         lagSeconds: acked === null ? null : acked === this.host.log().head ? 0 : Math.floor((now - this.ackedAt[j]!) / 1000),
@@ -101,31 +123,41 @@ export class ReplicationPrimary {
   private async pump(j: number): Promise<void> {
     if (this.sending[j] || !this.options) return;
     this.sending[j] = true;
-    const { shard } = this.options;
+    const name = this.names[j]!;
+    const names = this.names;
     try {
-      const link = this.host.replica(replicaName(shard, j));
+      const link = this.host.replica(name);
       for (;;) {
         const log = this.host.log();
         const acked = this.acked[j];
-        if (acked === log.head) break;
+        if (acked === log.head && !this.resync[j]) break;
         // Before a replica's first answer its offset is unknown: an empty push asks for it.
         const message: ReplicationMessage =
           acked === null || acked === undefined
-            ? { kind: "entries", primary: primaryName(shard), entries: [] }
-            : catchUpMessage(primaryName(shard), this.host.sql, log, acked);
+            ? { kind: "entries", ...this.host.sender(), entries: [] }
+            : catchUpMessage(this.host.sender(), this.host.sql, log, acked, this.resync[j]);
         const answer = await link.replicate(message);
-        if (j >= this.acked.length) return;
-        const progressed = acked === null || acked === undefined || answer.applied !== acked;
+        // Reconfigured or stopped while the push was out: its answer belongs to an old list.
+        if (this.names !== names) return;
+        if (answer.epoch !== undefined) {
+          this.host.deposed(answer.epoch);
+          return;
+        }
+        const wasResync = this.resync[j] === true;
+        this.resync[j] = answer.resync === true;
+        const progressed = acked === null || acked === undefined || answer.applied !== acked || wasResync || answer.resync === true;
         this.acked[j] = answer.applied;
         this.ackedAt[j] = Date.now();
+        if (this.failing.delete(name)) console.log(`replication to ${name} resumed at offset ${answer.applied}`);
         this.settleWaiters();
-        if (!progressed) throw new Error(`replica ${replicaName(shard, j)} made no progress at offset ${acked}`);
+        if (!progressed) throw new Error(`replica ${name} made no progress at offset ${acked}`);
       }
     } catch (error) {
-      console.error(`replication to ${replicaName(shard, j)} failed, retrying: ${(error as Error).message}`);
+      if (!this.failing.has(name)) console.error(`replication to ${name} failed, retrying: ${(error as Error).message}`);
+      this.failing.add(name);
       this.host.retryLater();
     } finally {
-      this.sending[j] = false;
+      if (this.names === names) this.sending[j] = false;
     }
   }
 
@@ -137,4 +169,8 @@ export class ReplicationPrimary {
       return false;
     });
   }
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, i) => name === b[i]);
 }

@@ -6,6 +6,9 @@ import { blob, splitParts, toArrayBuffer } from "../persistence/blobs";
 import type { EffectLog } from "../persistence/log";
 import type { ReplicationMessage, WireEntry } from "./messages";
 
+/** Who sends a message: every push names its primary, epoch and lineage. */
+export type Sender = Pick<ReplicationMessage, "primary" | "epoch" | "lineage">;
+
 /** Bytes of log entries per message, so one RPC stays well under the message size limit. */
 const MESSAGE_BYTES = 4 << 20;
 
@@ -13,9 +16,9 @@ const wire = (log: EffectLog, after: number): WireEntry[] =>
   log.entriesAfter(after, MESSAGE_BYTES).map(({ seq, effects }) => ({ seq, effects: toArrayBuffer(effects) }));
 
 /** What a replica at offset `after` needs next: the log from there, or a snapshot when the log was
- * trimmed past it (or the replica claims more than the primary holds). */
-export function catchUpMessage(primary: string, sql: SqlStorage, log: EffectLog, after: number): ReplicationMessage {
-  if (after >= log.trimmedThrough && after <= log.head) return { kind: "entries", primary, entries: wire(log, after) };
+ * trimmed past it, the replica claims more than the primary holds, or its log diverged (`resync`). */
+export function catchUpMessage(sender: Sender, sql: SqlStorage, log: EffectLog, after: number, resync = false): ReplicationMessage {
+  if (!resync && after >= log.trimmedThrough && after <= log.head) return { kind: "entries", ...sender, entries: wire(log, after) };
   const rows: { key: ArrayBuffer; payload: ArrayBuffer }[] = [];
   let key: ArrayBuffer | null = null;
   let parts: Uint8Array[] = [];
@@ -31,7 +34,7 @@ export function catchUpMessage(primary: string, sql: SqlStorage, log: EffectLog,
     parts.push(blob(row.payload));
   }
   flush();
-  return { kind: "snapshot", primary, through: log.trimmedThrough, rows, entries: wire(log, log.trimmedThrough) };
+  return { kind: "snapshot", ...sender, through: log.trimmedThrough, rows, entries: wire(log, log.trimmedThrough) };
 }
 
 /** Replaces the replica's rows and log with the primary's checkpoint; the caller rebuilds its core. */

@@ -16,9 +16,12 @@ function cluster(replicas: number, mode: "async" | "sync" = "async") {
   const shard = nextShard++;
   const primary = stub(`shard-${shard}`);
   const replica = (j: number) => stub(`shard-${shard}-replica-${j}`);
-  const options = (position?: number): ReplicationOptions => ({ shard, replicas, mode, position });
-  const run = async (commands: (string | Uint8Array)[][], position?: number) => {
-    const answer = await primary.executeReplicated(encodeCommands(commands).buffer as ArrayBuffer, undefined, options(position));
+  const names = (count: number) => Array.from({ length: count }, (_, j) => `shard-${shard}-replica-${j}`);
+  const options = (position?: number, count = replicas): ReplicationOptions => ({ shard, epoch: 0, replicas: names(count), mode, position });
+  /** Runs a batch on the primary; `count` tells it how many replicas it has (default: the cluster's). */
+  const run = async (commands: (string | Uint8Array)[][], position?: number, count?: number) => {
+    const answer = await primary.executeReplicated(encodeCommands(commands).buffer as ArrayBuffer, undefined, options(position, count));
+    if ("stale" in answer) throw new Error(`stale at epoch ${answer.stale}`);
     return { replies: decodeReplies(new Uint8Array(answer.replies)), offset: answer.offset };
   };
   const read = async (j: number, commands: (string | Uint8Array)[][], minOffset = 0): Promise<Reply[] | null> => {
@@ -78,9 +81,7 @@ describe("replication", () => {
     const solo = cluster(0);
     await solo.run(randomWrites(3, 100));
     // The same primary, now told it has a replica: the replica starts empty at offset 0.
-    const { replies } = await solo.primary
-      .executeReplicated(encodeCommands([["SET", "after", "1"], ["WAIT", "1", "0"]]).buffer as ArrayBuffer, undefined, { shard: solo.shard, replicas: 1, mode: "async" })
-      .then((a) => ({ replies: decodeReplies(new Uint8Array(a.replies)) }));
+    const { replies } = await solo.run([["SET", "after", "1"], ["WAIT", "1", "0"]], undefined, 1);
     expect(replies[1]).toBe(1);
     expect(await solo.replica(0).digest()).toBe(await solo.primary.digest());
   });
@@ -91,9 +92,8 @@ describe("replication", () => {
     const big = "x".repeat(1024);
     await solo.run(Array.from({ length: 200 }, (_, i) => ["SET", `big:${i}`, `${i}${big}`]));
     await solo.run([["DEL", "big:3"], ["SET", "tail", "t"]]);
-    const options = { shard: solo.shard, replicas: 1, mode: "async" as const };
-    const answer = await solo.primary.executeReplicated(encodeCommands([["SET", "after", "1"], ["WAIT", "1", "0"]]).buffer as ArrayBuffer, undefined, options);
-    expect(decodeReplies(new Uint8Array(answer.replies))[1]).toBe(1);
+    const { replies } = await solo.run([["SET", "after", "1"], ["WAIT", "1", "0"]], undefined, 1);
+    expect(replies[1]).toBe(1);
     expect(await solo.replica(0).digest()).toBe(await solo.primary.digest());
     expect(await solo.read(0, [["GET", "big:3"], ["GET", "tail"], ["DBSIZE"]])).toEqual([null, text("t"), 201]);
     // A restarted replica rebuilds the installed snapshot from its own storage.

@@ -1,6 +1,8 @@
 // CLUSTER KEYSLOT, SLOTS, SHARDS and INFO answered by the gateway with Redis 7.0's reply shapes:
 // each shard appears as one primary node owning its contiguous slot range, followed by its replicas.
-import type { Reply } from "../wire/resp";
+import { type Reply, ReplyError, Status } from "../wire/resp";
+import { reconcile, type Topology } from "../../shards/coordinator/topology";
+import type { MemberHealth } from "../../shards/coordinator/coordinator";
 import type { Command } from "../routing/command";
 import { shardRange, SLOT_COUNT } from "../routing/slot-map";
 import type { LocalContext } from "./context";
@@ -8,9 +10,9 @@ import type { LocalContext } from "./context";
 const encoder = new TextEncoder();
 const bulk = (text: string) => encoder.encode(text);
 
-/** A stable 40-hex node id per shard (Redis node ids are 160-bit hex), derived by FNV-1a rounds. */
-export function nodeId(shard: number, replica?: number): string {
-  const name = replica === undefined ? `edgeslot-shard-${shard}` : `edgeslot-shard-${shard}-replica-${replica}`;
+/** A stable 40-hex node id per member object (Redis node ids are 160-bit hex), derived by FNV-1a rounds. */
+export function nodeId(member: string): string {
+  const name = `edgeslot-${member}`;
   let out = "";
   for (let round = 0; round < 5; round++) {
     let hash = 0x811c9dc5 ^ round;
@@ -24,31 +26,61 @@ export function clusterKeyslot(command: Command, context: LocalContext): Reply {
   return context.keySlot(command[2]!);
 }
 
-/** [[start, end, [ip, port, id, {}]], …] — the trailing map is Redis 7's networking metadata. */
-export function clusterSlots(_command: Command, context: LocalContext): Reply {
-  return Array.from({ length: context.shards }, (_, shard) => {
+/** Who leads each shard and who replicates it: the coordinator's topology, or the starting one. */
+async function currentTopology(context: LocalContext): Promise<Topology> {
+  return context.cluster ? context.cluster.refresh() : reconcile(undefined, { shards: context.shards, replicas: context.replicas ?? 0, mode: "async", failAfter: 1, probeMs: 1 });
+}
+
+/** [[start, end, [ip, port, id, {}], …replicas], …] — the trailing map is Redis 7's networking metadata. */
+export async function clusterSlots(_command: Command, context: LocalContext): Promise<Reply> {
+  const topology = await currentTopology(context);
+  return topology.groups.map((group, shard) => {
     const [start, end] = shardRange(shard, context.shards);
-    const replicas = Array.from({ length: context.replicas ?? 0 }, (_, j) => [bulk(context.ip), context.port, bulk(nodeId(shard, j)), []]);
-    return [start, end, [bulk(context.ip), context.port, bulk(nodeId(shard)), []], ...replicas];
+    const node = (member: string) => [bulk(context.ip), context.port, bulk(nodeId(member)), []];
+    return [start, end, node(group.primary), ...group.replicas.map(node)];
   });
 }
 
-export function clusterShards(_command: Command, context: LocalContext): Reply {
-  return Array.from({ length: context.shards }, (_, shard) => {
+export async function clusterShards(_command: Command, context: LocalContext): Promise<Reply> {
+  const [topology, health] = await Promise.all([currentTopology(context), context.cluster?.health() ?? ({} as Record<string, MemberHealth>)]);
+  return topology.groups.map((group, shard) => {
     const [start, end] = shardRange(shard, context.shards);
     // The gateway does not track offsets: ROLE and INFO replication report them per shard.
-    const node = (id: string, role: string): Reply[] => [
-      bulk("id"), bulk(id),
+    const node = (member: string, role: string): Reply[] => [
+      bulk("id"), bulk(nodeId(member)),
       bulk("port"), context.port,
       bulk("ip"), bulk(context.ip),
       bulk("endpoint"), bulk(context.ip),
       bulk("role"), bulk(role),
       bulk("replication-offset"), 0,
-      bulk("health"), bulk("online"),
+      bulk("health"), bulk(health[member]?.state === "failed" ? "fail" : "online"),
     ];
-    const replicas = Array.from({ length: context.replicas ?? 0 }, (_, j) => node(nodeId(shard, j), "replica"));
-    return [bulk("slots"), [start, end], bulk("nodes"), [node(nodeId(shard), "master"), ...replicas]];
+    return [bulk("slots"), [start, end], bulk("nodes"), [node(group.primary, "master"), ...group.replicas.map((member) => node(member, "replica"))]];
   });
+}
+
+/**
+ * `CLUSTER FAILOVER [FORCE|TAKEOVER] SHARD <n>`: Redis sends it to the replica that takes over; the
+ * gateway has no connection to one replica, so the shard is named and the coordinator picks the
+ * replica holding the most. Without FORCE/TAKEOVER the failover is planned (the primary stops writing,
+ * a replica catches up, nothing is lost); with either, the primary is not asked.
+ */
+export async function clusterFailover(command: Command, context: LocalContext): Promise<Reply> {
+  const args = command.slice(2).map((arg) => new TextDecoder().decode(arg).toUpperCase());
+  let planned = true;
+  let shard: number | null = null;
+  for (let i = 0; i < args.length; i++) {
+    if ((args[i] === "FORCE" || args[i] === "TAKEOVER") && planned) planned = false;
+    else if (args[i] === "SHARD" && i + 1 < args.length && shard === null) {
+      const n = Number(args[++i]);
+      if (!/^\d+$/.test(args[i]!) || !Number.isSafeInteger(n)) return new ReplyError("ERR value is not an integer or out of range");
+      shard = n;
+    } else return new ReplyError("ERR syntax error");
+  }
+  if (shard === null) return new ReplyError("ERR CLUSTER FAILOVER through the gateway names the shard: CLUSTER FAILOVER [FORCE|TAKEOVER] SHARD <n>");
+  if (!context.cluster) return new ReplyError("ERR You should send CLUSTER FAILOVER to a replica: this deployment has none (EDGESLOT_REPLICAS is 0)");
+  const outcome = await context.cluster.failover(shard, planned);
+  return "refused" in outcome ? new ReplyError(outcome.refused) : new Status("OK");
 }
 
 export function clusterInfo(_command: Command, context: LocalContext): Reply {

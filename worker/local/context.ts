@@ -1,4 +1,6 @@
 // What gateway-local commands may read: topology and the address clients reached us at. No env.
+import type { MemberHealth } from "../../shards/coordinator/coordinator";
+import type { Topology } from "../../shards/coordinator/topology";
 
 export interface LocalContext {
   readonly shards: number;
@@ -8,4 +10,13 @@ export interface LocalContext {
   readonly ip: string;
   readonly port: number;
   readonly keySlot: (key: Uint8Array) => number;
+  /** The coordinator, when there are replicas: who leads each shard now, health, failover. */
+  readonly cluster?: ClusterControl;
+}
+
+export interface ClusterControl {
+  /** The coordinator's current topology (also refreshes the gateway's copy). */
+  refresh(): Promise<Topology>;
+  health(): Promise<Record<string, MemberHealth>>;
+  failover(shard: number, planned: boolean): Promise<{ primary: string; epoch: number } | { refused: string }>;
 }

@@ -3,18 +3,19 @@
 import type { LocalCommandName } from "../../shards/commands";
 import type { Command } from "../routing/command";
 import type { Reply } from "../wire/resp";
-import { clusterInfo, clusterKeyslot, clusterShards, clusterSlots } from "./cluster";
+import { clusterFailover, clusterInfo, clusterKeyslot, clusterShards, clusterSlots } from "./cluster";
 import type { LocalContext } from "./context";
 
-export type LocalHandler = (command: Command, context: LocalContext) => Reply;
+export type LocalHandler = (command: Command, context: LocalContext) => Reply | Promise<Reply>;
 
 const HANDLERS = {
   "cluster|keyslot": clusterKeyslot,
   "cluster|slots": clusterSlots,
   "cluster|shards": clusterShards,
   "cluster|info": clusterInfo,
+  "cluster|failover": clusterFailover,
 } as const satisfies Record<LocalCommandName, LocalHandler>;
 
-export function runLocal(name: LocalCommandName, command: Command, context: LocalContext): Reply {
+export function runLocal(name: LocalCommandName, command: Command, context: LocalContext): Reply | Promise<Reply> {
   return HANDLERS[name](command, context);
 }

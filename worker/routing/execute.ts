@@ -2,7 +2,8 @@
 // parsed commands and the caller's access level here, and render the replies their own way.
 import { isWrite } from "../../shards/commands";
 import type { Access } from "../auth";
-import { readConfig } from "../config";
+import { readConfig, type GatewayConfig } from "../config";
+import { TopologyClient } from "./topology";
 import { type Reply, ReplyError } from "../wire/resp";
 import { type Command, resolveCommand } from "./command";
 import { keySlot } from "./key-slot";
@@ -40,17 +41,33 @@ export function executionContext(env: Env, caller: Caller): RunContext & { reado
     readFromReplica: caller.readFrom === "replica",
     seen: tokenPositions(caller.syncToken),
     reached,
+    callTimeoutMs: config.callTimeoutMs,
   };
+  const topology = topologyClient(env, config);
   return {
     reached,
     shards: config.shards,
     maxKeyBytes: config.maxKeyBytes,
     readonly: caller.access === "readonly",
     keySlot,
-    transport: replicatedTransport(env.SHARD, config.shards, replication),
-    transactions: recordingOffsets(transactionTransport(env.SHARD, env.TX_DECISION, env.EDGESLOT_TEST_FAULTS === "1" ? caller.fault : undefined), config.replicas > 0 ? reached : null),
-    local: { shards: config.shards, replicas: config.replicas, ip: "127.0.0.1", port: caller.port, keySlot },
+    transport: replicatedTransport(env.SHARD, config.shards, replication, topology),
+    transactions: recordingOffsets(
+      transactionTransport(env.SHARD, env.TX_DECISION, env.EDGESLOT_TEST_FAULTS === "1" ? caller.fault : undefined, config.replicas > 0 ? topology : undefined),
+      config.replicas > 0 ? reached : null,
+    ),
+    local: { shards: config.shards, replicas: config.replicas, ip: "127.0.0.1", port: caller.port, keySlot, cluster: config.replicas > 0 ? topology : undefined },
   };
+}
+
+/** The coordinator's topology as this gateway knows it, with the settings every coordinator call carries. */
+export function topologyClient(env: Env, config: GatewayConfig): TopologyClient {
+  return new TopologyClient(env.COORDINATOR, {
+    shards: config.shards,
+    replicas: config.replicas,
+    mode: config.replication,
+    failAfter: config.failoverAfter,
+    probeMs: config.probeMs,
+  });
 }
 
 /** With replicas, a cross-shard transaction's participants report the offsets their writes reached,

@@ -141,7 +141,7 @@ export function taggedPatternShard(pattern: Uint8Array | undefined, options: Pic
 
 /** Access checks derived from the table: read-only tokens and the key size limit. */
 function refuse(spec: CommandSpec, command: Command, options: PlanOptions): ReplyError | undefined {
-  if (options.readonly && isWrite(spec)) {
+  if (options.readonly && (isWrite(spec) || spec.flags.includes("admin"))) {
     return new ReplyError(`NOPERM this user has no permissions to run the '${spec.name}' command`);
   }
   for (const i of keyIndices(spec.keys, command)) {

@@ -1,6 +1,7 @@
-// Phase two's wire when replication is on (or a batch holds WAIT/ROLE): batches go to the primary's
-// replicated entry, which reports the log offset each shard reached (for the sync token); read-only
-// batches may go to a replica, which answers only once it holds the request's sync-token position.
+// Phase two's wire when replication is on (or a batch holds WAIT/ROLE): batches go to the primary the
+// topology names, with its epoch (a replaced primary refuses them unrun, and they go again after a
+// refresh); a failed call is reported to the coordinator; read-only batches may go to a replica, which
+// answers only once it holds the request's sync-token position.
 import { REPLICATION_COMMANDS } from "../../shards/commands";
 import type { ReplicationMode } from "../../shards/replication/messages";
 import { readOnlyCommand } from "../../shards/replication/reads";
@@ -8,6 +9,7 @@ import type { SyncPositions } from "../sync-token";
 import { type Reply, ReplyError, ReplyReader, encodeCommands } from "../wire/resp";
 import { argText, type Command, resolveCommand } from "./command";
 import { shardRange } from "./slot-map";
+import type { TopologyClient } from "./topology";
 import { durableObjectTransport, type ShardTransport } from "./transport";
 
 export interface ReplicationSettings {
@@ -19,9 +21,14 @@ export interface ReplicationSettings {
   readonly seen: SyncPositions;
   /** Filled with the offsets this request's batches reached, for the response's sync token. */
   readonly reached: SyncPositions;
+  /** How long a primary may take to answer before the call counts as failed. */
+  readonly callTimeoutMs: number;
 }
 
-export function replicatedTransport(namespace: Env["SHARD"], shards: number, settings: ReplicationSettings): ShardTransport {
+/** Stale answers (a failover under way, or this isolate's topology behind) tolerated per batch. */
+const STALE_RETRIES = 4;
+
+export function replicatedTransport(namespace: Env["SHARD"], shards: number, settings: ReplicationSettings, topology: TopologyClient): ShardTransport {
   const plain = durableObjectTransport(namespace, shards);
   // Only WAIT and ROLE need the replicated entry when there are no replicas; both names have 4 bytes.
   const holdsReplicationCommand = (commands: readonly Command[]) =>
@@ -35,20 +42,53 @@ export function replicatedTransport(namespace: Env["SHARD"], shards: number, set
       if (settings.replicas === 0 && !holdsReplicationCommand(commands)) return plain.execute(shard, commands);
       const batch = encodeCommands(commands).buffer as ArrayBuffer;
       const position = settings.seen.get(shard);
-      if (settings.readFromReplica && settings.replicas > 0 && commands.every(readOnly)) {
-        const j = Math.floor(Math.random() * settings.replicas);
-        const replica = namespace.get(namespace.idFromName(`shard-${shard}-replica-${j}`));
-        // A replica that is behind, or failing, leaves the read to the primary.
-        const answer = await replica.readReplica(batch, position ?? 0).catch(() => null);
-        if (answer !== null) return replies(shard, answer, commands.length);
-      }
+      const reads = commands.every(readOnly);
       const [first, last] = shardRange(shard, shards);
-      const stub = namespace.get(namespace.idFromName(`shard-${shard}`));
-      const answer = await stub.executeReplicated(batch, { first, last }, { shard, replicas: settings.replicas, mode: settings.mode, position });
-      if (answer.offset > (settings.reached.get(shard) ?? 0)) settings.reached.set(shard, answer.offset);
-      return replies(shard, answer.replies, commands.length);
+      for (let attempt = 0; ; attempt++) {
+        // Without replicas nothing fails over: the shard's own object leads at epoch 0.
+        const group = settings.replicas === 0 ? { primary: `shard-${shard}`, replicas: [], epoch: 0 } : await topology.group(shard);
+        if (settings.readFromReplica && reads && group.replicas.length > 0) {
+          const name = group.replicas[Math.floor(Math.random() * group.replicas.length)]!;
+          // A replica that is behind, or failing, leaves the read to the primary.
+          const answer = await namespace.get(namespace.idFromName(name)).readReplica(batch, position ?? 0).catch(() => null);
+          if (answer !== null) return replies(shard, answer, commands.length);
+        }
+        const stub = namespace.get(namespace.idFromName(group.primary));
+        const options = { shard, epoch: group.epoch, replicas: group.replicas, mode: settings.mode, position };
+        let answer: { replies: ArrayBuffer; offset: number } | { stale: number };
+        try {
+          answer = await deadline<typeof answer>(stub.executeReplicated(batch, { first, last }, options), settings.callTimeoutMs);
+        } catch (error) {
+          if (settings.replicas === 0) throw error;
+          const after = await topology.reportFailure(shard, group, (error as Error).message).catch(() => null);
+          // A read changes nothing, so it may run again where the coordinator now points; a write may
+          // have run before the failure, so its outcome stays unknown to the caller, as on any timeout.
+          if (reads && after && after.groups[shard]!.epoch !== group.epoch && attempt < STALE_RETRIES) continue;
+          throw error;
+        }
+        if ("stale" in answer) {
+          // Refused unrun: the batch is safe to send again once the topology is current.
+          if (attempt >= STALE_RETRIES) throw new Error(`TRYAGAIN shard ${shard} is changing primary; try again`);
+          await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+          await topology.refresh();
+          continue;
+        }
+        if (answer.offset > (settings.reached.get(shard) ?? 0)) settings.reached.set(shard, answer.offset);
+        return replies(shard, answer.replies, commands.length);
+      }
     },
   };
+}
+
+/** `call`'s answer, or a rejection once `ms` have passed without one. */
+async function deadline<T>(call: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([call, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function replies(shard: number, out: ArrayBuffer, expected: number): Reply[] {

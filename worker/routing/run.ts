@@ -31,14 +31,14 @@ export async function runPlan(planned: Plan, context: RunContext): Promise<Reply
       }
     }),
   );
-  return planned.steps.map((step) => {
+  return Promise.all(planned.steps.map(async (step) => {
     if (step.kind === "error") return step.error;
     if (step.kind === "local") return runLocal(step.name, step.command, context.local);
     if (step.kind === "cross") throw new Error("a cross-shard step reached runPlan; runCommands runs it alone");
     // Only a transaction gets here with MAPREDUCE (runCommands runs it alone).
     if (step.kind === "compute") return new ReplyError("ERR MAPREDUCE is not allowed in a transaction");
     return mergeStep(step, replies, context.shards);
-  });
+  }));
 }
 
 /** One command on one shard; a shard that fails answers an error, as in runPlan. */

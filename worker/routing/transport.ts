@@ -2,7 +2,8 @@
 // from planning so routing can be tested without shards and a transport can add retries later.
 import { type Reply, ReplyReader, encodeCommands } from "../wire/resp";
 import type { Command } from "./command";
-import type { TxTransport } from "../../shards/transactions/coordinator";
+import type { Participant, TxTransport } from "../../shards/transactions/coordinator";
+import type { TopologyClient } from "./topology";
 import { decisionObjectName } from "../../shards/transactions/decision";
 import { shardRange } from "./slot-map";
 
@@ -11,14 +12,25 @@ export interface ShardTransport {
   execute(shard: number, commands: readonly Command[]): Promise<Reply[]>;
 }
 
-/** Cross-shard transactions reach the same shard objects as participants, and their decision
- * records; `fault` is the test hook (see shards/transactions/README.md). */
-export function transactionTransport(shards: Env["SHARD"], decisions: Env["TX_DECISION"], fault?: string): TxTransport {
-  return {
-    participant: (shard) => shards.get(shards.idFromName(`shard-${shard}`)),
-    decision: (tx) => decisions.get(decisions.idFromName(decisionObjectName(tx))),
-    fault,
+/** Cross-shard transactions reach each shard's primary as participant (named by the topology when
+ * there are replicas, and pinned for the request: a transaction's lock and apply meet one object), and
+ * their decision records; `fault` is the test hook (see shards/transactions/README.md). */
+export function transactionTransport(shards: Env["SHARD"], decisions: Env["TX_DECISION"], fault?: string, topology?: TopologyClient): TxTransport {
+  const pinned = new Map<number, Participant>();
+  const participant = (shard: number): Participant => {
+    if (!topology) return shards.get(shards.idFromName(`shard-${shard}`));
+    const known = pinned.get(shard);
+    if (known) return known;
+    const target = topology.group(shard).then((group) => shards.get(shards.idFromName(group.primary)));
+    const pin: Participant = {
+      txLock: async (...args) => (await target).txLock(...args),
+      txApply: async (tx, writes) => (await target).txApply(tx, writes),
+      txRelease: async (tx) => (await target).txRelease(tx),
+    };
+    pinned.set(shard, pin);
+    return pin;
   };
+  return { participant, decision: (tx) => decisions.get(decisions.idFromName(decisionObjectName(tx))), fault };
 }
 
 /**

@@ -1,0 +1,86 @@
+// Promotion of a replica, in the order that keeps sync mode's promise (no acknowledged write lost)
+// and fences the replaced primary: fence every member at the new epoch, choose the replica holding the
+// most of the current epoch's log, promote it, and only then publish the new topology.
+import type { MemberStatus } from "../shard";
+import type { ReplicationMode } from "../replication/messages";
+import type { GroupTopology } from "./topology";
+
+/** The coordinator's reach into one member (a Shard stub, or a test double). */
+export interface MemberLink {
+  fence(epoch: number): Promise<MemberStatus>;
+  promote(epoch: number, replicas: readonly string[], shard: number, mode: ReplicationMode): Promise<MemberStatus>;
+  memberStatus(): Promise<MemberStatus>;
+}
+
+export interface FailoverRequest {
+  readonly shard: number;
+  readonly group: GroupTopology;
+  readonly mode: ReplicationMode;
+  /** Planned (CLUSTER FAILOVER without FORCE): the primary is reachable, stops writing first, and a
+   * replica catches up with all it wrote, so nothing is lost even in async mode. */
+  readonly planned: boolean;
+  readonly timeoutMs: number;
+  readonly member: (name: string) => MemberLink;
+}
+
+export type FailoverOutcome = { readonly group: GroupTopology; readonly head: number } | { readonly refused: string };
+
+const POLL_MS = 25;
+
+export async function failover(request: FailoverRequest): Promise<FailoverOutcome> {
+  const { group, shard, timeoutMs, member } = request;
+  const epoch = group.epoch + 1;
+  let mustReach = 0;
+  if (request.planned) {
+    const old = await within(member(group.primary).fence(epoch), timeoutMs);
+    if (!old) return { refused: `ERR shard ${shard}'s primary ${group.primary} did not answer; use CLUSTER FAILOVER FORCE` };
+    mustReach = old.head;
+    if (!(await caughtUp(request, mustReach))) return { refused: `ERR no replica of shard ${shard} caught up with its primary in ${timeoutMs} ms` };
+  }
+  // Fenced replicas refuse the old primary's pushes, so the heads they answer are final for its epoch.
+  const [statuses] = await Promise.all([
+    Promise.all(group.replicas.map((name) => within(member(name).fence(epoch), timeoutMs))),
+    request.planned ? null : within(member(group.primary).fence(epoch), timeoutMs),
+  ]);
+  const unanswered = group.replicas.filter((_, j) => statuses[j] === null);
+  // Sync mode acknowledged each write once one replica held it: a replica that cannot answer may hold
+  // the only copy, so promoting another could lose it. Waiting is the price of that promise.
+  if (request.mode === "sync" && unanswered.length > 0) {
+    return { refused: `ERR shard ${shard} cannot fail over in sync mode while ${unanswered.join(", ")} cannot answer` };
+  }
+  let best: { name: string; head: number } | null = null;
+  group.replicas.forEach((name, j) => {
+    const status = statuses[j];
+    // Only a log of the current epoch, not diverged, can be a prefix of everything acknowledged.
+    if (!status || status.resync || status.logEpoch !== group.epoch || status.head < mustReach) return;
+    if (!best || status.head > best.head) best = { name, head: status.head };
+  });
+  if (best === null) return { refused: `ERR shard ${shard} has no replica that can take over` };
+  const chosen: { name: string; head: number } = best;
+  const replicas = [...group.replicas.filter((name) => name !== chosen.name), group.primary];
+  const promoted = await within(member(chosen.name).promote(epoch, replicas, shard, request.mode), timeoutMs);
+  if (!promoted) return { refused: `ERR shard ${shard}'s replica ${chosen.name} did not take over in ${timeoutMs} ms` };
+  return { group: { primary: chosen.name, replicas, epoch }, head: promoted.head };
+}
+
+/** Planned failover: waits until some replica holds everything the fenced primary wrote. */
+async function caughtUp(request: FailoverRequest, head: number): Promise<boolean> {
+  const deadline = Date.now() + request.timeoutMs;
+  while (Date.now() < deadline) {
+    const statuses = await Promise.all(request.group.replicas.map((name) => within(request.member(name).memberStatus(), request.timeoutMs)));
+    if (statuses.some((status) => status && status.head >= head && !status.resync)) return true;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  return false;
+}
+
+/** The call's answer, or null if it failed or took longer than `ms`. */
+export async function within<T>(call: Promise<T>, ms: number): Promise<T | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  try {
+    return await Promise.race([call.catch(() => null), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
