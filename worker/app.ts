@@ -2,7 +2,7 @@
 // are answered 400/413 inside the routes; the 500 handler is a last resort only.
 import { Hono, type MiddlewareHandler } from "hono";
 import { authorize } from "./auth";
-import { cancelJob, type GatewayContext, type GatewayEnv, jobProgress, jsonCommand, multiExec, pathCommand, pipeline, startJob } from "./routes";
+import { adminFailover, adminTopology, cancelJob, type GatewayContext, type GatewayEnv, jobProgress, jsonCommand, multiExec, pathCommand, pipeline, startJob } from "./routes";
 import { BodyTooLarge } from "./wire/body";
 import { errorJson } from "./wire/json";
 import { BadRequest } from "./wire/request";
@@ -51,6 +51,8 @@ export const app = new Hono<GatewayEnv>()
   .post("/compute", answering(startJob))
   .get("/compute/:id", answering(jobProgress))
   .post("/compute/:id/cancel", answering(cancelJob))
+  .get("/admin/topology", answering(adminTopology))
+  .post("/admin/failover/:shard", answering(adminFailover))
   .all("*", answering(pathCommand));
 
 // Last resort: a bug or a shard failure, still answered as a Redis-style error.

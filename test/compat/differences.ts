@@ -561,6 +561,38 @@ export const DIFFERENCES: readonly Difference[] = [
       "acknowledges whole entries.",
     rule: { kind: "exact" },
   },
+  {
+    id: "cluster-failover-shard",
+    commands: ["CLUSTER"],
+    levels: ["gateway"],
+    kind: "deliberate",
+    summary:
+      "CLUSTER FAILOVER takes the shard it acts on: `CLUSTER FAILOVER [FORCE|TAKEOVER] SHARD <n>`, and the coordinator " +
+      "promotes the replica holding the most of the log (not the node the command reached). Without FORCE/TAKEOVER it " +
+      "is planned and waits for the outcome (the primary stops writing, a replica catches up, then leads); FORCE and " +
+      "TAKEOVER both skip the primary. A read-only token gets NOPERM, and without replicas it is refused.",
+    reason:
+      "Redis sends CLUSTER FAILOVER to one replica over its own connection; through the gateway there is no connection " +
+      "to one node, only to the cluster, and there is no gossip vote for TAKEOVER to bypass.",
+    rule: { kind: "exact" },
+  },
+  {
+    id: "sync-replication",
+    commands: ["WAIT"],
+    levels: ["gateway"],
+    kind: "deliberate",
+    summary:
+      "EDGESLOT_REPLICATION=sync acknowledges a write only once a replica has durably applied it (else NOREPLICAS after " +
+      "5 s, the write staying on the primary), and a failover then loses no acknowledged write. With one replica, a " +
+      "failover leaves the new primary none until the old one is back, and its writes answer NOREPLICAS meanwhile: " +
+      "sync deployments want EDGESLOT_REPLICAS=2. Async (the default) is Redis's behaviour: a failover can lose writes " +
+      "the replica had not received.",
+    reason:
+      "Redis has no such mode (WAIT after each write comes closest, and Redis Cluster can still lose those writes at " +
+      "failover). edgeslot's promotion fences every replica first and promotes the one holding the most, so what one " +
+      "replica acknowledged survives.",
+    rule: { kind: "exact" },
+  },
 ];
 
 /** Every rule for a command (its name and arguments) at a level, in list order. */

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { ClusterSettings, Topology } from "../../shards/coordinator/topology";
 import type { FaultKind } from "../../shards/replication/faults";
 import { encodeCommands } from "../../worker/wire/resp";
-import { call, pipeline, READONLY_TOKEN, type CallOptions } from "../worker/gateway";
+import { call, pipeline, READONLY_TOKEN, request, type CallOptions } from "../worker/gateway";
 
 const SHARDS = 4;
 /**
@@ -140,6 +140,27 @@ describe("CLUSTER FAILOVER", () => {
     expect((await call(["CLUSTER", "FAILOVER", "SHARD", "1"], opts)).json.error).toMatch(/did not answer; use CLUSTER FAILOVER FORCE/);
     expect((await call(["CLUSTER", "FAILOVER", "FORCE", "SHARD", "1"], opts)).json).toEqual({ result: "OK" });
     expect((await topology("async")).groups[1]!.primary).toBe(before.replicas[0]);
+  });
+});
+
+describe("admin routes", () => {
+  it("GET /admin/topology shows every shard's members, epoch and health; POST /admin/failover/<n> moves the lead", async () => {
+    const opts = { vars: vars("async") };
+    const shown = (await request("/admin/topology", undefined, opts)).json.result;
+    expect(shown.groups).toHaveLength(SHARDS);
+    const before = shown.groups[3];
+    expect(before.replicas).toHaveLength(1);
+    await caughtUp("async", 3);
+    const moved = await request("/admin/failover/3", "", { ...opts, method: "POST" });
+    expect(moved.json).toEqual({ result: { primary: before.replicas[0], epoch: before.epoch + 1 } });
+    const after = (await request("/admin/topology", undefined, opts)).json.result;
+    expect(after.groups[3]).toEqual({ primary: before.replicas[0], replicas: [before.primary], epoch: before.epoch + 1 });
+    expect(after.version).toBeGreaterThan(shown.version);
+    const readonly = { vars: { ...vars("async"), EDGESLOT_READONLY_TOKEN: READONLY_TOKEN }, token: READONLY_TOKEN };
+    expect(await request("/admin/failover/3", "", { ...readonly, method: "POST" })).toMatchObject({ status: 403, json: { error: "NOPERM admin routes need the full token" } });
+    expect(await request("/admin/failover/x", "", { ...opts, method: "POST" })).toMatchObject({ status: 400, json: { error: "ERR the shard must be a number" } });
+    expect(await request("/admin/failover/7", "", { ...opts, method: "POST" })).toMatchObject({ status: 400, json: { error: "ERR no shard 7: shards are 0 to 3" } });
+    expect(await request("/admin/topology", undefined, {})).toMatchObject({ status: 400, json: { error: expect.stringMatching(/^ERR no replicas/) } });
   });
 });
 

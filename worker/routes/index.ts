@@ -1,4 +1,5 @@
 // The gateway's routes.
+export { adminFailover, adminTopology } from "./admin";
 export { jsonCommand, pathCommand } from "./command";
 export { cancelJob, jobProgress, startJob } from "./compute";
 export { multiExec } from "./multi-exec";
