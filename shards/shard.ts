@@ -317,7 +317,7 @@ export class Shard extends DurableObject<ShardBindings> {
   async txLock(tx: string, shard: number, keys: ArrayBuffer[], sha: string | null, wait = true): Promise<{ states: ArrayBuffer; script: ArrayBuffer | null } | { busy: true }> {
     const fault = this.faults.gate();
     if (fault) await fault;
-    if (this.primary.configured && !this.leads()) throw new Error(`TRYAGAIN shard ${shard} is changing primary`);
+    if (!this.leads()) throw new Error(`TRYAGAIN shard ${shard} is changing primary`);
     const deadline = this.clock() + TX_LOCK_MS;
     const lock = { tx, shard, keys: keys.map((key) => new Uint8Array(key)), deadline };
     if (wait) await this.locks.lock(lock);

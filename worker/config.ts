@@ -27,8 +27,8 @@ export function readConfig(env: Env): GatewayConfig {
     shards: positiveInteger(env.EDGESLOT_SHARDS, 4, "EDGESLOT_SHARDS", 16384),
     maxRequestBytes: positiveInteger(env.EDGESLOT_MAX_REQUEST_BYTES, 10 * 1024 * 1024, "EDGESLOT_MAX_REQUEST_BYTES"),
     maxKeyBytes: positiveInteger(env.EDGESLOT_MAX_KEY_BYTES, 32 * 1024, "EDGESLOT_MAX_KEY_BYTES"),
-    // 0 or empty: no replicas (the default until failover lands; see README "Replicas").
-    replicas: env.EDGESLOT_REPLICAS === "0" ? 0 : positiveInteger(env.EDGESLOT_REPLICAS, 0, "EDGESLOT_REPLICAS", 16),
+    // One replica per shard unless told otherwise; 0 turns replication (and failover) off.
+    replicas: env.EDGESLOT_REPLICAS === "0" ? 0 : positiveInteger(env.EDGESLOT_REPLICAS, 1, "EDGESLOT_REPLICAS", 16),
     replication: replicationMode(env.EDGESLOT_REPLICATION),
     failoverAfter: positiveInteger(env.EDGESLOT_FAILOVER_AFTER, 3, "EDGESLOT_FAILOVER_AFTER", 1000),
     probeMs: positiveInteger(env.EDGESLOT_PROBE_MS, 2_000, "EDGESLOT_PROBE_MS", 600_000),

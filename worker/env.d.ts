@@ -13,7 +13,7 @@ interface Env {
   EDGESLOT_MAX_REQUEST_BYTES?: string;
   /** Key size limit in bytes (default 32 KB). */
   EDGESLOT_MAX_KEY_BYTES?: string;
-  /** Replica objects per primary shard (default 0). */
+  /** Replica objects per shard (default 1; 0 turns replication and failover off). */
   EDGESLOT_REPLICAS?: string;
   /** `async` (default) or `sync`: a write's reply waits for one replica's acknowledgement. */
   EDGESLOT_REPLICATION?: string;

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { BASE, call, fetchGateway, keysOnShards, pipeline, TOKEN, type CallOptions } from "../gateway";
 
 const REPLICATED = { EDGESLOT_REPLICAS: "1" } satisfies Partial<Env>;
+const UNREPLICATED = { vars: { EDGESLOT_REPLICAS: "0" } } satisfies CallOptions;
 const opts = (extra: CallOptions = {}, vars: Partial<Env> = REPLICATED): CallOptions => ({ ...extra, vars: { ...vars, ...extra.vars } });
 const unique = (name: string) => `${name}:${Math.random().toString(36).slice(2)}`;
 
@@ -18,8 +19,8 @@ describe("WAIT and ROLE through the gateway", () => {
 
   it("WAIT answers 0 at once without replicas, and ROLE says master", async () => {
     const key = unique("w0");
-    expect((await pipeline([["SET", key, "v"], ["WAIT", "1", "0"]])).json).toEqual([{ result: "OK" }, { result: 0 }]);
-    const role = (await call(["ROLE"])).json.result;
+    expect((await pipeline([["SET", key, "v"], ["WAIT", "1", "0"]], UNREPLICATED)).json).toEqual([{ result: "OK" }, { result: 0 }]);
+    const role = (await call(["ROLE"], UNREPLICATED)).json.result;
     expect(role[0]).toBe("master");
     expect(role[2]).toEqual([]);
   });
@@ -66,7 +67,7 @@ describe("sync token and replica reads", () => {
     const key = unique("t");
     const replicated = (await call(["SET", key, "1"], opts())).headers.get("upstash-sync-token")!;
     expect(replicated).toMatch(/^[0-9a-f]{8}-\d+(\.[0-9a-z]+~[0-9a-z]+)+$/);
-    const plain = (await call(["SET", key, "1"])).headers.get("upstash-sync-token")!;
+    const plain = (await call(["SET", key, "1"], UNREPLICATED)).headers.get("upstash-sync-token")!;
     expect(plain).toMatch(/^[0-9a-f]{8}-\d+$/);
   });
 
