@@ -190,6 +190,22 @@ describe("automatic failover", () => {
     });
   }
 
+  it("a primary that forgets its memory rebuilds it from storage and keeps leading; nothing acknowledged is lost", async () => {
+    const opts = { vars: vars("async") };
+    const writes = Array.from({ length: 50 }, (_, i) => ["HSET", "{fg}h", `f${i}`, `${i}`]);
+    expect((await pipeline(writes, opts)).status).toBe(200);
+    const shard = await shardOf("{fg}h");
+    const before = (await topology("async")).groups[shard]!;
+    const digest = await member(before.primary).digest();
+    await member(before.primary).testFault("forget");
+    expect(await member(before.primary).digest()).toBe(digest);
+    expect((await call(["HLEN", "{fg}h"], opts)).json.result).toBe(50);
+    expect((await call(["HSET", "{fg}h", "after", "1"], opts)).json.result).toBe(1);
+    expect((await topology("async")).groups[shard]).toEqual(before);
+    await caughtUp("async", shard);
+    expect(await member(before.replicas[0]!).digest()).toBe(await member(before.primary).digest());
+  });
+
   it("a primary whose calls fail but whose probe answers stays primary", async () => {
     const opts = { vars: { ...vars("async"), EDGESLOT_FAILOVER_AFTER: "2" } };
     await call(["SET", "stay", "1"], opts);
