@@ -25,7 +25,7 @@ import { answerTaken, splitReplicationCommands } from "./replication/commands";
 import { readOnlyBatch } from "./replication/reads";
 import { keyspaceDigest } from "./replication/digest";
 import { addReplicationInfo } from "./replication/info";
-import { installSnapshot } from "./replication/snapshot";
+import { stageSnapshot } from "./replication/snapshot";
 import { type ReplicaAck, type ReplicationMessage, type ReplicationOptions } from "./replication/messages";
 import { ReplicationPrimary } from "./replication/primary";
 import { isPrefixOf, lineageEpoch, loadMemberState, promoted, storeMemberState, type MemberState } from "./replication/member";
@@ -75,6 +75,12 @@ export class Shard extends DurableObject<ShardBindings> {
   clock: () => number = Date.now;
   /** How long a sync-mode write waits for a replica. Tests shorten it to see the refusal. */
   syncAckMs = SYNC_ACK_MS;
+
+  /** Bytes per replication push (rows of a snapshot chunk, or log entries). Tests shrink it to see a
+   * small keyspace cross in many chunks. */
+  set replicationMessageBytes(bytes: number) {
+    this.primary.messageBytes = bytes;
+  }
 
   constructor(ctx: DurableObjectState, env: ShardBindings) {
     super(ctx, env);
@@ -225,7 +231,9 @@ export class Shard extends DurableObject<ShardBindings> {
       this.replicaOf = message.primary;
     }
     if (message.kind === "snapshot") {
-      installSnapshot(this.ctx.storage, this.log, message.through, message.rows);
+      const outcome = stageSnapshot(this.ctx.storage, this.log, message);
+      if (outcome === "out of sequence") return { applied: this.log.head, resync: true };
+      if (outcome === "staged") return { applied: this.log.head, staged: true };
       this.setMember({ epoch: message.epoch, lineage: message.lineage, resync: false });
       this.start();
     }

@@ -8,6 +8,9 @@ export function createSchema(sql: SqlStorage): void {
   // One row per key holding the core's DUMP payload (type, absolute expiry, value, checksum).
   sql.exec(`CREATE TABLE IF NOT EXISTS key_rows (
     key BLOB NOT NULL, part INTEGER NOT NULL, payload BLOB NOT NULL, PRIMARY KEY (key, part))`);
+  // A replica's snapshot while it arrives in chunks, moved to key_rows when the last one does.
+  sql.exec(`CREATE TABLE IF NOT EXISTS snapshot_rows (
+    key BLOB NOT NULL, part INTEGER NOT NULL, payload BLOB NOT NULL, PRIMARY KEY (key, part))`);
   // Scripts loaded with SCRIPT LOAD, by lowercase sha1 (EVALSHA works after a restart).
   sql.exec(`CREATE TABLE IF NOT EXISTS scripts (sha TEXT PRIMARY KEY, body BLOB NOT NULL)`);
   // The log's offsets outlive its trims (`trimmed_through`), so replication offsets never go back; a replica

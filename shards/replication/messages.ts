@@ -23,9 +23,17 @@ export interface WireEntry {
   readonly effects: ArrayBuffer;
 }
 
+/** One stored part of a checkpointed key (`shards/persistence/checkpoint.ts`'s rows). */
+export interface SnapshotRow {
+  readonly key: ArrayBuffer;
+  readonly part: number;
+  readonly payload: ArrayBuffer;
+}
+
 /**
- * Log entries in order, or — when the replica's offset was trimmed from the primary's log — the
- * primary's checkpointed key rows (its state at `through`) followed by the log tail.
+ * Log entries in order, or — when the replica's offset was trimmed from the primary's log — a chunk of
+ * the primary's checkpointed key rows (its state at `through`), continuing after the row `from`; the
+ * last chunk carries the start of the log tail.
  */
 export type ReplicationMessage = {
   readonly primary: string;
@@ -37,7 +45,9 @@ export type ReplicationMessage = {
   | {
       readonly kind: "snapshot";
       readonly through: number;
-      readonly rows: readonly { key: ArrayBuffer; payload: ArrayBuffer }[];
+      readonly from: { readonly key: ArrayBuffer; readonly part: number } | null;
+      readonly rows: readonly SnapshotRow[];
+      readonly last: boolean;
       readonly entries: readonly WireEntry[];
     }
 );
@@ -49,6 +59,8 @@ export interface ReplicaAck {
   readonly applied: number;
   readonly epoch?: number;
   readonly resync?: true;
+  /** A snapshot chunk was staged; the stream goes on. */
+  readonly staged?: true;
 }
 
 export const replicaName = (shard: number, replica: number) => `shard-${shard}-replica-${replica}`;

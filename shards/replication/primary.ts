@@ -2,7 +2,7 @@
 // acknowledged offset (catching up from the log or a snapshot), and waiters for acknowledgements
 // (sync mode, WAIT). One push per replica is in flight at a time, so entries arrive in order.
 import type { EffectLog } from "../persistence/log";
-import { catchUpMessage, type Sender } from "./snapshot";
+import { catchUpMessage, type Sender, type SnapshotCursor } from "./snapshot";
 import type { ReplicaAck, ReplicationMessage, ReplicationOptions } from "./messages";
 
 export interface ReplicaLink {
@@ -44,6 +44,10 @@ export class ReplicationPrimary {
   private resync: boolean[] = [];
   /** Replicas whose last push failed: logged once per outage, not once per write. */
   private failing = new Set<string>();
+  /** Each replica's snapshot stream under way, if any. */
+  private snapshots: (SnapshotCursor | null)[] = [];
+  /** Bytes of rows or entries per push, well under the RPC message limit (tests make it small). */
+  messageBytes = 4 << 20;
   private waiters: Waiter[] = [];
 
   constructor(private readonly host: PrimaryHost) {}
@@ -63,6 +67,7 @@ export class ReplicationPrimary {
     this.ackedAt = this.names.map((name) => before.get(name)?.at ?? 0);
     this.resync = this.names.map((name) => before.get(name)?.resync ?? false);
     this.sending = this.names.map(() => false);
+    this.snapshots = this.names.map(() => null);
     this.kick();
   }
 
@@ -130,12 +135,15 @@ export class ReplicationPrimary {
       for (;;) {
         const log = this.host.log();
         const acked = this.acked[j];
-        if (acked === log.head && !this.resync[j]) break;
+        if (acked === log.head && !this.resync[j] && !this.snapshots[j]) break;
         // Before a replica's first answer its offset is unknown: an empty push asks for it.
-        const message: ReplicationMessage =
-          acked === null || acked === undefined
-            ? { kind: "entries", ...this.host.sender(), entries: [] }
-            : catchUpMessage(this.host.sender(), this.host.sql, log, acked, this.resync[j]);
+        let message: ReplicationMessage;
+        if (acked === null || acked === undefined) message = { kind: "entries", ...this.host.sender(), entries: [] };
+        else {
+          const next = catchUpMessage(this.host.sender(), this.host.sql, log, acked, this.resync[j] === true, this.snapshots[j] ?? null, this.messageBytes);
+          message = next.message;
+          this.snapshots[j] = next.cursor;
+        }
         const answer = await link.replicate(message);
         // Reconfigured or stopped while the push was out: its answer belongs to an old list.
         if (this.names !== names) return;
@@ -143,8 +151,11 @@ export class ReplicationPrimary {
           this.host.deposed(answer.epoch);
           return;
         }
+        if (answer.staged) continue;
         const wasResync = this.resync[j] === true;
         this.resync[j] = answer.resync === true;
+        // A chunk out of sequence (the replica restarted, or lost its staging) starts the stream over.
+        if (answer.resync) this.snapshots[j] = null;
         const progressed = acked === null || acked === undefined || answer.applied !== acked || wasResync || answer.resync === true;
         this.acked[j] = answer.applied;
         this.ackedAt[j] = Date.now();

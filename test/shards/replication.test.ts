@@ -101,6 +101,32 @@ describe("replication", () => {
     expect(await solo.replica(0).digest()).toBe(await solo.primary.digest());
   });
 
+  it("a snapshot bigger than one push crosses in chunks of rows, a value bigger than a chunk in its parts", async () => {
+    const solo = cluster(0);
+    const big = "x".repeat(1024);
+    await solo.run(Array.from({ length: 300 }, (_, i) => ["SET", `chunk:${i}`, `${i}${big}`]));
+    // 2.5 MB: three stored parts, each bigger than the 16 KiB pushes below.
+    await solo.run([["SET", "huge", "h".repeat(2_500_000)], ["HSET", "hash", "f", "v"]]);
+    await solo.run(Array.from({ length: 100 }, (_, i) => ["SET", `filler:${i}`, big]));
+    await runInDurableObject(solo.primary, (instance: Shard) => {
+      instance.replicationMessageBytes = 16 * 1024;
+    });
+    const { replies } = await solo.run([["SET", "after", "1"], ["WAIT", "1", "0"]], undefined, 1);
+    expect(replies[1]).toBe(1);
+    expect(await solo.replica(0).digest()).toBe(await solo.primary.digest());
+    expect(await solo.read(0, [["STRLEN", "huge"], ["DBSIZE"]])).toEqual([2_500_000, 403]);
+    await evictDurableObject(solo.replica(0));
+    expect(await solo.replica(0).digest()).toBe(await solo.primary.digest());
+  });
+
+  it("a snapshot chunk out of sequence is refused, so the primary starts the stream over", async () => {
+    const solo = cluster(1);
+    const chunk = { kind: "snapshot", primary: `shard-${solo.shard}`, epoch: 0, lineage: [{ epoch: 0, from: 1 }], through: 5, rows: [], last: false, entries: [] } as const;
+    const stray = await solo.replica(0).replicate({ ...chunk, from: { key: text("k").buffer as ArrayBuffer, part: 0 } });
+    expect(stray).toEqual({ applied: 0, resync: true });
+    expect(await solo.replica(0).replicate({ ...chunk, from: null })).toEqual({ applied: 0, staged: true });
+  });
+
   it("sync mode answers a write only once a replica has durably applied it", async () => {
     const c = cluster(1, "sync");
     const { replies } = await c.run([["SET", "k", "v1"], ["INCR", "n"]]);
