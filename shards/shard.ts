@@ -30,6 +30,7 @@ import { type ReplicaAck, type ReplicationMessage, type ReplicationOptions } fro
 import { ReplicationPrimary } from "./replication/primary";
 import { isPrefixOf, lineageEpoch, loadMemberState, promoted, storeMemberState, type MemberState } from "./replication/member";
 import { TestFaults, type FaultKind } from "./replication/faults";
+import { lockStateEntry, readLockState } from "./replication/lock-state";
 
 const decoder = new TextDecoder();
 /** Expired keys removed per sweep step; the alarm repeats steps while they come back full. */
@@ -99,6 +100,7 @@ export class Shard extends DurableObject<ShardBindings> {
       sql: ctx.storage.sql,
       log: () => this.log,
       sender: () => ({ primary: this.name, epoch: lineageEpoch(this.member.lineage), lineage: this.member.lineage }),
+      locks: () => this.locks.stored(),
       replica: (name) => env.SHARD.get(env.SHARD.idFromName(name)),
       retryLater: () => this.scheduleAlarm(Date.now() + 1000),
       deposed: (epoch) => this.depose(epoch),
@@ -235,17 +237,24 @@ export class Shard extends DurableObject<ShardBindings> {
       if (outcome === "out of sequence") return { applied: this.log.head, resync: true };
       if (outcome === "staged") return { applied: this.log.head, staged: true };
       this.setMember({ epoch: message.epoch, lineage: message.lineage, resync: false });
+      KeyLocks.replaceStored(this.ctx.storage.sql, message.locks);
+      this.locks = new KeyLocks(this.ctx.storage.sql);
       this.start();
     }
     if (this.member.resync) return { applied: this.log.head, resync: true };
+    let lockState = false;
     try {
       for (const entry of message.entries) {
         if (entry.seq <= this.log.head) continue;
         if (entry.seq !== this.log.head + 1) break;
         const effects = new Uint8Array(entry.effects);
-        this.core.execute(effects, this.clock(), true);
+        const locks = readLockState(effects);
+        if (locks) KeyLocks.replaceStored(this.ctx.storage.sql, locks);
+        else this.core.execute(effects, this.clock(), true);
+        lockState ||= locks !== null;
         this.log.appendAt(entry.seq, effects);
       }
+      if (lockState) this.locks = new KeyLocks(this.ctx.storage.sql);
     } catch (error) {
       console.error(`replica of ${message.primary}: applying failed, rebuilding from storage: ${(error as Error).message}`);
       this.start();
@@ -276,6 +285,9 @@ export class Shard extends DurableObject<ShardBindings> {
     this.setMember({ epoch, lineage: promoted(this.member.lineage, epoch, this.log.head), resync: false });
     this.ctx.storage.sql.exec("DELETE FROM log_meta WHERE name = 'replica_of'");
     this.replicaOf = null;
+    // The locks its primary held, as replicated: settled through their decision records at deadline.
+    this.locks = new KeyLocks(this.ctx.storage.sql);
+    for (const lock of this.locks.held) this.scheduleAlarm(lock.deadline);
     this.configureReplication({ shard, epoch, replicas, mode });
     this.scheduleSweep();
     return this.memberStatus();
@@ -333,6 +345,12 @@ export class Shard extends DurableObject<ShardBindings> {
     this.scheduleAlarm(deadline);
     const states = this.runLogged(stateQuery(keys.map((key) => new Uint8Array(key))));
     const script = sha ? this.scripts.scriptBody(sha) : undefined;
+    // Sync mode: a replica holds the lock before the coordinator may decide, so were this primary
+    // replaced now, its successor settles the transaction through the decision record.
+    if (this.noteLocks() && this.primary.configured?.mode === "sync" && (await this.primary.waitFor(this.log.head, 1, this.syncAckMs)) < 1) {
+      this.txRelease(tx);
+      throw new Error("NOREPLICAS Not enough good replicas to write.");
+    }
     return { states: toArrayBuffer(states), script: script ? toArrayBuffer(script) : null };
   }
 
@@ -343,6 +361,9 @@ export class Shard extends DurableObject<ShardBindings> {
   async txApply(tx: string, writes: ArrayBuffer | null): Promise<number> {
     const fault = this.faults.gate();
     if (fault) await fault;
+    // A replaced primary's log is discarded when it rejoins: its successor holds the lock (from the
+    // replicated lock table) and applies the decided writes at the lock's deadline.
+    if (!this.leads()) throw new Error(`TRYAGAIN ${this.name} no longer leads its shard`);
     if (!this.locks.holds(tx)) return this.log.head;
     // A committed decision is applied whatever the memory: refusing one participant's part under
     // maxmemory would leave the transaction half applied. Later writes meet the limit as usual.
@@ -355,6 +376,7 @@ export class Shard extends DurableObject<ShardBindings> {
       }
     }
     this.locks.unlock(tx);
+    this.noteLocks();
     const head = this.log.head;
     if (writes && this.primary.configured?.mode === "sync") await this.primary.waitFor(head, 1, this.syncAckMs);
     return head;
@@ -362,7 +384,16 @@ export class Shard extends DurableObject<ShardBindings> {
 
   /** Cross-shard transaction, aborted or read-only: releases the keys. */
   txRelease(tx: string): void {
+    if (!this.locks.holds(tx)) return;
     this.locks.unlock(tx);
+    this.noteLocks();
+  }
+
+  /** With replicas, logs the lock table after a change (replication/lock-state.ts); false without. */
+  private noteLocks(): boolean {
+    if (!this.primary.configured || this.primary.configured.replicas.length === 0 || !this.leads()) return false;
+    this.appendEffects(lockStateEntry(this.locks.stored()));
+    return true;
   }
 
   /** Runs a batch the shard builds itself, logging its effects (lazy expiry deletes, applied writes). */
@@ -512,6 +543,8 @@ export class Shard extends DurableObject<ShardBindings> {
 
   /** A lock past its deadline: its coordinator is gone or late. The decision record settles it. */
   private async settleExpiredLocks(): Promise<void> {
+    // A replica's locks are copies: its primary settles them (or it does, once promoted).
+    if (!this.leads()) return;
     for (const lock of this.locks.held) {
       if (lock.deadline > this.clock()) {
         this.scheduleAlarm(lock.deadline);

@@ -1,6 +1,7 @@
 // Start-up: rebuilds the core's memory from the checkpointed key rows, then replays the log tail.
 import type { Core } from "../../wasm/host";
 import { encodeCommands, ReplyError, ReplyReader } from "../../worker/wire/resp";
+import { isLockState } from "../replication/lock-state";
 import { concatBytes } from "../../worker/wire/bytes";
 import { blob } from "./blobs";
 import type { EffectLog } from "./log";
@@ -49,6 +50,8 @@ export function recover(core: Core, sql: SqlStorage, log: EffectLog, nowMs: numb
   flush();
 
   const logEntriesReplayed = log.replay((effects) => {
+    // Lock-state entries are for replicas; this shard's own locks are in its tx_locks table.
+    if (isLockState(effects)) return;
     expectNoErrors(core.execute(effects, nowMs, true).replies, "replaying the effect log");
   });
   return { keysRestored, logEntriesReplayed };

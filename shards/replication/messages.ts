@@ -1,6 +1,7 @@
 // What a primary shard and its replicas say to each other, and what the gateway tells a primary
 // about replication. Offsets are effect-log seqs (shards/persistence/log.ts); epochs and lineages are
 // the failover's (member.ts, shards/coordinator).
+import type { StoredLock } from "./lock-state";
 import type { Lineage } from "./member";
 
 export type ReplicationMode = "async" | "sync";
@@ -49,6 +50,8 @@ export type ReplicationMessage = {
       readonly rows: readonly SnapshotRow[];
       readonly last: boolean;
       readonly entries: readonly WireEntry[];
+      /** On the last chunk: the primary's transaction locks (replication/lock-state.ts). */
+      readonly locks: readonly StoredLock[];
     }
 );
 

@@ -3,6 +3,7 @@
 // (sync mode, WAIT). One push per replica is in flight at a time, so entries arrive in order.
 import type { EffectLog } from "../persistence/log";
 import { catchUpMessage, type Sender, type SnapshotCursor } from "./snapshot";
+import type { StoredLock } from "./lock-state";
 import type { ReplicaAck, ReplicationMessage, ReplicationOptions } from "./messages";
 
 export interface ReplicaLink {
@@ -14,6 +15,8 @@ export interface PrimaryHost {
   log(): EffectLog;
   /** This primary's name, epoch and lineage, put on every push. */
   sender(): Sender;
+  /** Its transaction lock table (a snapshot's last chunk carries it). */
+  locks(): StoredLock[];
   replica(name: string): ReplicaLink;
   /** A push failed: try again later (the shard's alarm). */
   retryLater(): void;
@@ -140,7 +143,7 @@ export class ReplicationPrimary {
         let message: ReplicationMessage;
         if (acked === null || acked === undefined) message = { kind: "entries", ...this.host.sender(), entries: [] };
         else {
-          const next = catchUpMessage(this.host.sender(), this.host.sql, log, acked, this.resync[j] === true, this.snapshots[j] ?? null, this.messageBytes);
+          const next = catchUpMessage(this.host.sender(), this.host.sql, log, acked, this.resync[j] === true, this.snapshots[j] ?? null, this.messageBytes, () => this.host.locks());
           message = next.message;
           this.snapshots[j] = next.cursor;
         }

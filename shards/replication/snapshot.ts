@@ -4,6 +4,7 @@
 // checkpoint runs between two of them (rows and trim change together), the stream starts over.
 import { toArrayBuffer } from "../persistence/blobs";
 import type { EffectLog } from "../persistence/log";
+import type { StoredLock } from "./lock-state";
 import type { ReplicationMessage, SnapshotRow, WireEntry } from "./messages";
 
 /** Who sends a message: every push names its primary, epoch and lineage. */
@@ -36,6 +37,7 @@ export function catchUpMessage(
   resync: boolean,
   cursor: SnapshotCursor | null,
   maxBytes: number,
+  locks: () => StoredLock[],
 ): { message: ReplicationMessage; cursor: SnapshotCursor | null } {
   if (!resync && cursor === null && after >= log.trimmedThrough && after <= log.head) {
     return { message: { kind: "entries", ...sender, entries: wire(log, after, maxBytes) }, cursor: null };
@@ -66,6 +68,7 @@ export function catchUpMessage(
     rows,
     last: exhausted,
     entries: exhausted ? wire(log, through, maxBytes) : [],
+    locks: exhausted ? locks() : [],
   };
   return { message, cursor: exhausted ? null : { through, after: end ? { key: end.key, part: end.part } : null } };
 }

@@ -1,6 +1,7 @@
 // A shard's key locks: cross-shard transactions hold them durably; plain batches and transactions
 // alike are granted their keys strictly in arrival order, so nobody is overtaken forever.
 import { keyId } from "../../worker/wire/bytes";
+import type { StoredLock } from "../replication/lock-state";
 
 /** A transaction's lock as stored: its keys, its deadline, and where its decision record lives. */
 export interface TxLock {
@@ -34,6 +35,17 @@ export class KeyLocks {
     for (const row of sql.exec<{ tx: string; shard: number; keys: ArrayBuffer; deadline: number }>("SELECT tx, shard, keys, deadline FROM tx_locks")) {
       this.hold({ tx: row.tx, shard: row.shard, keys: unpackKeys(new Uint8Array(row.keys)), deadline: row.deadline });
     }
+  }
+
+  /** The lock table as stored, for the replicas (shards/replication/lock-state.ts). */
+  stored(): StoredLock[] {
+    return this.sql.exec<{ tx: string; shard: number; keys: ArrayBuffer; deadline: number }>("SELECT tx, shard, keys, deadline FROM tx_locks").toArray();
+  }
+
+  /** A replica's copy of its primary's lock table; the caller makes a new KeyLocks to enforce it. */
+  static replaceStored(sql: SqlStorage, locks: readonly StoredLock[]): void {
+    sql.exec("DELETE FROM tx_locks");
+    for (const lock of locks) sql.exec("INSERT INTO tx_locks (tx, shard, keys, deadline) VALUES (?, ?, ?, ?)", lock.tx, lock.shard, lock.keys, lock.deadline);
   }
 
   /** Nothing held and nobody waiting: batches run at once, without looking at their keys. */

@@ -1,10 +1,11 @@
 // Failover through the gateway: fencing by epoch, planned and forced CLUSTER FAILOVER, automatic
 // promotion when a primary fails or hangs, read-your-writes across a failover, the replaced primary
 // rejoining as a replica, and seeded drills under continuous writes (sync: nothing acknowledged lost).
-import { env, evictDurableObject } from "cloudflare:test";
+import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { ClusterSettings, Topology } from "../../shards/coordinator/topology";
 import type { FaultKind } from "../../shards/replication/faults";
+import type { Shard } from "../../shards/shard";
 import { encodeCommands } from "../../worker/wire/resp";
 import { call, pipeline, READONLY_TOKEN, request, type CallOptions } from "../worker/gateway";
 
@@ -241,6 +242,45 @@ describe("automatic failover", () => {
     expect((await member(primary).memberStatus()).head).toBeGreaterThan((await member(replica).memberStatus()).head - 1);
     await rejoined(primary, "async", shard);
     expect(await member(primary).digest()).toBe(await member(replica).digest());
+  });
+});
+
+describe("cross-shard transactions across a failover", () => {
+  it("a transaction decided while a participant fails over is applied by its successor, from the replicated lock", async () => {
+    const opts = { vars: vars("sync") };
+    const keys: string[] = [];
+    for (let i = 0; keys.length < 2; i++) {
+      const key = `{xf${i}}`;
+      if ((await shardOf(key)) === keys.length) keys.push(key);
+    }
+    const [a, b] = keys as [string, string];
+    expect((await call(["MSET", a, "10", b, "0"], opts)).json.result).toBe("OK");
+    for (const shard of [0, 1]) await caughtUp("sync", shard);
+    const transfer = "redis.call('DECRBY', KEYS[1], ARGV[1]); return redis.call('INCRBY', KEYS[2], ARGV[1])";
+    // The gateway stops after the decision record says commit, before any participant applies.
+    const stopped = await call(["EVAL", transfer, "2", a, b, "4"], { ...opts, headers: { "x-edgeslot-test-fault": "after-decision" } });
+    expect(stopped.json.error).toMatch(/test fault/);
+    // Shard 0's primary dies holding the lock; its successor got the lock table with the log.
+    const before = (await topology("sync")).groups[0]!;
+    await member(before.primary).testFault("fail");
+    expect((await call(["CLUSTER", "FAILOVER", "FORCE", "SHARD", "0"], opts)).json).toEqual({ result: "OK" });
+    const successor = (await topology("sync")).groups[0]!.primary;
+    expect(before.replicas).toContain(successor);
+    // Both participants settle at their locks' deadlines through the decision record.
+    for (const name of [successor, (await topology("sync")).groups[1]!.primary]) {
+      await runInDurableObject(member(name), (instance: Shard) => {
+        instance.clock = () => Date.now() + 3_600_000;
+      });
+      await runDurableObjectAlarm(member(name));
+    }
+    expect((await call(["MGET", a, b], opts)).json.result).toEqual(["6", "4"]);
+    await member(before.primary).testFault("clear");
+    await caughtUp("sync", 0);
+    for (const name of [successor, (await topology("sync")).groups[1]!.primary]) {
+      await runInDurableObject(member(name), (instance: Shard) => {
+        instance.clock = Date.now;
+      });
+    }
   });
 });
 

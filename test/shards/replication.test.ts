@@ -121,7 +121,7 @@ describe("replication", () => {
 
   it("a snapshot chunk out of sequence is refused, so the primary starts the stream over", async () => {
     const solo = cluster(1);
-    const chunk = { kind: "snapshot", primary: `shard-${solo.shard}`, epoch: 0, lineage: [{ epoch: 0, from: 1 }], through: 5, rows: [], last: false, entries: [] } as const;
+    const chunk = { kind: "snapshot", primary: `shard-${solo.shard}`, epoch: 0, lineage: [{ epoch: 0, from: 1 }], through: 5, rows: [], last: false, entries: [], locks: [] } as const;
     const stray = await solo.replica(0).replicate({ ...chunk, from: { key: text("k").buffer as ArrayBuffer, part: 0 } });
     expect(stray).toEqual({ applied: 0, resync: true });
     expect(await solo.replica(0).replicate({ ...chunk, from: null })).toEqual({ applied: 0, staged: true });
