@@ -428,7 +428,9 @@ export const DIFFERENCES: readonly Difference[] = [
       "`cjson.encode` and `cmsgpack.pack` of a table with several keys that are not positive integers emit its " +
       "object/map entries in another order than Redis (positive integer keys come first, ascending, in both); " +
       "`pairs` and `next` walk such tables in another order too. cjson decides array or object in the same walk " +
-      "for tables mixing integer keys from 2^31 up with smaller ones (its C int overflows), so those may differ too.",
+      "for tables mixing integer keys from 2^31 up with smaller ones (its C int overflows), so those may differ too. " +
+      "A table holding several faults cjson refuses (too deep, too sparse, an unsupported key or value) is refused " +
+      "for the fault the walk meets first, so the reason named may differ.",
     reason:
       "Redis's Lua 5.1 walks a table's hash part in the order of its internal hash layout; fengari keeps " +
       "insertion order. Reproducing Lua 5.1's layout (node placement, collisions, rehash sizes) is out of reach, " +

@@ -48,7 +48,9 @@ describe("durability of the local runtime", () => {
         expect(lost, `${lost.length} acknowledged write(s) lost of ${earlier.total}:\n${lost.slice(0, 30).join("\n")}`).toEqual([]);
       }
     }
-  });
+    // Three starts of the local runtime (each a wrangler dev boot and a recovery of every shard and
+    // replica): about 70 s alone on 2 cores, more when the machine is shared.
+  }, 240_000);
 
   it("keeps everything across a clean stop and restart, a 3 MB value included", async () => {
     gateway ??= await GatewayProcess.start();
