@@ -2,7 +2,7 @@
 // round at a time from its alarm (the same CURSOR rounds a client would send), storing the cursor and
 // the progress after every round, so a job survives its own restart and a shard's, and can be cancelled.
 import { DurableObject } from "cloudflare:workers";
-import { durableObjectTransport } from "../../worker/routing/transport";
+import { executionContext } from "../../worker/routing/execute";
 import { replyJson } from "../../worker/wire/json";
 import { type Reply, ReplyError } from "../../worker/wire/resp";
 import { runMapReduce, type RoundProgress } from "./coordinator";
@@ -71,7 +71,8 @@ export class ComputeJob extends DurableObject<Env> {
     const job = await this.ctx.storage.get<JobState>("job");
     if (!job || job.status !== "running") return;
     const mr = parseMapReduce(job.command, false);
-    const transport = durableObjectTransport(this.env.SHARD, job.total);
+    // The gateway's own transport: each shard's primary as the topology names it now, with its epoch.
+    const { transport } = executionContext(this.env, { access: "full", port: 0 });
     const progress: RoundProgress = { keysMapped: 0, shardsDone: 0 };
     let reply: Reply;
     if (mr instanceof ReplyError) reply = mr;

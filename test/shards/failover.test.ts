@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { ClusterSettings, Topology } from "../../shards/coordinator/topology";
 import type { FaultKind } from "../../shards/replication/faults";
 import type { Shard } from "../../shards/shard";
+import { jobObjectName } from "../../shards/compute/job";
 import { encodeCommands } from "../../worker/wire/resp";
 import { call, pipeline, READONLY_TOKEN, request, type CallOptions } from "../worker/gateway";
 
@@ -281,6 +282,26 @@ describe("cross-shard transactions across a failover", () => {
         instance.clock = Date.now;
       });
     }
+  });
+});
+
+describe("compute jobs across a failover", () => {
+  it("a /compute job started after a failover reaches each shard's new primary", async () => {
+    // The job object reads the deployment's own settings (one replica, async), as these vars do.
+    const opts = { vars: vars("async") };
+    const load = Array.from({ length: 400 }, (_, i) => ["SET", `job:${i}`, String(i)]);
+    expect((await pipeline(load, opts)).status).toBe(200);
+    for (let shard = 0; shard < SHARDS; shard++) {
+      await caughtUp("async", shard);
+      expect((await call(["CLUSTER", "FAILOVER", "SHARD", String(shard)], opts)).json).toEqual({ result: "OK" });
+    }
+    const id = (await request("/compute", JSON.stringify(["MAPREDUCE", "return redis.call('GET', KEYS[1])", "SUM", "MATCH", "job:*"]), opts)).json.result;
+    let view = (await request(`/compute/${id}`, undefined, opts)).json.result;
+    for (let round = 0; view.status === "running" && round < 200; round++) {
+      await runDurableObjectAlarm(env.COMPUTE_JOB.get(env.COMPUTE_JOB.idFromName(jobObjectName(id))));
+      view = (await request(`/compute/${id}`, undefined, opts)).json.result;
+    }
+    expect(view).toMatchObject({ status: "done", result: (400 * 399) / 2 });
   });
 });
 
