@@ -101,6 +101,20 @@ describe("shard durability", () => {
     expect(await run(stub, ["GET", "k:1"], ["EXISTS", "k:2"], ["DBSIZE"])).toEqual([text("again"), 0, 70]);
   });
 
+  it("binary keys and values, the empty key among them, come back byte for byte from checkpointed rows", async () => {
+    const stub = shardStub();
+    const every = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const keys = [new Uint8Array(0), every, every.slice().reverse(), Uint8Array.of(0), Uint8Array.of(0, 0)];
+    await run(stub, ...keys.map((key, i) => ["SET", key, Uint8Array.of(i, 0, 255, i)]));
+    await run(stub, ["SET", "filler", "x".repeat(70_000)]); // passes the checkpoint threshold
+    await run(stub, ["DEL", Uint8Array.of(0)], ["SET", "filler", "y".repeat(70_000)]); // and again: a removal
+    expect(await tableCount(stub, "effect_log")).toBe(0);
+    expect(await tableCount(stub, "key_rows")).toBe(5);
+    await restart(stub);
+    const reads = await run(stub, ...keys.map((key) => ["GET", key]));
+    expect(reads).toEqual(keys.map((_, i) => (i === 3 ? null : Uint8Array.of(i, 0, 255, i))));
+  });
+
   it("splits log entries larger than a storage row and replays them whole", async () => {
     const stub = shardStub();
     const replayed = await runInDurableObject(stub, (_, state) => {
