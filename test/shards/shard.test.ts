@@ -2,9 +2,11 @@
 // (log replay, checkpointed rows, chunked values), active expiry by alarm, failure recovery.
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { shardConfig, type ShardConfig } from "../../shards/config";
 import { PART_BYTES } from "../../shards/persistence/blobs";
 import { EffectLog } from "../../shards/persistence/log";
 import type { Shard } from "../../shards/shard";
+import type { Core } from "../../wasm/host";
 import { decodeReplies, encodeCommands, ReplyError, Status, type Reply } from "../../worker/wire/resp";
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -113,6 +115,32 @@ describe("shard durability", () => {
     await restart(stub);
     const reads = await run(stub, ...keys.map((key) => ["GET", key]));
     expect(reads).toEqual(keys.map((_, i) => (i === 3 ? null : Uint8Array.of(i, 0, 255, i))));
+  });
+
+  it("with checkpoint growth, waits until the log outgrows the data, and recovers from either state", async () => {
+    const stub = shardStub();
+    await run(stub, ["PING"]);
+    await runInDurableObject(stub, (instance: Shard) => {
+      const shard = instance as unknown as { config: ShardConfig };
+      shard.config = shardConfig({ EDGESLOT_CHECKPOINT_BYTES: "16384", EDGESLOT_CHECKPOINT_GROWTH: "2" });
+    });
+    const write = (round: number) => run(stub, ...Array.from({ length: 100 }, (_, i) => ["SET", `k:${i}`, `${round}:${"v".repeat(1024)}`]));
+    await write(0); // ~100 KiB of log: past the byte threshold, short of twice the data
+    const { used, logged } = await runInDurableObject(stub, (instance: Shard, state) => ({
+      used: (instance as unknown as { core: Core }).core.usedMemory(),
+      logged: state.storage.sql.exec<{ n: number }>("SELECT SUM(LENGTH(bytes)) AS n FROM effect_log").one().n,
+    }));
+    expect(await tableCount(stub, "key_rows")).toBe(0);
+    // Rewriting the same keys leaves the data's size as it is while the log grows by `logged` a round.
+    const due = Math.ceil((2 * used) / logged) - 1;
+    let round = 1;
+    for (; round < 9 && (await tableCount(stub, "key_rows")) === 0; round++) await write(round);
+    expect(round - 1).toBe(due);
+    expect(await tableCount(stub, "key_rows")).toBe(100);
+    expect(await tableCount(stub, "effect_log")).toBe(0);
+    await write(9);
+    await restart(stub); // rows, then the log entry after them
+    expect(await run(stub, ["DBSIZE"], ["GET", "k:0"])).toEqual([100, text(`9:${"v".repeat(1024)}`)]);
   });
 
   it("splits log entries larger than a storage row and replays them whole", async () => {
