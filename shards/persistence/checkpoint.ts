@@ -42,23 +42,18 @@ export function checkpointDirty(core: Core, storage: DurableObjectStorage, log: 
     const rows = new RowWriter(storage.sql);
     for (;;) {
       const { replies } = core.execute(internalCommand("__CHECKPOINT", String(CHECKPOINT_CHUNK_BYTES)), nowMs, true);
-      const pairs = new ReplyReader(replies).next();
-      if (pairs instanceof ReplyError) throw new Error(`checkpoint refused: ${pairs.message}`);
-      if (!Array.isArray(pairs) || pairs.length === 0) break;
-      for (let i = 0; i < pairs.length; i += 2) {
-        const key = pairs[i];
-        const payload = pairs[i + 1];
+      const items = readPairs(replies, (key, payload) => {
         if (key === null) {
           // The core's mark for a FLUSHALL since the last checkpoint: every stored row is stale.
           // It comes first in a checkpoint, before any row this checkpoint writes.
           rows.dropAll();
-          continue;
+          return;
         }
-        if (!(key instanceof Uint8Array)) throw new Error("checkpoint: malformed key");
-        if (payload instanceof Uint8Array) rows.put(key, payload);
+        if (payload !== null) rows.put(key, payload);
         else rows.remove(key);
         written++;
-      }
+      });
+      if (items === 0) break;
       rows.flush();
     }
     log.trimThrough(head);
@@ -67,12 +62,46 @@ export function checkpointDirty(core: Core, storage: DurableObjectStorage, log: 
 }
 
 /**
+ * Walks a `__CHECKPOINT` reply, a flat array of bulks and nils, handing each pair over as windows
+ * into the reply: copying every key and payload out first cost as much as the core's own work.
+ * Answers the number of items.
+ */
+function readPairs(reply: Uint8Array, visit: (key: Uint8Array | null, payload: Uint8Array | null) => void): number {
+  if (reply[0] !== 0x2a) {
+    const refusal = new ReplyReader(reply).next();
+    throw new Error(`checkpoint refused: ${refusal instanceof ReplyError ? refusal.message : "not an array"}`);
+  }
+  let pos = 1;
+  const length = (): number => {
+    const negative = reply[pos] === 0x2d;
+    if (negative) pos++;
+    let n = 0;
+    for (; pos < reply.length && reply[pos] !== 13; pos++) n = n * 10 + reply[pos] - 0x30;
+    pos += 2;
+    if (pos > reply.length) throw new Error("checkpoint: truncated reply");
+    return negative ? -n : n;
+  };
+  const bulk = (): Uint8Array | null => {
+    if (reply[pos++] !== 0x24) throw new Error("checkpoint: malformed reply");
+    const len = length();
+    if (len < 0) return null;
+    const value = reply.subarray(pos, pos + len);
+    pos += len + 2;
+    return value;
+  };
+  const items = length();
+  for (let i = 0; i < items; i += 2) visit(bulk(), bulk());
+  return items;
+}
+
+/**
  * Buffers row changes and applies them in bulk statements, removals first: the core reports a key's
  * removal before any new value of the same key within one checkpoint. A statement binds at most 100
  * parameters and costs far more than a row (measured: ~12 µs per key row with 50 rows per statement,
  * most of a write batch's time), so small rows travel as one JSON text of hex strings per statement
- * and SQLite unpacks them with json_each/unhex; rows go in key order so the inserts walk the index
- * instead of jumping around it.
+ * and SQLite unpacks them with json_each/unhex. Rows go in key order, so the inserts walk the index
+ * instead of jumping around it (without the ORDER BY, INCR's checkpoints took twice as long), and an
+ * existing row is updated in place rather than deleted and inserted again (REPLACE).
  */
 class RowWriter {
   private removed = new HexList();
@@ -115,9 +144,11 @@ class RowWriter {
       this.sql.exec("DELETE FROM key_rows WHERE part > 0 AND key IN (SELECT unhex(value) FROM json_each(?))", keys);
     }
     for (const rows of this.smallRows.take()) {
+      // `WHERE true`: SQLite's rule for an upsert fed by a SELECT (else ON reads as a join's).
       this.sql.exec(
-        "INSERT OR REPLACE INTO key_rows (key, part, payload) " +
-          "SELECT unhex(value ->> 0), 0, unhex(value ->> 1) FROM json_each(?) ORDER BY 1",
+        "INSERT INTO key_rows (key, part, payload) " +
+          "SELECT unhex(value ->> 0), 0, unhex(value ->> 1) FROM json_each(?) WHERE true ORDER BY 1 " +
+          "ON CONFLICT (key, part) DO UPDATE SET payload = excluded.payload",
         rows,
       );
     }
