@@ -10,12 +10,6 @@ import type { EffectLog } from "./log";
 const CHECKPOINT_CHUNK_BYTES = 4 << 20;
 
 /**
- * A Durable Object's SQL statement binds at most 100 parameters; a statement costs far more than a
- * row, so rows are written many per statement.
- */
-const MAX_BOUND_PARAMETERS = 100;
-
-/**
  * Whether the log is long enough to checkpoint: past `checkpointBytes`, and past `checkpointGrowth`
  * times the core's used memory, as Redis rewrites its AOF once it has grown by a percentage of its
  * last size. Row writes cost per key (~3-6 µs here, against well under 1 µs to log a write), so
@@ -109,9 +103,10 @@ class RowWriter {
   private trimmed = new HexList();
   /** [key, payload] pairs of the small single-part rows. */
   private smallRows = new HexList();
-  /** Alternating key, payload of single-part rows too large to travel as hex text. */
-  private largeRows: ArrayBuffer[] = [];
-  private multiPart: { key: ArrayBuffer; parts: Uint8Array[] }[] = [];
+  /** Removed keys, and values, too large to travel as hex text (values over a row among them): one
+   * statement each, bound as blobs. Rare, so their cost per statement does not matter. */
+  private largeRemoved: ArrayBuffer[] = [];
+  private largeRows: { key: ArrayBuffer; parts: Uint8Array[] }[] = [];
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -121,21 +116,21 @@ class RowWriter {
   }
 
   remove(key: Uint8Array): void {
-    this.removed.add(key);
+    if (key.length <= LARGEST_HEX_ROW) this.removed.add(key);
+    else this.largeRemoved.push(toArrayBuffer(key));
   }
 
   put(key: Uint8Array, payload: Uint8Array): void {
-    const parts = splitParts(payload);
-    if (parts.length > 1) {
-      this.multiPart.push({ key: toArrayBuffer(key), parts });
+    if (key.length + payload.length > LARGEST_HEX_ROW) {
+      this.largeRows.push({ key: toArrayBuffer(key), parts: splitParts(payload) });
       return;
     }
     this.trimmed.add(key);
-    if (key.length + payload.length <= LARGEST_HEX_ROW) this.smallRows.add(key, payload);
-    else this.largeRows.push(toArrayBuffer(key), toArrayBuffer(payload));
+    this.smallRows.add(key, payload);
   }
 
   flush(): void {
+    for (const key of this.largeRemoved) this.sql.exec("DELETE FROM key_rows WHERE key = ?", key);
     for (const keys of this.removed.take()) {
       this.sql.exec("DELETE FROM key_rows WHERE key IN (SELECT unhex(value) FROM json_each(?))", keys);
     }
@@ -152,18 +147,14 @@ class RowWriter {
         rows,
       );
     }
-    for (const rows of chunks(this.largeRows, MAX_BOUND_PARAMETERS)) {
-      const values = Array.from({ length: rows.length / 2 }, () => "(?, 0, ?)").join(", ");
-      this.sql.exec(`INSERT OR REPLACE INTO key_rows (key, part, payload) VALUES ${values}`, ...rows);
-    }
-    for (const { key, parts } of this.multiPart) {
+    for (const { key, parts } of this.largeRows) {
       this.sql.exec("DELETE FROM key_rows WHERE key = ?", key);
       parts.forEach((part, index) => {
         this.sql.exec("INSERT INTO key_rows (key, part, payload) VALUES (?, ?, ?)", key, index, toArrayBuffer(part));
       });
     }
+    this.largeRemoved = [];
     this.largeRows = [];
-    this.multiPart = [];
   }
 
   /** Whether any stored value spans several rows: almost never, and then rewriting a key needs no
@@ -236,8 +227,4 @@ class HexList {
     bigger.set(this.buffer.subarray(0, this.length));
     this.buffer = bigger;
   }
-}
-
-function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
-  for (let at = 0; at < items.length; at += size) yield items.slice(at, at + size);
 }

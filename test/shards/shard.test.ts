@@ -117,6 +117,21 @@ describe("shard durability", () => {
     expect(reads).toEqual(keys.map((_, i) => (i === 3 ? null : Uint8Array.of(i, 0, 255, i))));
   });
 
+  it("a key too long to share a bulk statement is checkpointed, rewritten and removed all the same", async () => {
+    const stub = shardStub();
+    const long = new Uint8Array(200_000).map((_, i) => i % 253);
+    const checkpointed = (fill: string) => ["SET", "filler", fill.repeat(70_000)]; // passes the threshold
+    await run(stub, ["SET", long, "one"], checkpointed("x"));
+    await run(stub, ["SET", long, "two"], ["SET", "other", "o"], checkpointed("y"));
+    expect(await tableCount(stub, "key_rows")).toBe(3);
+    await restart(stub);
+    expect(await run(stub, ["GET", long])).toEqual([text("two")]);
+    await run(stub, ["DEL", long], checkpointed("z"));
+    expect(await tableCount(stub, "key_rows")).toBe(2);
+    await restart(stub);
+    expect(await run(stub, ["EXISTS", long], ["DBSIZE"])).toEqual([0, 2]);
+  });
+
   it("with checkpoint growth, waits until the log outgrows the data, and recovers from either state", async () => {
     const stub = shardStub();
     await run(stub, ["PING"]);
