@@ -117,6 +117,23 @@ describe("shard durability", () => {
     expect(reads).toEqual(keys.map((_, i) => (i === 3 ? null : Uint8Array.of(i, 0, 255, i))));
   });
 
+  it("restores thousands of checkpointed keys of every size, the empty key first in order among them", async () => {
+    const stub = shardStub();
+    const sized = (i: number) => `${i}:${"s".repeat(i % 700)}`; // some rows past the bulk read's size
+    await run(stub, ["SET", "", "empty"], ...Array.from({ length: 2500 }, (_, i) => ["SET", `k:${i}`, sized(i)]));
+    await run(stub, ["SET", "filler", "x".repeat(70_000)]);
+    expect(await tableCount(stub, "effect_log")).toBe(0);
+    await restart(stub);
+    const sample = [0, 1, 511, 1023, 1024, 1025, 2047, 2048, 2499];
+    expect(await run(stub, ["DBSIZE"], ["GET", ""], ...sample.map((i) => ["GET", `k:${i}`]))).toEqual([
+      2502,
+      text("empty"),
+      ...sample.map((i) => text(sized(i))),
+    ]);
+    const [digest] = await run(stub, ["KEYS", "k:*"]);
+    expect((digest as Uint8Array[]).length).toBe(2500);
+  });
+
   it("a key too long to share a bulk statement is checkpointed, rewritten and removed all the same", async () => {
     const stub = shardStub();
     const long = new Uint8Array(200_000).map((_, i) => i % 253);
