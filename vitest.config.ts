@@ -10,10 +10,11 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            // A small checkpoint threshold makes every test exercise compaction, not only the log.
+            // A small, fixed checkpoint threshold (no growth with the data) makes every test exercise
+            // compaction, not only the log.
             miniflare: {
               // EDGESLOT_TEST_FAULTS opens the coordinator's fault hook (shards/transactions/README.md).
-              bindings: { EDGESLOT_CHECKPOINT_BYTES: "65536", EDGESLOT_TEST_FAULTS: "1" },
+              bindings: { EDGESLOT_CHECKPOINT_BYTES: "65536", EDGESLOT_CHECKPOINT_GROWTH: "0", EDGESLOT_TEST_FAULTS: "1" },
               // The gateway's RPC entrypoints bound to the test worker as a consumer would bind them
               // (the plugin points bindings to the wrangler.toml name at the worker under test).
               serviceBindings: {

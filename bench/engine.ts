@@ -26,6 +26,8 @@ interface Round {
   shard: ShardEngineResult;
   /** The same shard with checkpointing pushed past the run: what logging alone costs inside it. */
   deferred: ShardEngineResult;
+  /** The same shard checkpointing every 8 MiB of log whatever the data's size (growth 0): what rows cost per logged byte. */
+  fixed: ShardEngineResult;
 }
 
 export const engineSuite: Suite = { id: "engine", run: runEngine };
@@ -40,7 +42,8 @@ async function runEngine(context: BenchContext): Promise<Section> {
     const core = runCoreEngine(keys, BATCH, context.log);
     const shard = await runShardEngine(keys, BATCH, { vars: {}, floors: true }, context.log);
     const deferred = await runShardEngine(keys, BATCH, { vars: { EDGESLOT_CHECKPOINT_BYTES: String(DEFERRED_CHECKPOINT_BYTES) }, floors: false }, context.log);
-    measured.push({ redis, core, shard, deferred });
+    const fixed = await runShardEngine(keys, BATCH, { vars: { EDGESLOT_CHECKPOINT_GROWTH: "0" }, floors: false }, context.log);
+    measured.push({ redis, core, shard, deferred, fixed });
   }
   const best = (pick: (round: Round) => Record<EngineOp, number>) => bestOf(measured.map(pick));
   const redis = { ...measured[0].redis, opsPerSecond: best((m) => m.redis.opsPerSecond) };
@@ -54,6 +57,7 @@ async function runEngine(context: BenchContext): Promise<Section> {
     { label: "shard DO, persistence on, one RPC per batch", opsPerSecond: best((m) => m.shard.opsPerSecond), target: "shard DO with persistence, RPC included" },
     { label: "the same minus the local RPC floor", opsPerSecond: best((m) => m.shard.insideOpsPerSecond), target: "shard DO with persistence, local RPC floor subtracted" },
     { label: "shard DO, checkpointing deferred past the run (log only)", opsPerSecond: best((m) => m.deferred.opsPerSecond) },
+    { label: "shard DO, checkpoint every 8 MiB of log (growth 0)", opsPerSecond: best((m) => m.fixed.opsPerSecond) },
     { label: "RPC floor: no-op DO, same payloads", opsPerSecond: best((m) => m.shard.floorOpsPerSecond) },
     { label: "log floor: no-op DO writing each batch as one SQLite row", opsPerSecond: best((m) => m.shard.logFloorOpsPerSecond) },
   ];
@@ -107,8 +111,11 @@ async function runEngine(context: BenchContext): Promise<Section> {
         "bench/shard-driver.ts, a Worker in the same workerd, sends one `execute(batch)` RPC per batch, awaited one at a time, as the gateway " +
         "does, and times the run there. Each reply leaves the object only after its effects are in SQLite. INCR runs on a fresh shard in its own workerd " +
         "(SET's keys plus ~63% of the counters would pass the shard's maxmemory, and one run with both shards in a single local runtime lost workerd mid-INCR).",
-      "- Checkpointing deferred: the same shard with `EDGESLOT_CHECKPOINT_BYTES` = 1 GiB, so every batch is logged and no dirty key is " +
-        "written to its row during the run (the default threshold is 8 MB of log): the difference from the default row is what checkpointing costs.",
+      "- Checkpointing: by default a shard checkpoints once its log passes both `EDGESLOT_CHECKPOINT_BYTES` (8 MiB) and " +
+        "`EDGESLOT_CHECKPOINT_GROWTH` (1) times its core's used memory, so a run that grows the keyspace checkpoints rarely. " +
+        "Deferred: `EDGESLOT_CHECKPOINT_BYTES` = 1 GiB, so every batch is logged and no dirty key is written to its row during the run " +
+        "(what logging alone costs). Every 8 MiB: growth 0, the fixed threshold alone (the policy before growth), so the run " +
+        "writes about every key's row, several times for INCR's repeated counters: what rows cost when they are written as often as that.",
       "- RPC floor: the same batches sent to a no-op Durable Object that answers with replies of the same size: what the local runtime " +
         "spends per RPC before any engine work. \"Minus the RPC floor\" subtracts that per-batch time from the shard's: the time spent in the shard itself. " +
         "The log floor also writes each batch as one SQLite row (a write batch's effects are about its size) with no checkpointing: " +

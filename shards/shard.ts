@@ -8,7 +8,7 @@ import { decodeReplies, encodeCommands, encodeReply, ReplyError, ReplyReader } f
 import { shardConfig, type ShardConfig, type ShardEnv } from "./config";
 import { failedBatchReplies } from "./failure";
 import { toArrayBuffer } from "./persistence/blobs";
-import { checkpointDirty } from "./persistence/checkpoint";
+import { checkpointDirty, checkpointDue } from "./persistence/checkpoint";
 import { internalCommand } from "./persistence/internal";
 import { EffectLog } from "./persistence/log";
 import { recover } from "./persistence/recovery";
@@ -520,7 +520,7 @@ export class Shard extends DurableObject<ShardBindings> {
    * is rebuilt from rows plus the untrimmed log, and the next write tries again.
    */
   private compactAndSchedule(): void {
-    if (this.log.bytesSinceTrim >= this.config.checkpointBytes) {
+    if (checkpointDue(this.log.bytesSinceTrim, this.core.usedMemory(), this.config)) {
       try {
         checkpointDirty(this.core, this.ctx.storage, this.log, this.clock());
       } catch (error) {

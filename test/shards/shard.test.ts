@@ -2,9 +2,11 @@
 // (log replay, checkpointed rows, chunked values), active expiry by alarm, failure recovery.
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { shardConfig, type ShardConfig } from "../../shards/config";
 import { PART_BYTES } from "../../shards/persistence/blobs";
 import { EffectLog } from "../../shards/persistence/log";
 import type { Shard } from "../../shards/shard";
+import type { Core } from "../../wasm/host";
 import { decodeReplies, encodeCommands, ReplyError, Status, type Reply } from "../../worker/wire/resp";
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -99,6 +101,78 @@ describe("shard durability", () => {
     await run(stub, ["DEL", "k:1", "k:2"], ["SET", "k:1", "again"], ["SET", "filler", "x".repeat(70_000)]);
     await restart(stub);
     expect(await run(stub, ["GET", "k:1"], ["EXISTS", "k:2"], ["DBSIZE"])).toEqual([text("again"), 0, 70]);
+  });
+
+  it("binary keys and values, the empty key among them, come back byte for byte from checkpointed rows", async () => {
+    const stub = shardStub();
+    const every = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const keys = [new Uint8Array(0), every, every.slice().reverse(), Uint8Array.of(0), Uint8Array.of(0, 0)];
+    await run(stub, ...keys.map((key, i) => ["SET", key, Uint8Array.of(i, 0, 255, i)]));
+    await run(stub, ["SET", "filler", "x".repeat(70_000)]); // passes the checkpoint threshold
+    await run(stub, ["DEL", Uint8Array.of(0)], ["SET", "filler", "y".repeat(70_000)]); // and again: a removal
+    expect(await tableCount(stub, "effect_log")).toBe(0);
+    expect(await tableCount(stub, "key_rows")).toBe(5);
+    await restart(stub);
+    const reads = await run(stub, ...keys.map((key) => ["GET", key]));
+    expect(reads).toEqual(keys.map((_, i) => (i === 3 ? null : Uint8Array.of(i, 0, 255, i))));
+  });
+
+  it("restores thousands of checkpointed keys of every size, the empty key first in order among them", async () => {
+    const stub = shardStub();
+    const sized = (i: number) => `${i}:${"s".repeat(i % 700)}`; // some rows past the bulk read's size
+    await run(stub, ["SET", "", "empty"], ...Array.from({ length: 2500 }, (_, i) => ["SET", `k:${i}`, sized(i)]));
+    await run(stub, ["SET", "filler", "x".repeat(70_000)]);
+    expect(await tableCount(stub, "effect_log")).toBe(0);
+    await restart(stub);
+    const sample = [0, 1, 511, 1023, 1024, 1025, 2047, 2048, 2499];
+    expect(await run(stub, ["DBSIZE"], ["GET", ""], ...sample.map((i) => ["GET", `k:${i}`]))).toEqual([
+      2502,
+      text("empty"),
+      ...sample.map((i) => text(sized(i))),
+    ]);
+    const [digest] = await run(stub, ["KEYS", "k:*"]);
+    expect((digest as Uint8Array[]).length).toBe(2500);
+  });
+
+  it("a key too long to share a bulk statement is checkpointed, rewritten and removed all the same", async () => {
+    const stub = shardStub();
+    const long = new Uint8Array(200_000).map((_, i) => i % 253);
+    const checkpointed = (fill: string) => ["SET", "filler", fill.repeat(70_000)]; // passes the threshold
+    await run(stub, ["SET", long, "one"], checkpointed("x"));
+    await run(stub, ["SET", long, "two"], ["SET", "other", "o"], checkpointed("y"));
+    expect(await tableCount(stub, "key_rows")).toBe(3);
+    await restart(stub);
+    expect(await run(stub, ["GET", long])).toEqual([text("two")]);
+    await run(stub, ["DEL", long], checkpointed("z"));
+    expect(await tableCount(stub, "key_rows")).toBe(2);
+    await restart(stub);
+    expect(await run(stub, ["EXISTS", long], ["DBSIZE"])).toEqual([0, 2]);
+  });
+
+  it("with checkpoint growth, waits until the log outgrows the data, and recovers from either state", async () => {
+    const stub = shardStub();
+    await run(stub, ["PING"]);
+    await runInDurableObject(stub, (instance: Shard) => {
+      const shard = instance as unknown as { config: ShardConfig };
+      shard.config = shardConfig({ EDGESLOT_CHECKPOINT_BYTES: "16384", EDGESLOT_CHECKPOINT_GROWTH: "2" });
+    });
+    const write = (round: number) => run(stub, ...Array.from({ length: 100 }, (_, i) => ["SET", `k:${i}`, `${round}:${"v".repeat(1024)}`]));
+    await write(0); // ~100 KiB of log: past the byte threshold, short of twice the data
+    const { used, logged } = await runInDurableObject(stub, (instance: Shard, state) => ({
+      used: (instance as unknown as { core: Core }).core.usedMemory(),
+      logged: state.storage.sql.exec<{ n: number }>("SELECT SUM(LENGTH(bytes)) AS n FROM effect_log").one().n,
+    }));
+    expect(await tableCount(stub, "key_rows")).toBe(0);
+    // Rewriting the same keys leaves the data's size as it is while the log grows by `logged` a round.
+    const due = Math.ceil((2 * used) / logged) - 1;
+    let round = 1;
+    for (; round < 9 && (await tableCount(stub, "key_rows")) === 0; round++) await write(round);
+    expect(round - 1).toBe(due);
+    expect(await tableCount(stub, "key_rows")).toBe(100);
+    expect(await tableCount(stub, "effect_log")).toBe(0);
+    await write(9);
+    await restart(stub); // rows, then the log entry after them
+    expect(await run(stub, ["DBSIZE"], ["GET", "k:0"])).toEqual([100, text(`9:${"v".repeat(1024)}`)]);
   });
 
   it("splits log entries larger than a storage row and replays them whole", async () => {
