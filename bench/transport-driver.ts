@@ -68,11 +68,13 @@ async function runScripts(env: DriverEnv, url: URL): Promise<Response> {
 
 /**
  * POST /replication?replicas=N&mode=async|sync&rounds=R&concurrency=C: R waves of C concurrent
- * 100-SET pipelines through the HTTP app with the replication variables overridden, then INFO
- * replication at once: how far the replicas are behind when the writes stop (log entries).
+ * 100-SET pipelines through the HTTP app with the replication variables overridden. INFO replication
+ * runs beside every other wave (how far the replicas trail under load, in log entries) and once more
+ * when the writes stop.
  */
 async function runReplication(env: DriverEnv, url: URL): Promise<Response> {
   const vars = { ...env, EDGESLOT_REPLICAS: url.searchParams.get("replicas") ?? "0", EDGESLOT_REPLICATION: url.searchParams.get("mode") ?? "async" };
+  const replicated = Number(url.searchParams.get("replicas")) > 0;
   const rounds = Number(url.searchParams.get("rounds") ?? 1);
   const concurrency = Number(url.searchParams.get("concurrency") ?? 1);
   const post = async (path: string, body: unknown) => {
@@ -82,20 +84,27 @@ async function runReplication(env: DriverEnv, url: URL): Promise<Response> {
     );
     return (await response.json()) as Result | Result[];
   };
+  /** Log entries the primaries hold that their replicas have not acknowledged, summed over shards. */
+  const lag = async () => {
+    const text = String(((await post("/", ["INFO", "replication"])) as Result).result ?? "");
+    const primary = [...text.matchAll(/^shard\d:master_repl_offset=(\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    const acked = [...text.matchAll(/^slave\d+:.*offset=(\d+),/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    return primary - acked;
+  };
   let last: Result[] = [];
+  let maxLagUnderLoad = 0;
   const start = performance.now();
   for (let round = 0; round < rounds; round++) {
-    const waves = await Promise.all(
+    const wave = Promise.all(
       Array.from({ length: concurrency }, (_, c) => post("/pipeline", Array.from({ length: PIPELINE_LENGTH }, (_, i) => ["SET", `rep:${c}:${i}`, `${round}`]))),
     );
+    const [waves, during] = await Promise.all([wave, replicated && round % 2 === 1 ? lag() : 0]);
+    maxLagUnderLoad = Math.max(maxLagUnderLoad, during);
     last = waves.flat();
   }
   const ms = performance.now() - start;
-  const info = (await post("/", ["INFO", "replication"])) as Result;
-  const text = String(info.result ?? "");
-  const primary = [...text.matchAll(/^shard\d:master_repl_offset=(\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
-  const acked = [...text.matchAll(/^slave\d+:.*offset=(\d+),/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
-  const run: TransportRun & { lagEntries: number } = { ms, results: last.map((entry) => entry.error ?? entry.result), lagEntries: Number(url.searchParams.get("replicas")) > 0 ? primary - acked : 0 };
+  const lagEntries = replicated ? await lag() : 0;
+  const run: TransportRun & { lagEntries: number; maxLagUnderLoad: number } = { ms, results: last.map((entry) => entry.error ?? entry.result), lagEntries, maxLagUnderLoad };
   return Response.json(run);
 }
 
