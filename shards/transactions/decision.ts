@@ -69,9 +69,10 @@ export class TxDecision extends DurableObject {
 
   /** Drops records past their lifetime. */
   async alarm(): Promise<void> {
+    this.alarmSet = false;
     this.sql.exec("DELETE FROM decision WHERE at < ?", Date.now() - RECORD_LIFETIME_MS);
     const left = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM decision").one().n;
-    if (left > 0) await this.ctx.storage.setAlarm(Date.now() + RECORD_LIFETIME_MS);
+    if (left > 0) this.collectLater();
   }
 
   private get sql(): SqlStorage {
@@ -84,7 +85,14 @@ export class TxDecision extends DurableObject {
     return mark.shard === COMMITTED ? "committed" : "aborted";
   }
 
+  /** Whether this instance knows the collection alarm is set: a record then costs no alarm read. A
+   * restarted instance sets it again on its first record (a later alarm replaces an earlier one,
+   * which only defers the collection). */
+  private alarmSet = false;
+
   private collectLater(): void {
-    void this.ctx.storage.getAlarm().then((at) => (at === null ? this.ctx.storage.setAlarm(Date.now() + RECORD_LIFETIME_MS) : undefined));
+    if (this.alarmSet) return;
+    this.alarmSet = true;
+    void this.ctx.storage.setAlarm(Date.now() + RECORD_LIFETIME_MS);
   }
 }
