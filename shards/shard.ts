@@ -174,8 +174,8 @@ export class Shard extends DurableObject<ShardBindings> {
 
   /**
    * A replica's read: answers once the replica has applied `minOffset` (read-your-writes), else null
-   * so the gateway asks the primary. Read-only batches only; what a read changes in memory (lazy
-   * expiry) is not logged, since the replica's log holds its primary's entries alone.
+   * so the gateway asks the primary. Read-only batches only, and they change nothing: an expired key
+   * is hidden, not deleted (its deletion comes from the primary's log, as on a Redis replica).
    */
   async readReplica(batch: ArrayBuffer, minOffset: number): Promise<ArrayBuffer | null> {
     const fault = this.faults.gate();
@@ -190,7 +190,7 @@ export class Shard extends DurableObject<ShardBindings> {
     const split = splitReplicationCommands(commands, REPLICATION_COMMANDS);
     let replies: Uint8Array;
     try {
-      replies = this.core.execute(split.rest, this.clock(), false).replies;
+      replies = this.core.execute(split.rest, this.clock(), false, true).replies;
     } catch (error) {
       this.start();
       throw error;

@@ -17,6 +17,8 @@ interface CoreExports {
 }
 
 const FLAG_INTERNAL = 1;
+/** A replica's read: expired keys hidden, not deleted (wasm/assembly/db.ts expiryDeletes). */
+const FLAG_REPLICA_READ = 2;
 
 /** Redis's maxmemory-policy names the core implements; the index is the core's policy code. */
 export const EVICTION_POLICIES = [
@@ -71,8 +73,9 @@ export class Core {
     if (options.seed !== undefined) this.exports.seed(options.seed);
   }
 
-  /** Runs a RESP batch; replies and effects are copies the caller may keep. */
-  execute(batch: Uint8Array, nowMs: number, internal = false): BatchResult {
+  /** Runs a RESP batch; replies and effects are copies the caller may keep. `replicaRead`: a
+   * replica's read-only batch, which hides expired keys instead of deleting them. */
+  execute(batch: Uint8Array, nowMs: number, internal = false, replicaRead = false): BatchResult {
     // The core keeps time as integer milliseconds; a non-finite clock is a caller bug, not a state change.
     if (!Number.isFinite(nowMs)) throw new RangeError(`nowMs must be a finite number, got ${nowMs}`);
     return this.guard(() => {
@@ -81,7 +84,7 @@ export class Core {
       if (at === 0 && batch.length > 0) throw new Error("cannot grow memory for the input batch");
       // Views are taken after every call that may grow memory (growth detaches them).
       new Uint8Array(x.memory.buffer, at, batch.length).set(batch);
-      const count = x.execute(batch.length, nowMs, internal ? FLAG_INTERNAL : 0);
+      const count = x.execute(batch.length, nowMs, (internal ? FLAG_INTERNAL : 0) | (replicaRead ? FLAG_REPLICA_READ : 0));
       const buffer = x.memory.buffer;
       const replies = new Uint8Array(buffer, x.replyPtr(), x.replyLen()).slice();
       const effects = new Uint8Array(buffer, x.effectsPtr(), x.effectsLen()).slice();

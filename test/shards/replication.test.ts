@@ -101,6 +101,26 @@ describe("replication", () => {
     expect(await solo.replica(0).digest()).toBe(await solo.primary.digest());
   });
 
+  it("a replica's read hides an expired key without deleting it: a PERSIST the primary made before expiry still lands", async () => {
+    const c = cluster(1);
+    const { offset } = await c.run([["SET", "k", "v", "PX", "60000"], ["SET", "gone", "x", "PX", "60000"], ["SET", "plain", "p"]]);
+    expect((await c.run([["WAIT", "1", "0"]], offset)).replies).toEqual([1]);
+    // The replica's clock runs past the expiry; the primary's has not reached it.
+    await runInDurableObject(c.replica(0), (instance: Shard) => {
+      instance.clock = () => Date.now() + 120_000;
+    });
+    expect(await c.read(0, [["GET", "k"], ["EXISTS", "gone"], ["TTL", "k"], ["DBSIZE"], ["KEYS", "*"], ["RANDOMKEY"]])).toEqual([null, 0, -2, 3, [text("plain")], text("plain")]);
+    // Still alive on the primary, which persists it; the replica applies that to the key it kept.
+    const persisted = await c.run([["PERSIST", "k"]]);
+    expect(persisted.replies).toEqual([1]);
+    expect((await c.run([["WAIT", "1", "0"]], persisted.offset)).replies).toEqual([1]);
+    expect(await c.read(0, [["GET", "k"], ["TTL", "k"], ["EXISTS", "gone"]])).toEqual([text("v"), -1, 0]);
+    await runInDurableObject(c.replica(0), (instance: Shard) => {
+      instance.clock = Date.now;
+    });
+    expect(await c.replica(0).digest()).toBe(await c.primary.digest());
+  });
+
   it("a snapshot bigger than one push crosses in chunks of rows, a value bigger than a chunk in its parts", async () => {
     const solo = cluster(0);
     const big = "x".repeat(1024);

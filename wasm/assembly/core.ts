@@ -2,7 +2,7 @@
 // The ABI is documented in wasm/README.md; its export list is snapshotted by test/wasm/abi.test.ts.
 import { setLimit, usedBytes } from "./alloc";
 import { dispatch } from "./commands";
-import { initKeyspace, KEYSPACE, setExpiryActive, setNow, volatileCount as volatileKeys } from "./db";
+import { initKeyspace, KEYSPACE, setExpiryActive, setExpiryDeletes, setNow, volatileCount as volatileKeys } from "./db";
 import { setPolicy } from "./evict";
 import { seedRandom } from "./keys";
 import { ascii, crlf, EFFECTS, outLen, outPtr, REPLY, resetOut, advance, reserve } from "./out";
@@ -13,6 +13,8 @@ import { groupDone, nextHint, prefetchGroup, resetHints } from "./prefetch";
 export { keySlotAt } from "./crc16";
 
 const FLAG_INTERNAL = 1;
+/** A replica's read-only batch: expired keys are hidden, not deleted (db.ts expiryDeletes). */
+const FLAG_REPLICA_READ = 2;
 
 /** Returns the input region, grown to at least `size` bytes (0 if memory cannot grow). */
 export function scratch(size: i32): usize {
@@ -27,6 +29,7 @@ export function execute(len: i32, nowMs: f64, flags: i32): i32 {
   setNow(nowMs);
   const internal = (flags & FLAG_INTERNAL) != 0;
   setExpiryActive(!internal);
+  setExpiryDeletes((flags & FLAG_REPLICA_READ) == 0);
   let pos = inputBase();
   const end = pos + <usize>len;
   let count = 0;

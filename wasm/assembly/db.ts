@@ -31,6 +31,17 @@ export function setExpiryActive(on: bool): void {
   expiryActive = on;
 }
 
+/**
+ * Off for a replica's reads: an expired key is not found but stays, as on a Redis replica. The
+ * replica's keyspace changes only by its primary's log; a key it deleted on its own could miss a
+ * PERSIST or a write the primary made just before the key expired on its (slightly earlier) clock.
+ */
+export let expiryDeletes: bool = true;
+
+export function setExpiryDeletes(on: bool): void {
+  expiryDeletes = on;
+}
+
 /** Set by lookup: the slot of the entry found (0 if none) and the key's hash. */
 export let foundSlot: usize = 0;
 export let foundHash: u32 = 0;
@@ -85,7 +96,8 @@ export function initKeyspace(): void {
   }
 }
 
-/** The live entry for a key (0 when absent or expired; an expired key is deleted and logged as DEL). */
+/** The live entry for a key (0 when absent or expired; an expired key is deleted and logged as DEL,
+ * except in a replica's reads). */
 export function lookup(kp: usize, kl: u32): usize {
   const h = hashFor(kp, kl);
   foundHash = h;
@@ -95,8 +107,10 @@ export function lookup(kp: usize, kl: u32): usize {
   const e = <usize>load<u32>(s, 4);
   // Redis: a key is expired once now > when.
   if (eFlags(e) & F_TTL && load<i64>(e, HDR) < now && expiryActive) {
-    delDel(kp, kl);
-    deleteAt(s);
+    if (expiryDeletes) {
+      delDel(kp, kl);
+      deleteAt(s);
+    }
     foundSlot = 0;
     return 0;
   }

@@ -1,7 +1,7 @@
 // Keyspace commands (Redis db.c): DEL, EXISTS, TYPE, RENAME, TOUCH, KEYS, SCAN, RANDOMKEY, DBSIZE, FLUSH*.
 import { alloc, free } from "./alloc";
 import {
-  deleteAt, effect, effectArg, ENC_COMPACT, expiryActive, flushAll, foundSlot, install, KEYSPACE, lookup, newEntry, now,
+  deleteAt, effect, effectArg, ENC_COMPACT, expiryActive, expiryDeletes, flushAll, foundSlot, install, KEYSPACE, lookup, newEntry, now,
   setEncoding,
 } from "./db";
 import { typeName } from "./objects";
@@ -243,13 +243,16 @@ export function nextRandom(): u64 {
 }
 
 export function cmdRandomkey(): void {
+  // A replica's read deletes nothing, so every key may be expired: after 100 expired picks it answers
+  // the last one anyway, as Redis's replicas do (dbRandomKey).
+  let expiredPicks = 0;
   while (tCount(KEYSPACE) != 0) {
     const slots = tSlots(KEYSPACE);
     const mask = tMask(KEYSPACE);
     let j = <u32>(nextRandom() >> 32) & mask;
     let e: usize = 0;
     while ((e = <usize>load<u32>(slots + ((<usize>j) << 3), 4)) == 0) j = (j + 1) & mask;
-    if (isExpired(e)) {
+    if (isExpired(e) && !(!expiryDeletes && ++expiredPicks >= 100)) {
       lookup(eKey(e), eKeyLen(e));
       continue;
     }
