@@ -185,10 +185,15 @@ describe("automatic failover", () => {
       expect(before.replicas).toContain(after.primary);
       for (const key of keys) expect((await call(["SET", key, "after"], opts)).json.result).toBe("OK");
       expect((await call(["MGET", ...keys], opts)).json.result).toEqual(keys.map(() => "after"));
+      expect((await coordinator().health(settings("sync")))[before.primary]).toMatchObject({ state: "failed" });
+      const shown = (await call(["CLUSTER", "SHARDS"], opts)).json.result[shard][3];
+      expect(shown.map((node: unknown[]) => node[node.indexOf("health") + 1])).toContain("fail");
       // Recovered, the old primary rejoins as a replica; its health comes back at the next probe.
       await member(before.primary).testFault("clear");
       await rejoined(before.primary, "sync", shard);
       expect(await member(before.primary).digest()).toBe(await member(after.primary).digest());
+      await runDurableObjectAlarm(coordinator());
+      expect((await coordinator().health(settings("sync")))[before.primary]).toMatchObject({ state: "ok" });
     });
   }
 
