@@ -64,15 +64,12 @@ export class Coordinator extends DurableObject<CoordinatorBindings> {
   async failover(settings: ClusterSettings, shard: number, planned: boolean): Promise<{ primary: string; epoch: number } | { refused: string }> {
     if (!Number.isInteger(shard) || shard < 0 || shard >= settings.shards) return { refused: `ERR no shard ${shard}: shards are 0 to ${settings.shards - 1}` };
     const running = this.running.get(shard);
-    if (running) {
-      const outcome = await running;
-      return "refused" in outcome ? outcome : { primary: outcome.group.primary, epoch: outcome.group.epoch };
-    }
+    const answer = (outcome: FailoverOutcome) => (outcome.refused !== undefined || !outcome.group ? { refused: outcome.refused ?? "ERR failover failed" } : { primary: outcome.group.primary, epoch: outcome.group.epoch });
+    if (running) return answer(await running);
     const attempt = this.runFailover(settings, shard, planned);
     this.running.set(shard, attempt);
     try {
-      const outcome = await attempt;
-      return "refused" in outcome ? outcome : { primary: outcome.group.primary, epoch: outcome.group.epoch };
+      return answer(await attempt);
     } finally {
       this.running.delete(shard);
     }
@@ -97,10 +94,13 @@ export class Coordinator extends DurableObject<CoordinatorBindings> {
     const topology = await this.load(settings);
     const group = topology.groups[shard]!;
     if (group.replicas.length === 0) return { refused: `ERR shard ${shard} has no replicas (EDGESLOT_REPLICAS is 0)` };
-    const outcome = await failover({ shard, group, mode: settings.mode, planned, timeoutMs: settings.probeMs, member: (name) => this.member(name) });
-    if ("refused" in outcome) return outcome;
+    const nextEpoch = (floor = 0) => this.reserveEpoch(shard, Math.max(group.epoch, floor));
+    const epoch = await nextEpoch();
+    const outcome = await failover({ shard, group, epoch, nextEpoch, mode: settings.mode, planned, timeoutMs: settings.probeMs, member: (name) => this.member(name) });
+    if (!outcome.group) return outcome;
     const groups = topology.groups.map((g, i) => (i === shard ? outcome.group : g));
     await this.ctx.storage.put("topology", { version: topology.version + 1, groups } satisfies Topology);
+    if (outcome.group.primary === group.primary) return outcome;
     if (!planned) {
       await this.setHealth(group.primary, { state: "failed", failures: 0, since: Date.now(), reason: "failed over" });
       await this.ctx.storage.setAlarm(Date.now() + REPROBE_MS);
@@ -108,6 +108,15 @@ export class Coordinator extends DurableObject<CoordinatorBindings> {
     await this.setHealth(outcome.group.primary, { state: "ok", failures: 0, since: Date.now() });
     console.log(`shard ${shard}: ${outcome.group.primary} leads at epoch ${outcome.group.epoch} (was ${group.primary}, ${planned ? "planned" : "failed"})`);
     return outcome;
+  }
+
+  /** A fresh epoch for shard `shard` above `floor`, stored before any member hears of it: no two
+   * attempts share one. */
+  private async reserveEpoch(shard: number, floor: number): Promise<number> {
+    const attempts = (await this.ctx.storage.get<Record<number, number>>("attempts")) ?? {};
+    const epoch = Math.max(floor, attempts[shard] ?? 0) + 1;
+    await this.ctx.storage.put("attempts", { ...attempts, [shard]: epoch });
+    return epoch;
   }
 
   private async load(settings: ClusterSettings): Promise<Topology> {

@@ -15,6 +15,12 @@ export interface MemberLink {
 export interface FailoverRequest {
   readonly shard: number;
   readonly group: GroupTopology;
+  /** The epoch to fence and promote at: above the group's, and above any earlier attempt's (one that
+   * failed after promoting may have left a member leading an epoch nobody published). */
+  readonly epoch: number;
+  /** Another fresh epoch above `floor`: for a planned failover that gives the lead back to the old
+   * primary, or when a member has heard of a higher epoch than the coordinator reserved. */
+  readonly nextEpoch: (floor?: number) => Promise<number>;
   readonly mode: ReplicationMode;
   /** Planned (CLUSTER FAILOVER without FORCE): the primary is reachable, stops writing first, and a
    * replica catches up with all it wrote, so nothing is lost even in async mode. */
@@ -23,25 +29,47 @@ export interface FailoverRequest {
   readonly member: (name: string) => MemberLink;
 }
 
-export type FailoverOutcome = { readonly group: GroupTopology; readonly head: number } | { readonly refused: string };
+/** A new group to publish (with `refused` set when it is the old primary leading again after a planned
+ * failover could not finish), or a refusal that changed nothing anyone needs to learn. */
+export type FailoverOutcome = { readonly group: GroupTopology; readonly head: number; readonly refused?: string } | { readonly refused: string; readonly group?: undefined };
 
 const POLL_MS = 25;
 
 export async function failover(request: FailoverRequest): Promise<FailoverOutcome> {
+  const { group, shard, timeoutMs, member, epoch } = request;
+  if (!request.planned) return promoteBest(request, 0);
+  const old = await within(member(group.primary).fence(epoch), timeoutMs);
+  if (!old) return { refused: `ERR shard ${shard}'s primary ${group.primary} did not answer; use CLUSTER FAILOVER FORCE` };
+  const reason = (await caughtUp(request, old.head)) ? null : `ERR no replica of shard ${shard} caught up with its primary in ${timeoutMs} ms`;
+  const outcome = reason ? { refused: reason } : await promoteBest(request, old.head);
+  if (outcome.group) return outcome;
+  // The fenced primary still holds everything: it leads again rather than leave the shard without a
+  // primary, at an epoch above this attempt's (a replica whose promotion timed out may still lead
+  // `epoch`; it is then replaced, and resyncs).
+  const again = await request.nextEpoch();
+  const back = await within(member(group.primary).promote(again, group.replicas, shard, request.mode), timeoutMs);
+  if (!back) return { refused: `${outcome.refused}; and ${group.primary} did not take its lead back` };
+  return { group: { ...group, epoch: again }, head: back.head, refused: outcome.refused };
+}
+
+/** Fences every replica (and, unplanned, the old primary) and promotes the one holding the most. */
+async function promoteBest(request: FailoverRequest, mustReach: number): Promise<FailoverOutcome> {
   const { group, shard, timeoutMs, member } = request;
-  const epoch = group.epoch + 1;
-  let mustReach = 0;
-  if (request.planned) {
-    const old = await within(member(group.primary).fence(epoch), timeoutMs);
-    if (!old) return { refused: `ERR shard ${shard}'s primary ${group.primary} did not answer; use CLUSTER FAILOVER FORCE` };
-    mustReach = old.head;
-    if (!(await caughtUp(request, mustReach))) return { refused: `ERR no replica of shard ${shard} caught up with its primary in ${timeoutMs} ms` };
-  }
+  let epoch = request.epoch;
   // Fenced replicas refuse the old primary's pushes, so the heads they answer are final for its epoch.
-  const [statuses] = await Promise.all([
-    Promise.all(group.replicas.map((name) => within(member(name).fence(epoch), timeoutMs))),
-    request.planned ? null : within(member(group.primary).fence(epoch), timeoutMs),
-  ]);
+  const fence = () =>
+    Promise.all([
+      Promise.all(group.replicas.map((name) => within(member(name).fence(epoch), timeoutMs))),
+      request.planned ? null : within(member(group.primary).fence(epoch), timeoutMs),
+    ]);
+  let [statuses] = await fence();
+  // A member that heard of a higher epoch (the coordinator's storage was reset, say) would refuse a
+  // promotion at this one: take one above everything heard, once.
+  const heard = Math.max(...statuses.map((status) => status?.epoch ?? 0));
+  if (heard > epoch) {
+    epoch = await request.nextEpoch(heard);
+    [statuses] = await fence();
+  }
   const unanswered = group.replicas.filter((_, j) => statuses[j] === null);
   // Sync mode acknowledged each write once one replica held it: a replica that cannot answer may hold
   // the only copy, so promoting another could lose it. Waiting is the price of that promise.
@@ -51,8 +79,9 @@ export async function failover(request: FailoverRequest): Promise<FailoverOutcom
   let best: { name: string; head: number } | null = null;
   group.replicas.forEach((name, j) => {
     const status = statuses[j];
-    // Only a log of the current epoch, not diverged, can be a prefix of everything acknowledged.
-    if (!status || status.resync || status.logEpoch !== group.epoch || status.head < mustReach) return;
+    // Only a log of the current epoch (or one an unpublished attempt promoted from it), not diverged,
+    // can be a prefix of everything acknowledged.
+    if (!status || status.resync || status.logEpoch < group.epoch || status.head < mustReach) return;
     if (!best || status.head > best.head) best = { name, head: status.head };
   });
   if (best === null) return { refused: `ERR shard ${shard} has no replica that can take over` };

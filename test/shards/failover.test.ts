@@ -127,6 +127,25 @@ describe("CLUSTER FAILOVER", () => {
     expect((await call(["MGET", "pf:0", "pf:199"], opts)).json.result).toEqual(["v0", "v199"]);
   });
 
+  it("planned, when no replica catches up: refused, and the old primary leads again at a new epoch", async () => {
+    const opts = { vars: vars("async") };
+    expect((await call(["SET", "{pl}k", "1"], opts)).json.result).toBe("OK");
+    const shard = await shardOf("{pl}k");
+    await caughtUp("async", shard);
+    const before = (await topology("async")).groups[shard]!;
+    await member(before.replicas[0]!).testFault("fail");
+    expect((await call(["SET", "{pl}k", "2"], opts)).json.result).toBe("OK");
+    expect((await call(["CLUSTER", "FAILOVER", "SHARD", String(shard)], opts)).json.error).toMatch(/^ERR no replica of shard \d caught up/);
+    const after = (await topology("async")).groups[shard]!;
+    expect(after).toMatchObject({ primary: before.primary, replicas: before.replicas });
+    expect(after.epoch).toBeGreaterThan(before.epoch);
+    expect((await call(["GET", "{pl}k"], opts)).json.result).toBe("2");
+    expect((await call(["SET", "{pl}k", "3"], opts)).json.result).toBe("OK");
+    await member(before.replicas[0]!).testFault("clear");
+    await caughtUp("async", shard);
+    expect(await member(before.replicas[0]!).digest()).toBe(await member(before.primary).digest());
+  });
+
   it("errors: no SHARD, a bad shard, no replicas, read-only tokens, a primary that cannot answer", async () => {
     const opts = { vars: vars("async") };
     expect((await call(["CLUSTER", "FAILOVER"], opts)).json.error).toMatch(/^ERR CLUSTER FAILOVER through the gateway names the shard/);
@@ -211,6 +230,30 @@ describe("automatic failover", () => {
     expect((await topology("async")).groups[shard]).toEqual(before);
     await caughtUp("async", shard);
     expect(await member(before.replicas[0]!).digest()).toBe(await member(before.primary).digest());
+  });
+
+  it("a promotion nobody published is superseded: the shard serves again without an operator", async () => {
+    const opts = { vars: vars("async") };
+    expect((await call(["SET", "{hp}k", "0"], opts)).json.result).toBe("OK");
+    const shard = await shardOf("{hp}k");
+    await caughtUp("async", shard);
+    const before = (await topology("async")).groups[shard]!;
+    const orphan = before.replicas[0]!;
+    // As if a failover had promoted the replica and lost the answer, at an epoch above any the
+    // coordinator reserved (its storage reset, say).
+    await member(orphan).fence(before.epoch + 5);
+    await member(orphan).promote(before.epoch + 5, [before.primary], shard, "async");
+    // The old primary learns from the orphan's refusal that it was replaced; the gateway, finding the
+    // coordinator still names it, reports it; the coordinator fails over above every epoch heard.
+    let served = -1;
+    for (let i = 1; i <= 8 && served < 0; i++) if ((await call(["SET", "{hp}k", String(i)], opts)).json.result === "OK" && (await topology("async")).groups[shard]!.epoch > before.epoch) served = i;
+    expect(served).toBeGreaterThan(0);
+    const after = (await topology("async")).groups[shard]!;
+    expect(after.epoch).toBeGreaterThan(before.epoch + 5);
+    expect((await call(["SET", "{hp}k", "last"], opts)).json.result).toBe("OK");
+    expect((await call(["GET", "{hp}k"], opts)).json.result).toBe("last");
+    await caughtUp("async", shard);
+    expect(await member(after.replicas[0]!).digest()).toBe(await member(after.primary).digest());
   });
 
   it("a primary whose calls fail but whose probe answers stays primary", async () => {

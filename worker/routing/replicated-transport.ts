@@ -70,7 +70,11 @@ export function replicatedTransport(namespace: Env["SHARD"], shards: number, set
           // Refused unrun: the batch is safe to send again once the topology is current.
           if (attempt >= STALE_RETRIES) throw new Error(`TRYAGAIN shard ${shard} is changing primary; try again`);
           await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
-          await topology.refresh();
+          const current = await topology.refresh();
+          // The coordinator still names a primary that no longer leads: that is a failure to report.
+          if (current.groups[shard]!.epoch === group.epoch && settings.replicas > 0) {
+            await topology.reportFailure(shard, group, `${group.primary} answers epoch ${answer.stale}, not ${group.epoch}`).catch(() => null);
+          }
           continue;
         }
         if (answer.offset > (settings.reached.get(shard) ?? 0)) settings.reached.set(shard, answer.offset);
