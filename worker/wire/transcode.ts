@@ -1,0 +1,89 @@
+// Host side of transcode.wasm: request body bytes → per-shard RESP batches (with each command's
+// slot), and the shards' RESP replies → the JSON response body, copying only whole buffers.
+// `null` from either means "take the TS path" (request.ts, json.ts): the module hands back every
+// input it would not treat exactly as they do, so errors keep their texts from one place.
+import transcodeModule from "../../wasm/build/transcode.wasm";
+
+interface TranscodeExports {
+  memory: WebAssembly.Memory;
+  input(size: number): number;
+  parseRequest(len: number, pipeline: number): number;
+  commandTable(): number;
+  partition(shards: number): number;
+  order(): number;
+  replyInput(commands: number, size: number): number;
+  render(pipeline: number, asBase64: number): number;
+  json(): number;
+}
+
+/** Bytes per command in `commandTable()`: u32 RESP start, end, i32 slot, u32 argc, shard, index. */
+const ENTRY_WORDS = 6;
+
+export interface TranscodedRequest {
+  /** One RESP batch per shard (empty when the shard has nothing to do), each in request order. */
+  readonly batches: Uint8Array[];
+  /** Commands per shard batch. */
+  readonly counts: number[];
+  /** Per command: the slot of its argument 1 (its key for single-key commands), -1 with no argument 1. */
+  readonly slots: Int32Array;
+  /** Per command: its reply's index among the shards' replies concatenated in shard order. */
+  readonly order: Uint32Array;
+}
+
+// One instance per isolate: instantiation is synchronous (workerd forbids compiling at run time).
+let exportsCache: TranscodeExports | undefined;
+
+function wasm(): TranscodeExports {
+  return (exportsCache ??= new WebAssembly.Instance(transcodeModule, {}).exports as unknown as TranscodeExports);
+}
+
+/**
+ * Parses a command body (`pipeline` false: one command; true: an array of them) and splits it over
+ * `shards` shards, or `null` when the TS path must decide (invalid or unusual input).
+ */
+export function transcodeRequest(body: Uint8Array, pipeline: boolean, shards: number): TranscodedRequest | null {
+  const x = wasm();
+  const ptr = x.input(body.length);
+  new Uint8Array(x.memory.buffer, ptr, body.length).set(body);
+  const count = x.parseRequest(body.length, pipeline ? 1 : 0);
+  if (count < 0) return null;
+  const tablePtr = x.commandTable();
+  const shardTable = x.partition(shards);
+  // Views only after the last call that may grow memory.
+  const memory = x.memory.buffer;
+  const table = new Int32Array(memory, tablePtr, count * ENTRY_WORDS);
+  const slots = new Int32Array(count);
+  for (let c = 0; c < count; c++) slots[c] = table[c * ENTRY_WORDS + 2]!;
+  const rows = new Uint32Array(memory, shardTable, shards * 4);
+  const batches: Uint8Array[] = [];
+  const counts: number[] = [];
+  for (let s = 0; s < shards; s++) {
+    batches.push(new Uint8Array(memory.slice(rows[s * 4]!, rows[s * 4 + 1]!)));
+    counts.push(rows[s * 4 + 2]!);
+  }
+  const order = new Uint32Array(memory.slice(x.order(), x.order() + count * 4));
+  return { batches, counts, slots, order };
+}
+
+/**
+ * The JSON body for replies `shardReplies` (one RESP buffer per shard, in shard order) to the
+ * commands of `order` (`TranscodedRequest.order`): `[{"result":…},…]` for a pipeline, else one
+ * `{"result":…}` / `{"error":…}`. `null`: render with json.ts instead.
+ */
+export function renderReplies(shardReplies: readonly Uint8Array[], order: Uint32Array, pipeline: boolean, asBase64: boolean): Uint8Array | null {
+  const x = wasm();
+  let size = 0;
+  for (const replies of shardReplies) size += replies.length;
+  const ptr = x.replyInput(order.length, size);
+  const memory = new Uint8Array(x.memory.buffer);
+  memory.set(new Uint8Array(order.buffer, order.byteOffset, order.byteLength), ptr);
+  let at = ptr + order.length * 4;
+  for (const replies of shardReplies) {
+    memory.set(replies, at);
+    at += replies.length;
+  }
+  const len = x.render(pipeline ? 1 : 0, asBase64 ? 1 : 0);
+  if (len < 0) return null;
+  const start = x.json();
+  return new Uint8Array(x.memory.buffer.slice(start, start + len));
+}
