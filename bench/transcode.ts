@@ -5,7 +5,7 @@ import { shardOfSlot } from "../worker/routing/slot-map";
 import { resultJson } from "../worker/wire/json";
 import { parseCommandsBody } from "../worker/wire/request";
 import { decodeReplies, encodeCommands, encodeReply, type Reply, Status } from "../worker/wire/resp";
-import { renderReplies, transcodeRequest } from "../worker/wire/transcode";
+import { renderReplies, transcodeCommands, transcodeRequest } from "../worker/wire/transcode";
 import { rate, ratio, table, type Section } from "./report";
 import { keySlotOfBytes } from "./slot-ts";
 import type { BenchContext, Suite } from "./suite";
@@ -146,6 +146,13 @@ async function runTranscode({ quick, log }: BenchContext): Promise<Section> {
     if (!sameBytes(ts.json, wasm.json)) throw new Error(`transcode: the JSON body differs from the TS path (base64 ${asBase64})`);
   }
 
+  // What the gateway's routes run today (the request parse only), checked argument for argument.
+  const viaWasm = transcodeCommands(body, true);
+  const viaTs = parseCommandsBody(body);
+  if (!viaWasm || viaWasm.length !== viaTs.length || viaWasm.some((command, c) => command.length !== viaTs[c]!.length || command.some((arg, i) => !sameBytes(arg, viaTs[c]![i]!)))) {
+    throw new Error("transcode: transcodeCommands differs from parseCommandsBody");
+  }
+
   const options = quick ? { sampleMs: 40, samples: 3 } : { sampleMs: 200, samples: 9 };
   const caseOf = (path: typeof tsPath, asBase64: boolean): RateCase => ({
     opsPerIteration: COMMANDS,
@@ -159,6 +166,15 @@ async function runTranscode({ quick, log }: BenchContext): Promise<Section> {
     [caseOf(wasmPath, false), caseOf(tsPath, false), caseOf(tsLeanPath, false), caseOf(wasmPath, true), caseOf(tsPath, true), caseOf(tsLeanPath, true)],
     options,
   );
+  const parseCase = (parse: (body: Uint8Array) => readonly (readonly Uint8Array[])[] | null): RateCase => ({
+    opsPerIteration: COMMANDS,
+    run: (iterations) => {
+      let acc = 0;
+      for (let i = 0; i < iterations; i++) acc += parse(body)!.length;
+      return acc;
+    },
+  });
+  const [parseWasm, parseTs] = measureRates([parseCase((bytes) => transcodeCommands(bytes, true)), parseCase(parseCommandsBody)], options);
   log(`transcode: wasm ${rate(wasmText!)} vs ts ${rate(tsText!)} (lean ${rate(leanText!)}); base64: wasm ${rate(wasmBase64!)} vs ts ${rate(tsBase64!)} (lean ${rate(leanBase64!)})`);
   return {
     title: "Gateway transcode: JSON pipeline → per-shard RESP (with slots) → JSON, commands/s",
@@ -169,6 +185,14 @@ async function runTranscode({ quick, log }: BenchContext): Promise<Section> {
           ["transcode.wasm via worker/wire/transcode.ts (body copied in, batches and body copied out)", rate(wasmText!), ratio(wasmText! / tsText!), rate(wasmBase64!), ratio(wasmBase64! / tsBase64!)],
           ["TS path as the gateway runs it: `parseCommandsBody` (JSON.parse + reviver + TextEncoder per argument), TS CRC16, `encodeCommands`; `decodeReplies` + `resultJson` (JSON.stringify) — baseline", rate(tsText!), ratio(1), rate(tsBase64!), ratio(1)],
           ["lean TS (JSON.parse without the reviver, no shape checks; not shippable: numbers lose their text), same RESP and JSON steps", rate(leanText!), ratio(leanText! / tsText!), rate(leanBase64!), ratio(leanBase64! / tsBase64!)],
+        ],
+      ),
+      "",
+      ...table(
+        ["request parse only (what the gateway's routes run)", "commands/s", "vs TS"],
+        [
+          ["`transcodeCommands`: transcode.wasm, then one copy of the RESP and a subarray view per argument", rate(parseWasm!), ratio(parseWasm! / parseTs!)],
+          ["`parseCommandsBody` (worker/wire/request.ts) — baseline", rate(parseTs!), ratio(1)],
         ],
       ),
       "",
@@ -183,6 +207,7 @@ async function runTranscode({ quick, log }: BenchContext): Promise<Section> {
       `- Median of ${options.samples} interleaved samples of ≥ ${options.sampleMs} ms each, Node 22.`,
     ],
     targets: [
+      { what: "gateway request parse commands/s (as wired into the routes), transcodeCommands vs parseCommandsBody", ratio: parseWasm! / parseTs!, goal: 1, higherIsBetter: true },
       { what: "gateway transcode commands/s, transcode.wasm vs the TS path (text replies)", ratio: wasmText! / tsText!, goal: GOAL, higherIsBetter: true },
       { what: "gateway transcode commands/s, transcode.wasm vs the TS path (base64 replies)", ratio: wasmBase64! / tsBase64!, goal: GOAL, higherIsBetter: true },
     ],

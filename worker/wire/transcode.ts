@@ -3,6 +3,7 @@
 // `null` from either means "take the TS path" (request.ts, json.ts): the module hands back every
 // input it would not treat exactly as they do, so errors keep their texts from one place.
 import transcodeModule from "../../wasm/build/transcode.wasm";
+import type { Command } from "../routing/command";
 
 interface TranscodeExports {
   memory: WebAssembly.Memory;
@@ -86,4 +87,40 @@ export function renderReplies(shardReplies: readonly Uint8Array[], order: Uint32
   if (len < 0) return null;
   const start = x.json();
   return new Uint8Array(x.memory.buffer.slice(start, start + len));
+}
+
+/**
+ * A command body parsed by transcode.wasm into commands whose arguments are views into one copy of
+ * its RESP (no JS string per argument), or `null`: parse it with request.ts (every error comes from
+ * there). What the gateway's routes use today: the planner and the shards' transport still take
+ * `Command[]`, so the per-shard batches of `transcodeRequest` are not yet used by them.
+ */
+export function transcodeCommands(body: Uint8Array, pipeline: boolean): Command[] | null {
+  const x = wasm();
+  const ptr = x.input(body.length);
+  new Uint8Array(x.memory.buffer, ptr, body.length).set(body);
+  const count = x.parseRequest(body.length, pipeline ? 1 : 0);
+  if (count < 0) return null;
+  const memory = x.memory.buffer;
+  const table = new Uint32Array(memory, x.commandTable(), count * ENTRY_WORDS);
+  const start = table[0]!;
+  const resp = new Uint8Array(memory.slice(start, table[(count - 1) * ENTRY_WORDS + 1]!));
+  const commands: Command[] = new Array(count);
+  let at = 0;
+  for (let c = 0; c < count; c++) {
+    const argc = table[c * ENTRY_WORDS + 3]!;
+    at = table[c * ENTRY_WORDS]! - start;
+    while (resp[at] !== 0x0a) at++; // past `*argc\r\n`
+    at++;
+    const args: Uint8Array[] = new Array(argc);
+    for (let i = 0; i < argc; i++) {
+      let len = 0;
+      for (at++; resp[at] !== 0x0d; at++) len = len * 10 + resp[at]! - 0x30; // `$len`
+      at += 2;
+      args[i] = resp.subarray(at, at + len);
+      at += len + 2;
+    }
+    commands[c] = args;
+  }
+  return commands;
 }

@@ -6,7 +6,7 @@ import { shardOfSlot } from "../../../worker/routing/slot-map";
 import { resultJson } from "../../../worker/wire/json";
 import { parseCommandBody, parseCommandsBody } from "../../../worker/wire/request";
 import { encodeCommands, encodeReply, type Reply, ReplyError, Status } from "../../../worker/wire/resp";
-import { renderReplies, transcodeRequest } from "../../../worker/wire/transcode";
+import { renderReplies, transcodeCommands, transcodeRequest } from "../../../worker/wire/transcode";
 import { Random } from "../../compat/random";
 
 const enc = new TextEncoder();
@@ -101,6 +101,10 @@ describe("transcode.wasm request bodies against the TS path", () => {
         const ts = tsTranscode(body, pipeline, shards);
         expect(ts).not.toHaveProperty("error");
         expect(wasmTranscode(body, pipeline, shards), new TextDecoder().decode(body)).toEqual(ts);
+        // What the routes use: the same arguments, as views.
+        expect(transcodeCommands(body, pipeline)?.map((command) => command.map((arg) => [...arg]))).toEqual(
+          (pipeline ? parseCommandsBody(body) : [parseCommandBody(body)]).map((command) => command.map((arg) => [...arg])),
+        );
       }
     });
 
@@ -116,6 +120,7 @@ describe("transcode.wasm request bodies against the TS path", () => {
         if ("error" in ts) {
           refused++;
           expect(wasm, new TextDecoder().decode(body)).toBeNull();
+          expect(transcodeCommands(body, pipeline)).toBeNull();
         } else if (wasm) expect(wasm).toEqual(ts);
       }
       expect(refused).toBeGreaterThan(100);
