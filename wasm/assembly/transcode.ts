@@ -11,6 +11,7 @@ const base: usize = (<usize>memory.size()) << 16;
 // Per command, 6 u32s: RESP start, RESP end, slot (-1: fewer than 2 arguments), argc, shard, position in the shard's batch.
 const ENTRY: usize = 24;
 const MAX_SHARDS: i32 = 1024;
+const MAX_BODY: i32 = 1 << 20;
 
 let tablePtr: usize = 0;
 let commandCount: i32 = 0;
@@ -307,11 +308,14 @@ function command(): bool {
  * accepts the body exactly as before).
  */
 export function parseRequest(len: i32, pipeline: i32): i32 {
+  // The command table is sized for the most commands a body could hold and memory never shrinks, so
+  // larger bodies (whose cost is their values' bytes, not the per-argument objects) take the TS path.
+  if (len > MAX_BODY) return -1;
   pos = base;
   end = base + <usize>len;
-  // At most one command per 2 body bytes (`[["a"]` is 6, a command is at least `["a"]` plus a comma).
+  // At most one command per 4 body bytes in a pipeline (`[1]` and a comma).
   tablePtr = (end + 7) & ~7;
-  const tableBytes = (<usize>len / 2 + 2) * ENTRY;
+  const tableBytes = (pipeline ? <usize>len / 4 + 2 : 1) * ENTRY;
   respPtr = tablePtr + tableBytes;
   ensure(respPtr + 4096);
   out = respPtr;

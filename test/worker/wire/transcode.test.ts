@@ -134,6 +134,19 @@ describe("transcode.wasm request bodies against the TS path", () => {
     expect(wasm).toEqual(tsTranscode(body, false, 1));
   });
 
+  it("transcodes a body of up to 1 MiB and hands larger ones to the TS path", () => {
+    const value = "v😀".repeat(5_000);
+    const near = enc.encode(JSON.stringify(Array.from({ length: 40 }, (_, i) => ["SET", `key:${i}`, value])));
+    expect(near.length).toBeLessThan(2 ** 20);
+    expect(wasmTranscode(near, true, 4)).toEqual(tsTranscode(near, true, 4));
+    const tiny = enc.encode(`[${Array.from({ length: 2 ** 18 - 10 }, () => "[1]").join(",")}]`); // the most commands per byte
+    expect(tiny.length).toBeLessThan(2 ** 20);
+    expect(transcodeCommands(tiny, true)).toHaveLength(2 ** 18 - 10);
+    const over = enc.encode(JSON.stringify(Array.from({ length: 60 }, (_, i) => ["SET", `key:${i}`, value])));
+    expect(over.length).toBeGreaterThan(2 ** 20);
+    expect(transcodeCommands(over, true)).toBeNull();
+  });
+
   it("puts keyless commands on the first keyed command's shard, as the planner does", () => {
     const body = enc.encode('[["PING"],["GET","foo"],["GET","123456789"],["PING"]]'); // slots 12182 and 12739
     const result = transcodeRequest(body, true, 16)!;
