@@ -15,9 +15,10 @@ import { scriptsSuite } from "./scripts";
 import { slotsSuite } from "./slots";
 import { transportSuite } from "./transport";
 import { transactionsSuite } from "./transactions";
+import { transcodeSuite } from "./transcode";
 import type { Suite } from "./suite";
 
-const SUITES: readonly Suite[] = [slotsSuite, engineSuite, transportSuite, collectionsSuite, scriptsSuite, transactionsSuite, replicationSuite, mapReduceSuite];
+const SUITES: readonly Suite[] = [slotsSuite, transcodeSuite, engineSuite, transportSuite, collectionsSuite, scriptsSuite, transactionsSuite, replicationSuite, mapReduceSuite];
 
 export async function main(): Promise<number> {
   const quick = process.env.BENCH_QUICK === "1";
