@@ -44,6 +44,7 @@ async function runLatency(context: BenchContext): Promise<Section> {
   let gatewayPath: WrkResult;
   let gatewayJson: WrkResult;
   let gatewayReads: WrkResult;
+  let gatewayFloor: WrkResult;
   try {
     // Checked before timed; this also warms every shard, so no cold start lands in the samples.
     for (const command of commands.slice(0, 16)) {
@@ -58,6 +59,11 @@ async function runLatency(context: BenchContext): Promise<Section> {
     // Reads alone: no SQLite commit and no replication on their path, so the gap to the mixed rows is the writes' share.
     gatewayReads = await runWrk({ url: gateway.url, requests: reads, headers, ...oneAtATime });
     log(`latency: gateway GET only p50 ${gatewayReads.p50Ms} ms p99 ${gatewayReads.p99Ms} ms`);
+    // The floor: a request refused before any shard (no token → 401) pays only the local runtime's HTTP path.
+    const unauthenticated = await fetch(gateway.url + "/GET/s:1");
+    if (unauthenticated.status !== 401) throw new Error(`gateway answered ${unauthenticated.status} to a request without a token, expected 401`);
+    gatewayFloor = await runWrk({ url: gateway.url, requests: reads, refusalsExpected: true, ...oneAtATime });
+    log(`latency: gateway 401 floor p50 ${gatewayFloor.p50Ms} ms p99 ${gatewayFloor.p99Ms} ms`);
   } finally {
     await gateway.stop();
   }
@@ -73,6 +79,7 @@ async function runLatency(context: BenchContext): Promise<Section> {
           row("gateway, path style (`GET /SET/s:1/v1`)", gatewayPath),
           row("gateway, `POST /` JSON body (what @upstash/redis sends)", gatewayJson),
           row("gateway, path style, GETs only (`GET /GET/s:1`)", gatewayReads),
+          row("gateway floor: no token, refused with 401 before any shard", gatewayFloor),
           row("webdis → redis-server (`GET /SET/s:1/v1`)", webdis),
         ],
       ),

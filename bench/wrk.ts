@@ -24,6 +24,8 @@ export interface WrkLoad {
   headers?: Record<string, string>;
   connections: number;
   seconds: number;
+  /** For a floor probe that is meant to be refused (e.g. no token → 401): non-2xx answers are not errors. */
+  refusalsExpected?: boolean;
 }
 
 export interface WrkResult {
@@ -48,7 +50,7 @@ export async function runWrk(load: WrkLoad): Promise<WrkResult> {
     writeFileSync(script, luaScript(load));
     const args = ["-t1", `-c${load.connections}`, `-d${load.seconds}s`, "--timeout", "60s", "--latency", "-s", script, load.url];
     const { stdout } = await run(WRK, args, { maxBuffer: 16 * 1024 * 1024, timeout: (load.seconds + 90) * 1000 });
-    const result = parseWrk(stdout);
+    const result = parseWrk(stdout, load.refusalsExpected ?? false);
     if (result.errors) throw new Error(`wrk saw errors against ${load.url}: ${result.errors}\n${stdout}`);
     return result;
   } finally {
@@ -77,7 +79,7 @@ function luaScript(load: WrkLoad): string {
   ].join("\n");
 }
 
-function parseWrk(stdout: string): WrkResult {
+function parseWrk(stdout: string, refusalsExpected: boolean): WrkResult {
   const number = (pattern: RegExp) => {
     const match = pattern.exec(stdout);
     if (!match) throw new Error(`unexpected wrk output (no ${pattern}):\n${stdout}`);
@@ -85,7 +87,7 @@ function parseWrk(stdout: string): WrkResult {
   };
   const errors: string[] = [];
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(stdout);
-  if (non2xx) errors.push(`${non2xx[1]} non-2xx/3xx responses`);
+  if (non2xx && !refusalsExpected) errors.push(`${non2xx[1]} non-2xx/3xx responses`);
   const socket = /Socket errors: (.*)/.exec(stdout);
   if (socket) errors.push(`socket errors: ${socket[1]}`);
   return {
