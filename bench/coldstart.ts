@@ -124,9 +124,9 @@ async function measureScaling({ quick, log }: BenchContext): Promise<string[]> {
     commands.push(["SET", `w:${state % SCALING_KEYSPACE}`, `v${i}`]);
   }
   const body = JSON.stringify(commands);
-  const figures: number[] = [];
-  for (const shards of counts) {
-    const gateway = await GatewayProcess.start({ vars: { EDGESLOT_SHARDS: String(shards) } });
+  // The default deployment (one async replica per shard) and no replicas: what replication adds per shard.
+  const measure = async (shards: number, replicas: number): Promise<number> => {
+    const gateway = await GatewayProcess.start({ vars: { EDGESLOT_SHARDS: String(shards), EDGESLOT_REPLICAS: String(replicas) } });
     try {
       checkReplies(`gateway (${shards} shards)`, commands, (await (await gateway.fetch("/pipeline", { method: "POST", body })).json()) as unknown[]);
       const result = await runWrk({
@@ -136,20 +136,28 @@ async function measureScaling({ quick, log }: BenchContext): Promise<string[]> {
         connections: SCALING_CONNECTIONS,
         seconds,
       });
-      figures.push(result.requestsPerSecond * LOAD_CHUNK);
-      log(`coldstart: ${shards} shards ${rate(figures.at(-1)!)} SETs`);
+      const perSecond = result.requestsPerSecond * LOAD_CHUNK;
+      log(`coldstart: ${shards} shards, ${replicas} replicas: ${rate(perSecond)} SETs`);
+      return perSecond;
     } finally {
       await gateway.stop();
     }
+  };
+  const replicated: number[] = [];
+  const bare: number[] = [];
+  for (const shards of counts) {
+    replicated.push(await measure(shards, 1));
+    bare.push(await measure(shards, 0));
   }
   return [
     `**Write scaling.** SET/s through \`POST /pipeline\` (${LOAD_CHUNK.toLocaleString("en")} SETs over ${SCALING_KEYSPACE.toLocaleString("en")} keys per pipeline, ` +
-      `${SCALING_CONNECTIONS} wrk connections, ${seconds} s) with EDGESLOT_SHARDS of ${counts.join(", ")}, each shard with its default async replica ` +
-      `(EDGESLOT_REPLICAS=1), against the same load on 1 shard in the same run.`,
+      `${SCALING_CONNECTIONS} wrk connections, ${seconds} s) with EDGESLOT_SHARDS of ${counts.join(", ")}, in the default deployment ` +
+      `(EDGESLOT_REPLICAS=1: one async replica per shard) and with EDGESLOT_REPLICAS=0, each against the same load on 1 shard ` +
+      `of the same configuration in the same run.`,
     "",
     ...table(
-      ["shards", "SET/s", "vs 1 shard"],
-      counts.map((shards, i) => [String(shards), rate(figures[i]!), ratio(figures[i]! / figures[0]!)]),
+      ["shards", "SET/s, 1 replica each", "vs 1 shard", "SET/s, no replicas", "vs 1 shard"],
+      counts.map((shards, i) => [String(shards), rate(replicated[i]!), ratio(replicated[i]! / replicated[0]!), rate(bare[i]!), ratio(bare[i]! / bare[0]!)]),
     ),
     "",
     `Every shard and the gateway run in one workerd, beside wrk, on this machine's two cores, so more shards add parallel ` +
