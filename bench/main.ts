@@ -6,8 +6,11 @@
 import { existsSync } from "node:fs";
 import { describeMachine, machineLines, startState } from "./machine";
 import { appendResults, renderRun, type Section } from "./report";
+import { coldStartSuite } from "./coldstart";
 import { collectionsSuite } from "./collections";
+import { e2eSuite } from "./e2e";
 import { engineSuite } from "./engine";
+import { latencySuite } from "./latency";
 import { mapReduceSuite } from "./mapreduce";
 import { REDIS_SERVER } from "./redis-server";
 import { replicationSuite } from "./replication";
@@ -18,7 +21,7 @@ import { transactionsSuite } from "./transactions";
 import { transcodeSuite } from "./transcode";
 import type { Suite } from "./suite";
 
-const SUITES: readonly Suite[] = [slotsSuite, transcodeSuite, engineSuite, transportSuite, collectionsSuite, scriptsSuite, transactionsSuite, replicationSuite, mapReduceSuite];
+const SUITES: readonly Suite[] = [slotsSuite, transcodeSuite, engineSuite, transportSuite, collectionsSuite, scriptsSuite, transactionsSuite, replicationSuite, mapReduceSuite, e2eSuite, latencySuite, coldStartSuite];
 
 export async function main(): Promise<number> {
   const quick = process.env.BENCH_QUICK === "1";
