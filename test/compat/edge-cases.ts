@@ -11,6 +11,14 @@ function range(from: number, to: number): string[] {
 
 /** Each case starts from an empty keyspace. */
 export const EDGE_CASES: Record<string, StreamCommand[]> = {
+  "COPY keeps the source's encoding: a shrunk skiplist or hashtable stays one, where RESTORE makes it compact": [
+    ["ZADD", "{c}z", ...range(1, 200).flatMap((n) => [String(n), `m${n}`])], ["ZREMRANGEBYRANK", "{c}z", "0", "196"],
+    ["OBJECT", "ENCODING", "{c}z"], ["COPY", "{c}z", "{c}z2"], ["OBJECT", "ENCODING", "{c}z2"], ["ZRANGE", "{c}z2", "0", "-1", "WITHSCORES"],
+    ["HSET", "{c}h", ...range(1, 600).flatMap((n) => [`f${n}`, "v"])], ["HDEL", "{c}h", ...range(3, 600).map((n) => `f${n}`)],
+    ["OBJECT", "ENCODING", "{c}h"], ["COPY", "{c}h", "{c}h2"], ["OBJECT", "ENCODING", "{c}h2"], ["HGETALL", "{c}h2"],
+    ["SADD", "{c}s", ...range(1, 600)], ["SREM", "{c}s", ...range(3, 600)], ["COPY", "{c}s", "{c}s2"], ["OBJECT", "ENCODING", "{c}s2"],
+    ["ZADD", "{c}small", "1", "a"], ["COPY", "{c}small", "{c}small2"], ["OBJECT", "ENCODING", "{c}small2"],
+  ],
   "INCRBYFLOAT formats like Redis's long double arithmetic": [
     ["SET", "f", "0.1"], ["INCRBYFLOAT", "f", "0.2"], ["INCRBYFLOAT", "f", "0.1"], ["GET", "f"],
     ["SET", "f", "10.50"], ["INCRBYFLOAT", "f", "0.1"], ["INCRBYFLOAT", "f", "-5.0e3"], ["INCRBYFLOAT", "f", "5.0e3"],

@@ -1,12 +1,12 @@
 // DUMP, RESTORE and COPY (Redis's cluster.c and db.c): whole values moved as the checkpoint payload,
 // so a value serialized here is versioned and checksummed exactly like a checkpoint row.
 import { checkPayload, loadPayload, writePayload } from "./checkpoint";
-import { deleteAt, effect, effectArg, effectInt, expiryActive, foundSlot, install, lookup, newEntry, now, setEncoding, T_STRING } from "./db";
+import { deleteAt, effect, effectArg, effectInt, ENC_FULL, expiryActive, foundSlot, install, lookup, newEntry, now, setEncoding, T_STRING } from "./db";
 import {
   ERR_BAD_PAYLOAD, ERR_BUSYKEY, ERR_COPY_DB, ERR_DB_RANGE, ERR_INVALID_TTL, ERR_NOT_INTEGER, ERR_OOM, ERR_RESTORE_FREQ,
   ERR_RESTORE_IDLETIME, ERR_SAME_OBJECT, ERR_SYNTAX,
 } from "./errors";
-import { afterLoad, compactLen, writeCompact } from "./objects";
+import { afterLoad, compactLen, toFullEncoding, writeCompact } from "./objects";
 import { argIs, parseI64, parsedInt } from "./numbers";
 import { error, integer, nil, ok, REPLY } from "./out";
 import { argc, argLen, argPtr } from "./request";
@@ -103,6 +103,7 @@ export function cmdCopy(): void {
   if (dst != 0 && !replace) return integer(REPLY, 0);
   // The source stays live through the destination's lookup and install (different keys).
   const s = lookup(sp, sl);
+  const sourceFull = eEncoding(s) == ENC_FULL;
   const vl = compactLen(s);
   const n = newEntry(dp, dl, vl, eType(s), eExpire(s), true);
   if (n == 0) return error(REPLY, ERR_OOM);
@@ -110,7 +111,12 @@ export function cmdCopy(): void {
   // A copied string keeps its encoding (raw, or text that is never an int), as Redis's dupStringObject.
   if (eType(s) == T_STRING) setEncoding(n, eEncoding(s));
   lookup(dp, dl);
-  if (!install(n) || afterLoad(n) == 0) return error(REPLY, ERR_OOM);
+  if (!install(n)) return error(REPLY, ERR_OOM);
+  const loaded = afterLoad(n);
+  if (loaded == 0) return error(REPLY, ERR_OOM);
+  // A copy keeps its source's encoding (Redis's zsetDup, hashTypeDup): a small hash or sorted set that
+  // was converted once stays a hashtable or skiplist, where loading it would make it compact again.
+  if (sourceFull && eEncoding(loaded) != ENC_FULL) toFullEncoding(loaded);
   integer(REPLY, 1);
   effect(4, "COPY");
   effectArg(sp, sl);

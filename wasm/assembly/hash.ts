@@ -64,7 +64,7 @@ function hGet(e: usize, fp: usize, fl: u32): bool {
  * Converts compact hash e (in foundSlot) to the table encoding; returns the new entry, or e unchanged
  * when the table would not fit under maxmemory (the hash then stays compact, only slower).
  */
-function toTable(e: usize): usize {
+export function toTable(e: usize): usize {
   const count = hCount(e);
   if (!fitsData(<f64>eValLen(e) + <f64>count * <f64>(HDR + 16) + 256)) return e;
   const d = htNew();

@@ -2,14 +2,15 @@
 // out-of-line structure a full encoding owns, and its compact form (the checkpoint and DUMP bytes).
 // Adding a type means one case in each switch below.
 import { ENC_ALT, ENC_FULL, ENC_TEXT, lookup, T_HASH, T_LIST, T_SET, T_STRING, T_ZSET } from "./db";
-import { hashAfterLoad, hashCompactLen, hashRelease, hashWriteCompact, validHashValue } from "./hash";
+import { hashAfterLoad, hashCompactLen, hashRelease, hashWriteCompact, toTable, validHashValue } from "./hash";
 import { listFromCompact, qlCompactLen, qlWriteCompact, validCompactList } from "./list-payload";
 import { qlRelease } from "./quicklist";
 import { argIs, parseI64 } from "./numbers";
 import { bulkAscii, nil, replyArityError, replyUnknownSubcommand, REPLY } from "./out";
 import { releaseSet, setAfterLoad, setCompactLen, validSetCompact, writeSetCompact } from "./set";
 import { argc, argLen, argPtr } from "./request";
-import { eEncoding, eType, eVal, eValLen } from "./table";
+import { eEncoding, eKey, eKeyLen, eType, eVal, eValLen } from "./table";
+import { zConvert } from "./zset";
 import { releaseZset, validZsetValue, writeZsetCompact, zsetAfterLoad, zsetCompactLen } from "./zset-payload";
 
 /** TYPE's answer for entry e (0 = no key). */
@@ -113,6 +114,15 @@ export function afterLoad(e: usize): usize {
     case T_SET: return setAfterLoad(e);
     default: return e;
   }
+}
+
+/** A compact hash or sorted set moved to its full encoding (COPY of a full source); other types as they are. */
+export function toFullEncoding(e: usize): usize {
+  // The converters replace the entry found by the last lookup.
+  lookup(eKey(e), eKeyLen(e));
+  if (eType(e) == T_HASH) return toTable(e);
+  if (eType(e) == T_ZSET) return zConvert(e);
+  return e;
 }
 
 /** `OBJECT ENCODING key` (the gateway answers unknown subcommands and arity): the encoding's name, nil for no key. */
