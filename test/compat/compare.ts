@@ -79,7 +79,23 @@ export function repliesMatch(expected: Reply, actual: Reply, rule: CompareRule |
   }
   if (rule?.kind === "presence" && expected instanceof Uint8Array && actual instanceof Uint8Array) return true;
   if (rule?.kind === "lua-table-order") return sameUpToTableOrder(expected, actual);
+  if (rule?.kind === "nan-quiet-bit") return sameUpToNanQuietBit(expected, actual);
   return sameBytes(expected, actual);
+}
+
+function sameUpToNanQuietBit(expected: Reply, actual: Reply): boolean {
+  if (Array.isArray(expected) && Array.isArray(actual)) {
+    return expected.length === actual.length && expected.every((item, i) => sameUpToNanQuietBit(item, actual[i]!));
+  }
+  if (sameBytes(expected, actual)) return true;
+  if (!(expected instanceof Uint8Array && actual instanceof Uint8Array) || expected.length !== 8 || actual.length !== 8) return false;
+  // Big-endian (struct.pack('>d')) or little-endian: the quiet bit is bit 3 of the byte after the sign/exponent byte.
+  return [false, true].some((little) => {
+    const bytes = (b: Uint8Array) => (little ? [...b].reverse() : [...b]);
+    const [e, a] = [bytes(expected), bytes(actual)];
+    const isNan = (b: number[]) => (b[0]! & 0x7f) === 0x7f && (b[1]! & 0xf0) === 0xf0 && (b.slice(1).some((x, i) => (i === 0 ? x & 0x0f : x) !== 0));
+    return isNan(e) && isNan(a) && e.every((byte, i) => (i === 1 ? (byte | 0x08) === (a[i]! | 0x08) : byte === a[i]));
+  });
 }
 
 /** Equal, or bulk strings whose cjson or cmsgpack forms differ only in the order of object/map entries. */

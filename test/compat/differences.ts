@@ -48,6 +48,11 @@ export type CompareRule =
    * differs only in the order of object/map entries (lua-table-order.ts).
    */
   | { kind: "lua-table-order" }
+  /**
+   * Bulk strings (alone or in arrays) match when equal, or when both are 8 bytes holding a NaN double
+   * (either byte order) and differ only in its quiet bit.
+   */
+  | { kind: "nan-quiet-bit" }
   /** Replies are compared exactly as usual: the difference is one a single client cannot see, or one only Redis Cluster shows. */
   | { kind: "exact" };
 
@@ -436,6 +441,21 @@ export const DIFFERENCES: readonly Difference[] = [
       "insertion order. Reproducing Lua 5.1's layout (node placement, collisions, rehash sizes) is out of reach, " +
       "and JSON objects and msgpack maps are unordered. Every key, value, number encoding and escape is the same.",
     rule: { kind: "lua-table-order" },
+  },
+  {
+    id: "script-signaling-nan",
+    commands: ["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO"],
+    levels: ["core", "gateway"],
+    when: (args) => /struct\./.test(args[1] ?? "") && !/cjson|cmsgpack/.test(args[1] ?? ""),
+    kind: "deliberate",
+    summary:
+      "A signaling NaN read by `struct.unpack` (`d` of bytes with the exponent all ones and the quiet bit clear) may " +
+      "come back quiet: packed again it has the quiet bit set. Every other double keeps its exact bits.",
+    reason:
+      "Lua numbers are JavaScript numbers in fengari, and V8 quiets a NaN whenever one is stored in an array of " +
+      "doubles, as fengari's stack is; C keeps the bits through loads and stores. Keeping them would mean a " +
+      "boxed number for every Lua number.",
+    rule: { kind: "nan-quiet-bit" },
   },
   {
     id: "script-cjson-settings-per-run",
