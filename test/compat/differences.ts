@@ -53,6 +53,8 @@ export type CompareRule =
    * (either byte order) and differ only in its quiet bit.
    */
   | { kind: "nan-quiet-bit" }
+  /** Replies match when equal, or when Redis answers `embstr` and edgeslot `int` (OBJECT ENCODING). */
+  | { kind: "embstr-reads-int" }
   /** Replies are compared exactly as usual: the difference is one a single client cannot see, or one only Redis Cluster shows. */
   | { kind: "exact" };
 
@@ -121,11 +123,13 @@ export const DIFFERENCES: readonly Difference[] = [
     summary:
       "OBJECT ENCODING of a collection a cross-shard transaction or script read or moved answers the encoding its " +
       "size gives when it is loaded, as after a restart: a hash table that shrank below the listpack limits reads " +
-      "`listpack` (Redis never converts back). Strings keep raw, embstr and int exactly.",
+      "`listpack` (Redis never converts back). Strings keep raw, embstr and int, except an integer-looking string Redis " +
+      "keeps as text (INCRBYFLOAT's `10`), which reads `int` once moved.",
     reason:
       "The transaction runs against the values its participants sent (their DUMP payloads), restored in a scratch core; " +
-      "Redis's own RESTORE and restart pick encodings the same way. The values themselves are exact.",
-    rule: { kind: "exact" },
+      "Redis's own RESTORE and restart pick encodings the same way (INCRBYFLOAT propagates as SET, so an AOF reload " +
+      "makes that string an int too). The values themselves are exact.",
+    rule: { kind: "embstr-reads-int" },
   },
   {
     id: "cross-shard-script-keys",
