@@ -89,27 +89,37 @@ function read4Hex(at: usize): i32 {
   return (a << 12) | (b << 8) | (c << 4) | d;
 }
 
-/** Length of a valid UTF-8 sequence starting with `lead` at `at`, or 0 (the TS path replaces it: fall back). */
-function utf8Length(at: usize, lead: u32): usize {
-  let need: usize, lower: u32 = 0x80, upper: u32 = 0xbf;
-  if (lead >= 0xc2 && lead <= 0xdf) need = 1;
-  else if (lead >= 0xe0 && lead <= 0xef) {
-    need = 2;
-    if (lead == 0xe0) lower = 0xa0;
-    else if (lead == 0xed) upper = 0x9f;
-  } else if (lead >= 0xf0 && lead <= 0xf4) {
-    need = 3;
-    if (lead == 0xf0) lower = 0x90;
-    else if (lead == 0xf4) upper = 0x8f;
-  } else return 0;
-  if (at + need >= end) return 0;
-  for (let i: usize = 1; i <= need; i++) {
-    const c = <u32>load<u8>(at + i);
-    if (c < lower || c > upper) return 0;
+/** Continuation bytes a UTF-8 sequence led by `lead` needs; 0 when `lead` cannot start one. */
+function utf8Need(lead: u32): usize {
+  if (lead >= 0xc2 && lead <= 0xdf) return 1;
+  if (lead >= 0xe0 && lead <= 0xef) return 2;
+  if (lead >= 0xf0 && lead <= 0xf4) return 3;
+  return 0;
+}
+
+/**
+ * How many of the `need` bytes after the lead at `at` (before `stop`) continue it validly: the second
+ * byte's range depends on the lead (no overlongs, surrogates or code points past U+10FFFF). Fewer than
+ * `need` is WHATWG's maximal invalid subpart.
+ */
+function utf8Seen(at: usize, lead: u32, need: usize, stop: usize): usize {
+  let lower: u32 = lead == 0xe0 ? 0xa0 : lead == 0xf0 ? 0x90 : 0x80;
+  let upper: u32 = lead == 0xed ? 0x9f : lead == 0xf4 ? 0x8f : 0xbf;
+  let seen: usize = 0;
+  while (seen < need && at + 1 + seen < stop) {
+    const c = <u32>load<u8>(at + 1 + seen);
+    if (c < lower || c > upper) break;
     lower = 0x80;
     upper = 0xbf;
+    seen++;
   }
-  return need + 1;
+  return seen;
+}
+
+/** Length of a valid UTF-8 sequence starting with `lead` at `at`, or 0 (the TS path replaces it: fall back). */
+function utf8Length(at: usize, lead: u32): usize {
+  const need = utf8Need(lead);
+  return need > 0 && utf8Seen(at, lead, need, end) == need ? need + 1 : 0;
 }
 
 function writeCodePoint(at: usize, cp: u32): usize {
@@ -543,29 +553,8 @@ function jsonText(from: usize, len: usize): void {
       continue;
     }
     // WHATWG UTF-8 decoding: a valid sequence passes through, each maximal invalid subpart is U+FFFD.
-    let need: usize = 0, lower: u32 = 0x80, upper: u32 = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) need = 1;
-    else if (c >= 0xe0 && c <= 0xef) {
-      need = 2;
-      if (c == 0xe0) lower = 0xa0;
-      else if (c == 0xed) upper = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      need = 3;
-      if (c == 0xf0) lower = 0x90;
-      else if (c == 0xf4) upper = 0x8f;
-    }
-    let seen: usize = 0;
-    if (need > 0) {
-      while (seen < need) {
-        const at = i + 1 + seen;
-        if (at >= stop) break;
-        const d = <u32>load<u8>(at);
-        if (d < lower || d > upper) break;
-        lower = 0x80;
-        upper = 0xbf;
-        seen++;
-      }
-    }
+    const need = utf8Need(c);
+    const seen = need > 0 ? utf8Seen(i, c, need, stop) : 0;
     if (need > 0 && seen == need) {
       memory.copy(w, i, need + 1);
       w += need + 1;
