@@ -4,10 +4,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { unstable_readConfig, unstable_startWorker } from "wrangler";
-import { checkReplies, ENGINE_OPS } from "./engine-core";
+import { cardinalityCommand, checkCardinality, checkReplies, ElementsSeen, ENGINE_OPS } from "./engine-core";
 import type { DriverRun } from "./shard-driver";
 import { seededRandom } from "./slot-sample";
-import { batchIndexes, encodeBatch, expectedReplyBytes, type EngineOp } from "./workload";
+import { COLLECTION_OPS, encodeBatch, expectedReplyBytes, nextBatch, opSeed, type EngineOp } from "./workload";
 
 /** Batches per request to the driver: ~6 MB bodies, so no phase is ever held in memory at once. */
 const BATCHES_PER_REQUEST = 100;
@@ -25,6 +25,8 @@ export interface ShardEngineResult {
   logFloorOpsPerSecond: Record<EngineOp, number>;
   /** Shard time minus the RPC floor's time for as many batches: what the shard itself spends. */
   insideOpsPerSecond: Record<EngineOp, number>;
+  /** HSET's and ZADD's one key: its elements and the shard's INFO used_memory once they are written. */
+  collections: Partial<Record<EngineOp, { elements: number; usedMemory: number }>>;
 }
 
 export type Driver = (query: Record<string, string | number>, body: Uint8Array) => Promise<DriverRun>;
@@ -32,8 +34,9 @@ export type Driver = (query: Record<string, string | number>, body: Uint8Array) 
 /**
  * Ops that share a shard, each group in its own workerd: INCR's counters plus SET's million keys would
  * pass one shard's maxmemory, and one run with both shards in a single local runtime lost workerd mid-INCR.
+ * HSET and ZADD each write one large key from an empty shard, as redis-benchmark's tests do.
  */
-const SHARD_GROUPS: readonly (readonly EngineOp[])[] = [["SET", "GET"], ["INCR"]];
+const SHARD_GROUPS: readonly (readonly EngineOp[])[] = [["SET", "GET"], ["INCR"], ["HSET"], ["ZADD"]];
 
 export interface ShardVariant {
   /** Worker variables over wrangler.toml's, e.g. a checkpoint threshold. */
@@ -46,14 +49,26 @@ export async function runShardEngine(keys: number, batchSize: number, variant: S
   // BENCH_STATE_DIR moves the shard's SQLite files (e.g. to a tmpfs, to see what the disk costs).
   const stateBase = process.env.BENCH_STATE_DIR ?? tmpdir();
   const perOp = () => ({}) as Record<EngineOp, number>;
-  const result: ShardEngineResult = { bytesPerKey: Number.NaN, stateBase, opsPerSecond: perOp(), floorOpsPerSecond: perOp(), logFloorOpsPerSecond: perOp(), insideOpsPerSecond: perOp() };
+  const result: ShardEngineResult = {
+    bytesPerKey: Number.NaN,
+    stateBase,
+    opsPerSecond: perOp(),
+    floorOpsPerSecond: perOp(),
+    logFloorOpsPerSecond: perOp(),
+    insideOpsPerSecond: perOp(),
+    collections: {},
+  };
   const config = writeDriverConfig(variant.vars);
   for (const group of SHARD_GROUPS) {
     await withDriver(config, stateBase, async (driver) => {
       for (const op of ENGINE_OPS.filter((op) => group.includes(op))) {
-        const { ms, sample } = await shardPhase(driver, op, keys, batchSize);
+        const { ms, sample, seen } = await shardPhase(driver, op, keys, batchSize);
         result.opsPerSecond[op] = keys / (ms / 1000);
         if (op === "SET") result.bytesPerKey = await shardBytesPerKey(driver, keys);
+        if (COLLECTION_OPS.includes(op)) {
+          checkCardinality(op, await shardReply(driver, cardinalityCommand(op)), seen.count);
+          result.collections[op] = { elements: seen.count, usedMemory: await shardUsedMemory(driver) };
+        }
         if (!variant.floors) {
           log(`shard ${op} (${JSON.stringify(variant.vars)}): ${(result.opsPerSecond[op] / 1e6).toFixed(2)} M ops/s`);
           continue;
@@ -103,16 +118,23 @@ export async function withDriver(config: string, stateBase: string, use: (driver
 
 /** One op over the whole keyspace through the real shard; returns its time and its first request for the floors. */
 async function shardPhase(driver: Driver, op: EngineOp, keys: number, batchSize: number) {
-  const random = seededRandom(op.length * 7919);
+  const random = seededRandom(opSeed(op));
   const replyBytes = expectedReplyBytes(op, batchSize) ?? 0;
   const batches = keys / batchSize;
+  const seen = new ElementsSeen(keys);
   let ms = 0;
   let sample: { body: Uint8Array; batches: number } | null = null;
   for (let first = 0; first < batches; first += BATCHES_PER_REQUEST) {
     const count = Math.min(BATCHES_PER_REQUEST, batches - first);
     const indexes = new Uint32Array(count * batchSize);
-    for (let b = 0; b < count; b++) indexes.set(batchIndexes(op, first + b, batchSize, keys, random), b * batchSize);
-    const body = encodeBatch(op, indexes);
+    const scores = op === "ZADD" ? new Uint32Array(count * batchSize) : null;
+    for (let b = 0; b < count; b++) {
+      const batch = nextBatch(op, first + b, batchSize, keys, random);
+      indexes.set(batch.indexes, b * batchSize);
+      if (scores && batch.scores) scores.set(batch.scores, b * batchSize);
+    }
+    seen.add(indexes);
+    const body = encodeBatch(op, indexes, scores);
     const run = await driver({ target: "shard", name: "shard-0", batches: count, replyBytes }, body);
     if (run.badBatches > 0) throw new Error(`${op}: ${run.badBatches} batches had wrong or error replies`);
     if (sample === null) {
@@ -121,7 +143,21 @@ async function shardPhase(driver: Driver, op: EngineOp, keys: number, batchSize:
     }
     ms += run.ms;
   }
-  return { ms, sample: sample! };
+  return { ms, sample: sample!, seen };
+}
+
+/** One command's reply from the shard, through the same RPC. */
+async function shardReply(driver: Driver, command: Uint8Array): Promise<Uint8Array> {
+  const run = await driver({ target: "shard", name: "shard-0", batches: 1, replyBytes: 0 }, command);
+  return Buffer.from(run.firstReply, "base64");
+}
+
+/** The shard's own INFO used_memory (its core's allocator). */
+async function shardUsedMemory(driver: Driver): Promise<number> {
+  const info = Buffer.from(await shardReply(driver, new TextEncoder().encode("*1\r\n$4\r\nINFO\r\n"))).toString("latin1");
+  const used = /used_memory:(\d+)/.exec(info);
+  if (!used) throw new Error(`shard INFO: ${info.slice(0, 200)}`);
+  return Number(used[1]);
 }
 
 /** Asks the shard itself (INFO through the same RPC) how much its core holds, per key. */

@@ -11,6 +11,10 @@ export interface Machine {
   cpuModel: string;
   memoryGiB: number;
   loadAverage: string;
+  /** The load average when the suites had run: with the start's, what else shared the cores meanwhile. */
+  loadAverageAtEnd: string;
+  /** Whether other work was loading the cores: a one-minute load of one or more before any suite ran. */
+  loaded: boolean;
   versions: Record<string, string>;
 }
 
@@ -36,6 +40,10 @@ export function describeMachine(redisServer: string | null, start: StartState): 
     loadAverage: start.load
       .map((load) => load.toFixed(2))
       .join(" "),
+    loadAverageAtEnd: loadavg()
+      .map((load) => load.toFixed(2))
+      .join(" "),
+    loaded: start.load[0] >= 1,
     versions: {
       node: process.version,
       wrangler: packageVersion("wrangler"),
@@ -54,7 +62,8 @@ export function machineLines(machine: Machine): string[] {
     .join(", ");
   return [
     `- Machine: ${machine.cpus} CPUs (nproc), ${machine.cpuModel}, ${machine.memoryGiB.toFixed(1)} GiB RAM; ` +
-      `load average at start ${machine.loadAverage} (the cores are shared, and the load generators run on them too).`,
+      `load average at start ${machine.loadAverage}, at end ${machine.loadAverageAtEnd} (the bench's own processes included; the cores are shared, and the load generators run on them too)` +
+      (machine.loaded ? "; a loaded machine: other work used the cores during this run, so absolute figures are low and ratios noisier." : "."),
     `- Versions: ${versions}.`,
     `- Source: ${machine.source}.`,
   ];

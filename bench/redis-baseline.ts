@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { BenchContext } from "./suite";
 import { ensureRedisInstalled, RedisServer } from "./redis-server";
-import { encodeBatch, type EngineOp } from "./workload";
+import { COLLECTION_OPS, encodeBatch, type EngineOp } from "./workload";
 
 const run = promisify(execFile);
 const LOAD_CHUNK = 10_000;
@@ -13,6 +13,8 @@ export interface RedisBaseline {
   opsPerSecond: Record<EngineOp, number>;
   /** used_memory after loading the keys minus before, divided by the keys. */
   bytesPerKey: number;
+  /** HSET's and ZADD's one key after its test: HLEN/ZCARD, and used_memory's growth over the flushed server. */
+  collections: Partial<Record<EngineOp, { elements: number; usedMemory: number }>>;
   command: string;
 }
 
@@ -35,20 +37,37 @@ export async function measureRedis(keys: number, ops: readonly EngineOp[], { log
     log(`redis: ${((after - before) / keys).toFixed(1)} bytes/key over ${keys} keys`);
     await server.command("FLUSHALL", "SYNC");
 
-    const args = ["-h", "127.0.0.1", "-p", String(server.port), "-P", "64", "-t", ops.map((op) => op.toLowerCase()).join(","), "-n", String(keys), "-r", String(keys), "-d", "16", "-q"];
-    const { stdout } = await run(paths.benchmark, args, { maxBuffer: 16 * 1024 * 1024 });
+    const args = (tests: readonly EngineOp[]) =>
+      ["-h", "127.0.0.1", "-p", String(server.port), "-P", "64", "-t", tests.map((op) => op.toLowerCase()).join(","), "-n", String(keys), "-r", String(keys), "-d", "16", "-q"];
     const opsPerSecond = {} as Record<EngineOp, number>;
-    for (const op of ops) {
-      // -q prints progress lines ending in \r, then "SET: 1234567.89 requests per second, p50=…".
-      const match = new RegExp(`(?:^|[\\r\\n])${op}: ([\\d.]+) requests per second`).exec(stdout);
-      if (!match) throw new Error(`no ${op} figure in redis-benchmark output:\n${stdout}`);
-      opsPerSecond[op] = Number(match[1]);
-      log(`redis-benchmark ${op}: ${Number(match[1]).toFixed(0)} ops/s`);
+    const benchmark = async (tests: readonly EngineOp[]) => {
+      const { stdout } = await run(paths.benchmark, args(tests), { maxBuffer: 16 * 1024 * 1024 });
+      for (const op of tests) {
+        // -q prints progress lines ending in \r, then "SET: 1234567.89 requests per second, p50=…".
+        const match = new RegExp(`(?:^|[\\r\\n])${op}: ([\\d.]+) requests per second`).exec(stdout);
+        if (!match) throw new Error(`no ${op} figure in redis-benchmark output:\n${stdout}`);
+        opsPerSecond[op] = Number(match[1]);
+        log(`redis-benchmark ${op}: ${Number(match[1]).toFixed(0)} ops/s`);
+      }
+    };
+    await benchmark(ops.filter((op) => !COLLECTION_OPS.includes(op)));
+    // HSET and ZADD each fill one key (`myhash`, `myzset`) from a flushed server, as the engines start
+    // them on an empty core or shard; its size and memory say the two sides hold the same shape.
+    const collections: RedisBaseline["collections"] = {};
+    for (const op of ops.filter((op) => COLLECTION_OPS.includes(op))) {
+      await server.command("FLUSHALL", "SYNC");
+      const empty = await server.usedMemory();
+      await benchmark([op]);
+      const card = await server.command(op === "HSET" ? "HLEN" : "ZCARD", op === "HSET" ? "myhash" : "myzset");
+      const elements = Number(/^:(\d+)\r\n$/.exec(card)?.[1] ?? Number.NaN);
+      if (!(elements > 0)) throw new Error(`redis-server after redis-benchmark ${op}: ${card.trim()}`);
+      collections[op] = { elements, usedMemory: (await server.usedMemory()) - empty };
     }
     return {
       opsPerSecond,
       bytesPerKey: (after - before) / keys,
-      command: `redis-benchmark ${args.filter((_, i) => i > 3).join(" ")}`,
+      collections,
+      command: `redis-benchmark ${args(ops).filter((_, i) => i > 3).join(" ")}`,
     };
   } finally {
     server.stop();
