@@ -99,7 +99,7 @@ export class Coordinator extends DurableObject<CoordinatorBindings> {
     const outcome = await failover({ shard, group, epoch, nextEpoch, mode: settings.mode, planned, timeoutMs: settings.probeMs, member: (name) => this.member(name) });
     if (!outcome.group) return outcome;
     const groups = topology.groups.map((g, i) => (i === shard ? outcome.group : g));
-    await this.ctx.storage.put("topology", { version: topology.version + 1, groups } satisfies Topology);
+    await this.ctx.storage.put("topology", { ...topology, version: topology.version + 1, groups } satisfies Topology);
     if (outcome.group.primary === group.primary) return outcome;
     if (!planned) {
       await this.setHealth(group.primary, { state: "failed", failures: 0, since: Date.now(), reason: "failed over" });
