@@ -317,7 +317,7 @@ export class Coordinator extends DurableObject<CoordinatorBindings> {
 export function pickHot(loads: readonly ({ usedMemory: number } | null)[], rates: readonly (number | null)[], auto: NonNullable<ClusterSettings["autoSplit"]>): number | null {
   let hot: number | null = null;
   loads.forEach((load, g) => {
-    if (load && load.usedMemory > auto.memoryShare * auto.maxMemory && (hot === null || load.usedMemory > loads[hot]!.usedMemory)) hot = g;
+    if (load && auto.memoryShare > 0 && load.usedMemory > auto.memoryShare * auto.maxMemory && (hot === null || load.usedMemory > loads[hot]!.usedMemory)) hot = g;
   });
   if (hot !== null || auto.rateFactor <= 0) return hot;
   let best = 0;

@@ -24,7 +24,7 @@ export interface Topology {
 
 /** Auto-rebalance thresholds (EDGESLOT_AUTOSPLIT_*): a group past either is split in two. */
 export interface AutoSplitSettings {
-  /** A group using more than this share of `maxMemory` is split. */
+  /** A group using more than this share of `maxMemory` is split (0: memory never splits). */
   readonly memoryShare: number;
   /** Bytes a group may hold (EDGESLOT_MAXMEMORY). */
   readonly maxMemory: number;

@@ -1,6 +1,7 @@
 // Scale-out planning (shards/coordinator/scaling/): even distribution after adding shards, rebalancing
 // by memory, removing a shard, moving a range, and steps bounded in size.
 import { describe, expect, it } from "vitest";
+import { pickHot } from "../../shards/coordinator/coordinator";
 import { MAX_STEP_SLOTS, apportion, planByMemory, planEven, planRange, planSplit, projected, slotCounts } from "../../shards/coordinator/scaling/plan";
 import { addShards, moveSlots, rebalance, removeShard } from "../../shards/coordinator/scaling/requests";
 import { SLOT_COUNT, assignRange, contiguousAssignment, type SlotAssignment, type SlotMove } from "../../shards/coordinator/slots";
@@ -128,5 +129,15 @@ describe("slot planning", () => {
     expect(again.groups).toHaveLength(4);
     expect(again.groups[3]!.replicas).toEqual(["shard-3-replica-0", "shard-3-replica-1"]);
     expect(again.slots.version).toBe(9);
+  });
+
+  it("auto-split picks the fullest shard past its memory share, else the busiest past the rate factor", () => {
+    const auto = { memoryShare: 0.5, maxMemory: 1000, rateFactor: 3, checkMs: 1000 };
+    expect(pickHot([{ usedMemory: 400 }, { usedMemory: 600 }, { usedMemory: 700 }], [1, 1, 1], auto)).toBe(2);
+    expect(pickHot([{ usedMemory: 400 }, { usedMemory: 100 }, null], [10, 2, 4], auto)).toBe(0);
+    // 10 is not above 3 × the mean of 2 and 4.
+    expect(pickHot([{ usedMemory: 400 }, { usedMemory: 100 }, null], [10, 4, 6], auto)).toBeNull();
+    expect(pickHot([{ usedMemory: 400 }], [100], auto)).toBeNull();
+    expect(pickHot([{ usedMemory: 900 }, { usedMemory: 1 }], [null, null], { ...auto, memoryShare: 0 })).toBeNull();
   });
 });

@@ -55,7 +55,7 @@ export function executionContext(env: Env, caller: Caller): RunContext & { reado
       transactionTransport(env.SHARD, env.TX_DECISION, env.EDGESLOT_TEST_FAULTS === "1" ? caller.fault : undefined, config.replicas > 0 ? topology : undefined),
       config.replicas > 0 ? reached : null,
     ),
-    local: { shards: config.shards, replicas: config.replicas, ip: "127.0.0.1", port: caller.port, keySlot, cluster: config.replicas > 0 ? topology : undefined },
+    local: { shards: config.shards, replicas: config.replicas, ip: "127.0.0.1", port: caller.port, keySlot, cluster: config.replicas > 0 ? topology : undefined, scaling: topology },
   };
 }
 
@@ -67,6 +67,8 @@ export function topologyClient(env: Env, config: GatewayConfig): TopologyClient 
     mode: config.replication,
     failAfter: config.failoverAfter,
     probeMs: config.probeMs,
+    maxShards: config.maxShards,
+    ...(config.autoSplit ? { autoSplit: config.autoSplit } : {}),
   });
 }
 
