@@ -222,4 +222,16 @@ describe("slot move steps", () => {
     await cluster.drain();
     cluster.check();
   });
+
+  it("replans a queued move whose source does not own its range, before freezing anything", async () => {
+    const cluster = new Cluster();
+    // Slots 8000..8300 span shards 0 and 1; the queued move claims all come from shard 0.
+    cluster.queue({ topology: { ...cluster.stored, moves: [{ first: 8000, last: 8300, from: 0, to: 1, version: 0 }] } });
+    expect(await runStep({ store: cluster, member: cluster.member })).toBe("done");
+    expect(cluster.stored.moves).toEqual([{ first: 8000, last: 8127, from: 0, to: 1, version: 0 }, { first: 8128, last: 8191, from: 0, to: 1, version: 0 }]);
+    expect(cluster.calls).toBe(0);
+    await cluster.drain();
+    cluster.check();
+    expect(rangesOf(cluster.stored.slots, 1)).toEqual([[8000, 16383]]);
+  });
 });

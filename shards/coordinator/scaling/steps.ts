@@ -1,6 +1,7 @@
 // The step runner: moves one queued slot range from its source group to its target (reserve a version,
 // freeze, copy, commit, drop, publish), persisting the phase so a restarted coordinator rolls forward.
-import { assignRange, rangesOf, type SlotMove, type SlotRanges } from "../slots";
+import { assignRange, ownerTable, rangesOf, type SlotMove, type SlotRanges } from "../slots";
+import { planRange } from "./plan";
 import type { GroupTopology, Topology } from "../topology";
 
 /** The shard methods a move calls on a group's primary (shards/shard.ts; all idempotent). */
@@ -79,6 +80,15 @@ export async function runStep(runner: StepRunner): Promise<"idle" | "busy" | "do
   };
   if (step.phase === "reserved") {
     const slots = (await store.topology()).slots;
+    const owners = ownerTable(slots).subarray(move.first, move.last + 1);
+    if (owners.some((owner) => owner !== move.from)) {
+      // Planned against an assignment that did not come to be (nothing froze yet, so nothing is lost):
+      // the range goes to its target from whoever owns it now, as fresh steps.
+      const again = planRange(slots, move.first, move.last, move.to);
+      await store.update((topology) => ({ ...topology, version: topology.version + 1, moves: [...again, ...topology.moves.slice(1)] }));
+      await store.setStep(null);
+      return "done";
+    }
     const [, source] = await primary(move.from);
     const tries = runner.busyTries ?? 20;
     for (let attempt = 0; ; attempt++) {
