@@ -50,7 +50,8 @@ function autoSplit(env: Env): AutoSplitSettings | undefined {
   if (memoryShare === null && rateFactor === 0) return undefined;
   return {
     memoryShare: memoryShare ?? 0,
-    maxMemory: positiveInteger(env.EDGESLOT_MAXMEMORY, 128 * 1024 * 1024, "EDGESLOT_MAXMEMORY"),
+    // The shards' own limit (shards/config.ts), with its default.
+    maxMemory: positiveInteger(env.EDGESLOT_MAXMEMORY, 96 * 1024 * 1024, "EDGESLOT_MAXMEMORY"),
     rateFactor,
     checkMs: positiveInteger(env.EDGESLOT_AUTOSPLIT_CHECK_MS, 60_000, "EDGESLOT_AUTOSPLIT_CHECK_MS", 86_400_000),
   };

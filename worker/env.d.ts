@@ -27,7 +27,7 @@ interface Env {
   EDGESLOT_AUTOSPLIT_MEMORY?: string;
   /** Auto-rebalance: split a shard running more than this many times the others' mean command rate (unset: off). */
   EDGESLOT_AUTOSPLIT_RATE?: string;
-  /** Bytes one shard may hold, for EDGESLOT_AUTOSPLIT_MEMORY (default 128 MiB, a Durable Object's memory). */
+  /** Bytes one shard may hold (default 96 MiB; the shards read it too, shards/config.ts). */
   EDGESLOT_MAXMEMORY?: string;
   /** How often the coordinator checks the shards' load, in ms (default 60000). */
   EDGESLOT_AUTOSPLIT_CHECK_MS?: string;
