@@ -1,7 +1,9 @@
 // The scaling admin surface: POST /admin/shards, DELETE /admin/shards/:n, POST /admin/slots/move,
 // POST /admin/rebalance and CLUSTER ADDSHARDS/REMOVESHARD/MOVESLOTS/REBALANCE refuse bad arguments
 // with Redis-style errors, and only the full token may use them.
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { readConfig } from "../../../worker/config";
 import { call, READONLY_TOKEN, request, type CallOptions } from "../gateway";
 
 const post = (path: string, options: CallOptions = {}) => request(path, "", { method: "POST", ...options });
@@ -73,5 +75,24 @@ describe("CLUSTER scaling commands", () => {
     expect((await call(["CLUSTER", "REBALANCE"])).json).toEqual({ result: 0 });
     expect((await call(["CLUSTER", "REBALANCE", "slots"])).json).toEqual({ result: 0 });
     expect(await request("/admin/rebalance?by=slots", "", { method: "POST" })).toMatchObject({ status: 200, json: { result: { queued: 0 } } });
+  });
+});
+
+describe("auto-split settings", () => {
+  const read = (vars: Partial<Env>) => readConfig({ ...env, ...vars } as Env);
+
+  it("are off unless a memory share or a rate factor is set", () => {
+    expect(read({}).autoSplit).toBeUndefined();
+    expect(read({}).maxShards).toBe(64);
+    expect(read({ EDGESLOT_AUTOSPLIT_MEMORY: "0.75", EDGESLOT_MAXMEMORY: "1000" }).autoSplit).toEqual({ memoryShare: 0.75, maxMemory: 1000, rateFactor: 0, checkMs: 60_000 });
+    expect(read({ EDGESLOT_AUTOSPLIT_RATE: "4", EDGESLOT_AUTOSPLIT_CHECK_MS: "5000", EDGESLOT_MAX_SHARDS: "8" })).toMatchObject({
+      autoSplit: { memoryShare: 0, maxMemory: 96 * 1024 * 1024, rateFactor: 4, checkMs: 5000 },
+      maxShards: 8,
+    });
+  });
+
+  it("refuse values out of range", () => {
+    expect(() => read({ EDGESLOT_AUTOSPLIT_MEMORY: "1.5" })).toThrow("EDGESLOT_AUTOSPLIT_MEMORY must be a number above 0 and at most 1, got '1.5'");
+    expect(() => read({ EDGESLOT_AUTOSPLIT_RATE: "-1" })).toThrow("EDGESLOT_AUTOSPLIT_RATE must be a positive number, got '-1'");
   });
 });
