@@ -68,6 +68,8 @@ class Cluster implements ScalingStore {
   reservedVersion = 0;
   /** Member calls before the one that throws (Infinity: none). */
   failAfter = Infinity;
+  /** The failing call runs first and then throws (the coordinator stopped before storing its phase). */
+  crashAfterCall = false;
   calls = 0;
   /** Every published slot version, in order. */
   published: number[] = [];
@@ -92,8 +94,11 @@ class Cluster implements ScalingStore {
         const value = Reflect.get(target, prop) as unknown;
         if (typeof value !== "function") return value;
         return (...args: unknown[]) => {
-          if (this.calls++ === this.failAfter) throw new Error(`crash at call ${this.failAfter}`);
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
+          const crash = this.calls++ === this.failAfter;
+          if (crash && !this.crashAfterCall) throw new Error(`crash at call ${this.failAfter}`);
+          const answer = (value as (...a: unknown[]) => unknown).apply(target, args);
+          if (crash) return Promise.resolve(answer).then(() => Promise.reject(new Error(`crash after call ${this.failAfter}`)));
+          return answer;
         };
       },
     });
@@ -171,7 +176,7 @@ describe("slot move steps", () => {
     expect(cluster.published).toEqual([...cluster.published].sort((a, b) => a - b));
   });
 
-  it("rolls forward after a crash at any member call of a step", async () => {
+  it.each([false, true])("rolls forward after a crash at any member call of a step (after the call ran: %s)", async (after) => {
     const reference = new Cluster();
     reference.queue(addShards(reference.stored, 0, 1));
     reference.stored = { ...reference.stored, moves: reference.stored.moves.slice(0, 2) };
@@ -183,6 +188,7 @@ describe("slot move steps", () => {
       cluster.queue(addShards(cluster.stored, 0, 1));
       cluster.stored = { ...cluster.stored, moves: cluster.stored.moves.slice(0, 2) };
       cluster.failAfter = k;
+      cluster.crashAfterCall = after;
       expect(await cluster.drain()).toBe(1);
       expect(cluster.stored.slots).toEqual(reference.stored.slots);
       // Each step publishes once, at the version it froze at, even when resumed.

@@ -103,15 +103,21 @@ export async function runStep(runner: StepRunner): Promise<"idle" | "busy" | "do
   if (step.phase === "frozen") {
     const [, source] = await primary(move.from);
     const [, target] = await primary(move.to);
-    // A copy left by an interrupted attempt may miss keys or hold ones since dropped: start afresh.
-    await target.slotsClearImport(move);
-    let cursor = "0";
-    do {
-      const part = await source.slotsExport(move, cursor, runner.maxBytes ?? EXPORT_BYTES);
-      if (part.chunk.byteLength > 0) await target.slotsImport(move, part.chunk);
-      cursor = part.cursor;
-    } while (cursor !== "0");
-    await target.slotsCommit(move, rangesOf((await store.topology()).slots, move.to));
+    // The target may have committed just before the coordinator stopped: it then refuses imports into
+    // a range it owns, and its copy is complete.
+    const state = await target.slotsState();
+    const committed = state !== null && state.version >= move.version && state.owned.some(([first, last]) => first <= move.first && move.last <= last);
+    if (!committed) {
+      // A copy left by an interrupted attempt may miss keys or hold ones since dropped: start afresh.
+      await target.slotsClearImport(move);
+      let cursor = "0";
+      do {
+        const part = await source.slotsExport(move, cursor, runner.maxBytes ?? EXPORT_BYTES);
+        if (part.chunk.byteLength > 0) await target.slotsImport(move, part.chunk);
+        cursor = part.cursor;
+      } while (cursor !== "0");
+      await target.slotsCommit(move, rangesOf((await store.topology()).slots, move.to));
+    }
     step = { move, phase: "committed" };
     await store.setStep(step);
   }
