@@ -1,8 +1,8 @@
 // The coordinator object's scaling: requests queue steps durably and wake the alarm, the stored
 // topology keeps added groups whatever EDGESLOT_SHARDS says, and the alarm resumes a stored step at its
 // phase (publishing it once) before reserving the next step's version.
-import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { afterEach, describe, expect, it } from "vitest";
+import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Coordinator } from "../../shards/coordinator/coordinator";
 import type { StepState } from "../../shards/coordinator/scaling/steps";
 import type { ClusterSettings } from "../../shards/coordinator/topology";
@@ -11,6 +11,11 @@ const SETTINGS: ClusterSettings = { shards: 4, replicas: 0, mode: "async", failA
 const coordinator = () => env.COORDINATOR.get(env.COORDINATOR.idFromName("coordinator"));
 
 describe("coordinator scaling", () => {
+  // Storage outlives a test in this pool: each starts from a fresh coordinator.
+  beforeEach(async () => {
+    await runInDurableObject(coordinator(), (_: Coordinator, state) => state.storage.deleteAll());
+    await evictDurableObject(coordinator());
+  });
   // The shard side is not asked here: no alarm may outlive a test.
   afterEach(() => runInDurableObject(coordinator(), (_: Coordinator, state) => state.storage.deleteAlarm()));
 
@@ -47,5 +52,21 @@ describe("coordinator scaling", () => {
     expect(next[0]).toMatchObject({ phase: "reserved", move: { version: 6, first: after.moves[0]!.first } });
     expect(next[1]).toBe(6);
     expect(after.moves[0]!.version).toBe(6);
+  });
+
+  it("a failover and a step's publish both land when they run at once", async () => {
+    const settings = { ...SETTINGS, replicas: 1 };
+    await coordinator().addShards(settings, 1);
+    const move = { ...(await coordinator().topology(settings)).moves[0]!, version: 5 };
+    await runInDurableObject(coordinator(), async (_: Coordinator, state) => {
+      await state.storage.put("step", { move, phase: "dropped" } satisfies StepState);
+      await state.storage.put("reservedSlotVersion", 5);
+    });
+    const [failover] = await Promise.all([coordinator().failover(settings, 1, true), runDurableObjectAlarm(coordinator())]);
+    expect(failover).toMatchObject({ primary: "shard-1-replica-0" });
+    const topology = await coordinator().topology(settings);
+    expect(topology.groups[1]).toMatchObject({ primary: "shard-1-replica-0", replicas: ["shard-1"] });
+    expect(topology.slots.version).toBe(5);
+    expect(topology.groups).toHaveLength(5);
   });
 });
