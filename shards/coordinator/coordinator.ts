@@ -162,7 +162,7 @@ export class Coordinator extends DurableObject<CoordinatorBindings> {
     if (outcome.group.primary === group.primary) return outcome;
     if (!planned) {
       await this.setHealth(group.primary, { state: "failed", failures: 0, since: Date.now(), reason: "failed over" });
-      await this.ctx.storage.setAlarm(Date.now() + REPROBE_MS);
+      await this.wake(Date.now() + REPROBE_MS);
     }
     await this.setHealth(outcome.group.primary, { state: "ok", failures: 0, since: Date.now() });
     console.log(`shard ${shard}: ${outcome.group.primary} leads at epoch ${outcome.group.epoch} (was ${group.primary}, ${planned ? "planned" : "failed"})`);
