@@ -61,7 +61,7 @@ export async function executionContext(env: Env, caller: Caller): Promise<RunCon
       transport,
       // Participants are pinned per attempt: a transaction's lock and apply meet one object.
       transactions: recordingOffsets(transactionTransport(env.SHARD, env.TX_DECISION, fault, topology), config.replicas > 0 ? reached : null),
-      local: { shards: slotMap.groups, replicas: config.replicas, ip: "127.0.0.1", port: caller.port, keySlot, cluster: topology },
+      local: { shards: slotMap.groups, replicas: config.replicas, ip: "127.0.0.1", port: caller.port, keySlot, cluster: topology, scaling: topology },
       current: routed,
     };
   };
@@ -76,6 +76,8 @@ export function topologyClient(env: Env, config: GatewayConfig): TopologyClient 
     mode: config.replication,
     failAfter: config.failoverAfter,
     probeMs: config.probeMs,
+    maxShards: config.maxShards,
+    ...(config.autoSplit ? { autoSplit: config.autoSplit } : {}),
   });
 }
 

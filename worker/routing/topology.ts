@@ -1,7 +1,7 @@
 // The gateway's copy of the coordinator's topology: fetched once per isolate, refreshed when a shard
 // answers that its epoch moved on (the MOVED of failover) and after a failure the coordinator handled.
-import { COORDINATOR_NAME, type MemberHealth } from "../../shards/coordinator/coordinator";
-import type { ClusterControl } from "../local/context";
+import { COORDINATOR_NAME, type MemberHealth, type ScalingAnswer } from "../../shards/coordinator/coordinator";
+import type { ClusterControl, ScalingControl } from "../local/context";
 import { reconcile, type ClusterSettings, type GroupTopology, type Topology } from "../../shards/coordinator/topology";
 import type { Route } from "../../shards/slots/route";
 import { MovedError } from "./moved";
@@ -14,7 +14,7 @@ const MOVED_WAIT_MS = 10_000;
 /** Per isolate, per configuration (tests run several configurations in one isolate). */
 const cache = new Map<string, Topology>();
 
-export class TopologyClient implements ClusterControl {
+export class TopologyClient implements ClusterControl, ScalingControl {
   private readonly key: string;
 
   constructor(
@@ -80,6 +80,24 @@ export class TopologyClient implements ClusterControl {
     const outcome = await this.coordinator().failover(this.settings, shard, planned);
     if (!("refused" in outcome)) await this.refresh();
     return outcome;
+  }
+
+  // Scaling requests answer at once; the moves publish as they run, and the gateway learns each from a
+  // shard's { moved } answer or its next refresh.
+  addShards(count: number): Promise<ScalingAnswer> {
+    return this.coordinator().addShards(this.settings, count);
+  }
+
+  removeShard(group: number): Promise<ScalingAnswer> {
+    return this.coordinator().removeShard(this.settings, group);
+  }
+
+  moveSlots(first: number, last: number, to: number): Promise<ScalingAnswer> {
+    return this.coordinator().moveSlots(this.settings, first, last, to);
+  }
+
+  rebalance(by: "slots" | "memory"): Promise<ScalingAnswer> {
+    return this.coordinator().rebalance(this.settings, by);
   }
 
   private keep(topology: Topology): Topology {
