@@ -71,6 +71,18 @@ export function movedVersion(state: Ownership | null, route: Route | undefined, 
   return null;
 }
 
+/** The version a behind gateway must wait for when a cross-shard transaction's `keys` include one of
+ * a slot this shard does not serve, else null. */
+export function movedKeysVersion(state: Ownership | null, route: Route | undefined, keys: readonly Uint8Array[]): number | null {
+  if (state === null || route === undefined || route.version >= knownVersion(state)) return null;
+  for (const key of keys) {
+    const slot = keySlot(key);
+    if (inRanges(state.owned, slot)) continue;
+    return state.frozen.find((move) => slot >= move.first && slot <= move.last)?.version ?? state.version;
+  }
+  return null;
+}
+
 /** The slots scripts may touch: the stored ones when there are, else the gateway's. */
 export function servedRanges(state: Ownership | null, route: Route | undefined): SlotRanges | undefined {
   return state ? state.owned : route?.owned;

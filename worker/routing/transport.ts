@@ -49,7 +49,7 @@ export function durableObjectTransport(namespace: Env["SHARD"], routeOf: (shard:
     async execute(shard, commands) {
       const stub = namespace.get(namespace.idFromName(`shard-${shard}`));
       const batch = encodeCommands(commands);
-      const answer: unknown = await stub.execute(batch.buffer as ArrayBuffer, routeOf(shard));
+      const answer: unknown = await stub.executeRouted(batch.buffer as ArrayBuffer, routeOf(shard));
       if (isMoved(answer)) throw await movedTo(answer.moved);
       const out = new Uint8Array(answer as ArrayBuffer);
       const reader = new ReplyReader(out);
