@@ -28,7 +28,7 @@ async function runMigration(context: BenchContext): Promise<Section> {
     const commands = mixedCommands(PIPELINE, keyspace);
     checkReplies("gateway /pipeline", commands, (await (await gateway.fetch("/pipeline", { method: "POST", body })).json()) as unknown[]);
 
-    const before = await sampleLoad(gateway, body, async () => sleep(baselineSeconds * 1000));
+    const before = await sampleLoad(gateway, body, async () => void (await sleep(baselineSeconds * 1000)));
     log(`migration: before ${rate((before.requests * PIPELINE) / before.seconds)} commands, p99 ${percentile(before.latencies, 0.99).toFixed(1)} ms`);
 
     const topologyBefore = await topology(gateway);

@@ -11,16 +11,16 @@ import type { GatewayContext } from "./context";
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 const refusal = (error: string, status: number) => json({ error }, status);
 
-/** The coordinator, or the reason there is none to ask. */
-function cluster(c: GatewayContext): { refused: Response } | { client: TopologyClient } {
+/** The coordinator, or the reason there is none to ask (a failover needs replicas). */
+function cluster(c: GatewayContext, needsReplicas = true): { refused: Response } | { client: TopologyClient } {
   if (c.get("access") !== "full") return { refused: refusal("NOPERM admin routes need the full token", 403) };
   const config = readConfig(c.env);
-  if (config.replicas === 0) return { refused: refusal("ERR no replicas (EDGESLOT_REPLICAS is 0): there is nothing to fail over", 400) };
+  if (needsReplicas && config.replicas === 0) return { refused: refusal("ERR no replicas (EDGESLOT_REPLICAS is 0): there is nothing to fail over", 400) };
   return { client: topologyClient(c.env, config) };
 }
 
 export async function adminTopology(c: GatewayContext): Promise<Response> {
-  const found = cluster(c);
+  const found = cluster(c, false);
   if ("refused" in found) return found.refused;
   const [topology, health] = await Promise.all([found.client.refresh(), found.client.health()]);
   return json({ result: { ...topology, health } });
@@ -36,18 +36,12 @@ export async function adminFailover(c: GatewayContext): Promise<Response> {
   return "refused" in outcome ? refusal(outcome.refused, 400) : json({ result: outcome });
 }
 
-/** The coordinator for a scaling request: it needs no replicas. */
-function scaling(c: GatewayContext): { refused: Response } | { client: TopologyClient } {
-  if (c.get("access") !== "full") return { refused: refusal("NOPERM admin routes need the full token", 403) };
-  return { client: topologyClient(c.env, readConfig(c.env)) };
-}
-
 const queued = (outcome: ScalingAnswer) => ("refused" in outcome ? refusal(outcome.refused, 400) : json({ result: outcome }));
 const NUMBER = /^-?\d{1,16}$/;
 
 /** `POST /admin/shards?add=<n>` */
 export async function adminAddShards(c: GatewayContext): Promise<Response> {
-  const found = scaling(c);
+  const found = cluster(c, false);
   if ("refused" in found) return found.refused;
   const add = c.req.query("add") ?? "";
   if (!NUMBER.test(add)) return refusal("ERR add must be the number of shards to add", 400);
@@ -56,7 +50,7 @@ export async function adminAddShards(c: GatewayContext): Promise<Response> {
 
 /** `DELETE /admin/shards/<n>` */
 export async function adminRemoveShard(c: GatewayContext): Promise<Response> {
-  const found = scaling(c);
+  const found = cluster(c, false);
   if ("refused" in found) return found.refused;
   const shard = c.req.param("shard") ?? "";
   if (!/^\d{1,5}$/.test(shard)) return refusal("ERR the shard must be a number", 400);
@@ -65,7 +59,7 @@ export async function adminRemoveShard(c: GatewayContext): Promise<Response> {
 
 /** `POST /admin/slots/move?first=&last=&to=` */
 export async function adminMoveSlots(c: GatewayContext): Promise<Response> {
-  const found = scaling(c);
+  const found = cluster(c, false);
   if ("refused" in found) return found.refused;
   const [first, last, to] = ["first", "last", "to"].map((name) => c.req.query(name) ?? "");
   if (!NUMBER.test(first!) || !NUMBER.test(last!)) return refusal("ERR Invalid or out of range slot", 400);
@@ -75,7 +69,7 @@ export async function adminMoveSlots(c: GatewayContext): Promise<Response> {
 
 /** `POST /admin/rebalance?by=slots|memory` (slots unless told) */
 export async function adminRebalance(c: GatewayContext): Promise<Response> {
-  const found = scaling(c);
+  const found = cluster(c, false);
   if ("refused" in found) return found.refused;
   const by = (c.req.query("by") ?? "slots").toLowerCase();
   if (by !== "slots" && by !== "memory") return refusal("ERR by must be slots or memory", 400);

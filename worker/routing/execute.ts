@@ -60,7 +60,7 @@ export async function executionContext(env: Env, caller: Caller): Promise<RunCon
       keySlot,
       transport,
       // Participants are pinned per attempt: a transaction's lock and apply meet one object.
-      transactions: recordingOffsets(transactionTransport(env.SHARD, env.TX_DECISION, fault, topology), config.replicas > 0 ? reached : null),
+      transactions: recordingOffsets(transactionTransport(env.SHARD, env.TX_DECISION, fault, topology, slotMap), config.replicas > 0 ? reached : null),
       local: { shards: slotMap.groups, replicas: config.replicas, ip: "127.0.0.1", port: caller.port, keySlot, cluster: topology, scaling: topology },
       current: routed,
     };
@@ -124,7 +124,7 @@ export async function executeTransaction(commands: readonly Command[], context: 
   const shard = planned.batches.findIndex((batch) => batch.length > 0);
   if (shard < 0 || !context.current) return runPlan(planned, context);
   try {
-    const replies = await context.transport.execute(shard, planned.batches[shard]!);
+    const replies = await context.transport.execute(shard, planned.batches[shard]!, context.slotMap?.route(shard));
     return runPlan(planned, { ...context, transport: { execute: async () => replies } });
   } catch (error) {
     if (error instanceof MovedError) return executeTransaction(commands, await context.current());

@@ -38,8 +38,11 @@ export function replicatedTransport(namespace: Env["SHARD"], settings: Replicati
     return !(spec instanceof ReplyError) && readOnlyCommand(spec.name);
   };
   return {
-    async execute(shard, commands) {
-      if (settings.replicas === 0 && !holdsReplicationCommand(commands)) return plain.execute(shard, commands);
+    async execute(shard, commands, planned) {
+      if (settings.replicas === 0 && !holdsReplicationCommand(commands)) return plain.execute(shard, commands, planned);
+      // The map the commands were planned by, not a newer one another request fetched since: a shard
+      // that changed after it must see the batch as behind, and check its keys.
+      const route = planned ?? topology.route(shard);
       const batch = encodeCommands(commands).buffer as ArrayBuffer;
       const position = settings.seen.get(shard);
       const reads = commands.every(readOnly);
@@ -50,14 +53,14 @@ export function replicatedTransport(namespace: Env["SHARD"], settings: Replicati
           const name = group.replicas[Math.floor(Math.random() * group.replicas.length)]!;
           // A replica that is behind, or failing, leaves the read to the primary.
           // A replica behind on its slots (MOVED) answers null too.
-          const answer = await namespace.get(namespace.idFromName(name)).readReplica(batch, position ?? 0, topology.route(shard)).catch(() => null);
+          const answer = await namespace.get(namespace.idFromName(name)).readReplica(batch, position ?? 0, route).catch(() => null);
           if (answer !== null) return replies(shard, answer, commands.length);
         }
         const stub = namespace.get(namespace.idFromName(group.primary));
         const options = { shard, epoch: group.epoch, replicas: group.replicas, mode: settings.mode, position };
         let answer: { replies: ArrayBuffer; offset: number } | { stale: number } | { moved: number };
         try {
-          answer = await deadline<typeof answer>(stub.executeReplicated(batch, topology.route(shard), options), settings.callTimeoutMs);
+          answer = await deadline<typeof answer>(stub.executeReplicated(batch, route, options), settings.callTimeoutMs);
         } catch (error) {
           if (settings.replicas === 0) throw error;
           const after = await topology.reportFailure(shard, group, (error as Error).message).catch(() => null);

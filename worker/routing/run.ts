@@ -31,7 +31,7 @@ export async function runPlan(planned: Plan, context: RunContext, depth = 0): Pr
     planned.batches.map(async (batch, shard) => {
       if (batch.length === 0) return [];
       try {
-        return await context.transport.execute(shard, batch);
+        return await context.transport.execute(shard, batch, context.slotMap?.route(shard));
       } catch (error) {
         if (error instanceof MovedError && context.current && depth < MOVED_RETRIES) {
           return replan(batch, shard, pinned[shard]!, await context.current(), depth + 1);
@@ -83,7 +83,7 @@ async function replan(batch: readonly Command[], shard: number, pinned: Readonly
 /** One command on one shard; a shard that fails answers an error, as in runPlan. */
 async function callShard(context: RunContext, shard: number, command: Command): Promise<Reply> {
   try {
-    return (await context.transport.execute(shard, [command]))[0]!;
+    return (await context.transport.execute(shard, [command], context.slotMap?.route(shard)))[0]!;
   } catch (error) {
     return new ReplyError(`ERR shard ${shard} failed: ${error instanceof Error ? error.message : String(error)}`);
   }

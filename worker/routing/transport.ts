@@ -7,16 +7,19 @@ import type { TopologyClient } from "./topology";
 import { decisionObjectName } from "../../shards/transactions/decision";
 import type { Route } from "../../shards/slots/route";
 import { isMoved, MovedError } from "./moved";
+import type { SlotMap } from "./slot-map";
 
 export interface ShardTransport {
-  /** Runs `commands` on shard `shard` atomically; exactly one reply per command, in order. */
-  execute(shard: number, commands: readonly Command[]): Promise<Reply[]>;
+  /** Runs `commands` on shard `shard` atomically; exactly one reply per command, in order. `route`:
+   * the slot map the commands were planned by (a shard that changed since refuses them: MOVED). */
+  execute(shard: number, commands: readonly Command[], route?: Route): Promise<Reply[]>;
 }
 
-/** Cross-shard transactions reach each shard's primary as participant (named by the topology when
- * there are replicas, and pinned for the request: a transaction's lock and apply meet one object), and
+/** Cross-shard transactions reach each shard's primary as participant (named by the topology, and
+ * pinned for the request: a transaction's lock and apply meet one object; locks carry the slot map the
+ * keys were grouped by), and
  * their decision records; `fault` is the test hook (see shards/transactions/README.md). */
-export function transactionTransport(shards: Env["SHARD"], decisions: Env["TX_DECISION"], fault: string | undefined, topology: TopologyClient): TxTransport {
+export function transactionTransport(shards: Env["SHARD"], decisions: Env["TX_DECISION"], fault: string | undefined, topology: TopologyClient, slotMap: SlotMap): TxTransport {
   const pinned = new Map<number, Participant>();
   const participant = (shard: number): Participant => {
     const known = pinned.get(shard);
@@ -26,7 +29,7 @@ export function transactionTransport(shards: Env["SHARD"], decisions: Env["TX_DE
       // A lock refused because the key's slot moved ran nothing: the refresh happens here, and the
       // whole transaction runs again on the new map (run.ts acrossShards).
       txLock: async (tx, owner, keys, sha, wait) => {
-        const answer: unknown = await (await target).txLock(tx, owner, keys, sha, wait, topology.route(shard));
+        const answer: unknown = await (await target).txLock(tx, owner, keys, sha, wait, slotMap.route(shard));
         if (isMoved(answer)) throw await topology.movedTo(answer.moved);
         return answer as Awaited<ReturnType<Participant["txLock"]>>;
       },
@@ -46,10 +49,10 @@ export function transactionTransport(shards: Env["SHARD"], decisions: Env["TX_DE
  */
 export function durableObjectTransport(namespace: Env["SHARD"], routeOf: (shard: number) => Route, movedTo: (version: number) => Promise<MovedError>): ShardTransport {
   return {
-    async execute(shard, commands) {
+    async execute(shard, commands, route) {
       const stub = namespace.get(namespace.idFromName(`shard-${shard}`));
       const batch = encodeCommands(commands);
-      const answer: unknown = await stub.executeRouted(batch.buffer as ArrayBuffer, routeOf(shard));
+      const answer: unknown = await stub.executeRouted(batch.buffer as ArrayBuffer, route ?? routeOf(shard));
       if (isMoved(answer)) throw await movedTo(answer.moved);
       const out = new Uint8Array(answer as ArrayBuffer);
       const reader = new ReplyReader(out);
