@@ -12,6 +12,7 @@ import { e2eSuite } from "./e2e";
 import { engineSuite } from "./engine";
 import { latencySuite } from "./latency";
 import { mapReduceSuite } from "./mapreduce";
+import { migrationSuite } from "./migration";
 import { REDIS_SERVER } from "./redis-server";
 import { replicationSuite } from "./replication";
 import { scriptsSuite } from "./scripts";
@@ -21,7 +22,7 @@ import { transactionsSuite } from "./transactions";
 import { transcodeSuite } from "./transcode";
 import type { Suite } from "./suite";
 
-const SUITES: readonly Suite[] = [slotsSuite, transcodeSuite, engineSuite, transportSuite, collectionsSuite, scriptsSuite, transactionsSuite, replicationSuite, mapReduceSuite, e2eSuite, latencySuite, coldStartSuite];
+const SUITES: readonly Suite[] = [slotsSuite, transcodeSuite, engineSuite, transportSuite, collectionsSuite, scriptsSuite, transactionsSuite, replicationSuite, mapReduceSuite, e2eSuite, latencySuite, coldStartSuite, migrationSuite];
 
 export async function main(): Promise<number> {
   const quick = process.env.BENCH_QUICK === "1";

@@ -20,10 +20,16 @@ import { decisionObjectName } from "./transactions/decision";
 import { KeyLocks } from "./transactions/locks";
 import { batchKeys, stateQuery } from "./transactions/participant";
 import type { SlotRange } from "./scripting/script-keys";
+import type { SlotMove, SlotRanges } from "./coordinator/slots";
+import type { Route } from "./slots/route";
+import { loadOwnership, movedKeysVersion, movedVersion, overlaps, ownershipEntry, readOwnershipEntry, servedRanges, storeOwnership, withoutRange, withRange, type Ownership } from "./slots/ownership";
+import { countRange, deleteRange, exportChunk, importChunk, type MigrationHost } from "./slots/migration";
+import { clearStaging } from "./slots/transfer";
 import { REPLICATION_COMMANDS } from "./commands";
 import { answerTaken, splitReplicationCommands } from "./replication/commands";
 import { readOnlyBatch } from "./replication/reads";
 import { keyspaceDigest } from "./replication/digest";
+import { keySlot as keySlotOf } from "../worker/routing/key-slot";
 import { addReplicationInfo } from "./replication/info";
 import { stageSnapshot } from "./replication/snapshot";
 import { type ReplicaAck, type ReplicationMessage, type ReplicationOptions } from "./replication/messages";
@@ -70,6 +76,10 @@ export class Shard extends DurableObject<ShardBindings> {
   private member!: MemberState;
   /** The test hook that makes this object fail, hang or forget (EDGESLOT_TEST_FAULTS only). */
   private readonly faults: TestFaults;
+  /** The slots this shard serves and the ranges it froze for moves; null until a move touches it (shards/slots/). */
+  private slots: Ownership | null = null;
+  /** Commands run since the object started (the coordinator's auto-split compares rates). */
+  private commandsRun = 0;
   /** When the alarm is set for (null: not set). */
   private alarmAt: number | null = null;
   /** The shard's clock. Tests replace it to move time forward instead of sleeping. */
@@ -101,6 +111,7 @@ export class Shard extends DurableObject<ShardBindings> {
       log: () => this.log,
       sender: () => ({ primary: this.name, epoch: lineageEpoch(this.member.lineage), lineage: this.member.lineage }),
       locks: () => this.locks.stored(),
+      slots: () => this.slots,
       replica: (name) => env.SHARD.get(env.SHARD.idFromName(name)),
       retryLater: () => this.scheduleAlarm(Date.now() + 1000),
       deposed: (epoch) => this.depose(epoch),
@@ -126,15 +137,26 @@ export class Shard extends DurableObject<ShardBindings> {
 
   /**
    * Executes a RESP batch atomically and returns one RESP reply per command. While a cross-shard
-   * transaction holds some keys, a batch naming one of them waits its turn. `slots`: the range the
-   * gateway routed the batch by (scripts may touch only its keys); absent, the shard owns every slot.
+   * transaction holds some keys, a batch naming one of them waits its turn. Addressed directly (tests,
+   * benches), scripts may touch every slot the shard serves.
    */
-  async execute(batch: ArrayBuffer, slots?: SlotRange): Promise<ArrayBuffer> {
+  async execute(batch: ArrayBuffer): Promise<ArrayBuffer> {
+    return (await this.executeRouted(batch, undefined)) as ArrayBuffer;
+  }
+
+  /** `execute` as the gateway calls it: `route` is the slot map's version and this shard's slots in it
+   * (scripts may touch only those keys); a batch routed by an older map that names a key this shard
+   * no longer serves is refused unrun with the version to wait for (MOVED). */
+  async executeRouted(batch: ArrayBuffer, route: Route | undefined): Promise<ArrayBuffer | { moved: number }> {
     const fault = this.faults.gate();
     if (fault) await fault;
     // A replica's log holds its primary's entries only; a replaced primary's writes would be lost.
     if (!this.leads()) throw new Error(`TRYAGAIN ${this.name} does not lead its shard (${this.replicaOf ? `replica of ${this.replicaOf}` : "replaced"})`);
     const commands = new Uint8Array(batch);
+    // Routed by an older slot map and naming a key this shard no longer serves: refused unrun.
+    const moved = movedVersion(this.slots, route, commands);
+    if (moved !== null) return { moved };
+    const slots = servedRanges(this.slots, route);
     if (this.locks.idle) return this.executeNow(commands, slots);
     const done = await this.locks.enter(batchKeys(commands, (command) => this.scripts.declaresAllItsKeys(command)));
     try {
@@ -149,16 +171,18 @@ export class Shard extends DurableObject<ShardBindings> {
    * to the replicas, waits for one acknowledgement in sync mode, and answers the log offset the batch
    * reached (the gateway puts it in the sync token).
    */
-  async executeReplicated(batch: ArrayBuffer, slots: SlotRange | undefined, options: ReplicationOptions): Promise<{ replies: ArrayBuffer; offset: number } | { stale: number }> {
+  async executeReplicated(batch: ArrayBuffer, route: Route | undefined, options: ReplicationOptions): Promise<{ replies: ArrayBuffer; offset: number } | { stale: number } | { moved: number }> {
     const fault = this.faults.gate();
     if (fault) await fault;
     // Fencing: a batch routed by another epoch's topology, or to an object that no longer leads, runs
     // nowhere here; the gateway refreshes its topology and sends it again.
     if (!this.leads() || options.epoch !== this.member.epoch) return { stale: this.member.epoch };
     if (options.replicas.length > 0) this.configureReplication(options);
+    const moved = movedVersion(this.slots, route, new Uint8Array(batch));
+    if (moved !== null) return { moved };
     const split = splitReplicationCommands(new Uint8Array(batch), REPLICATION_COMMANDS);
     const before = this.log.head;
-    let replies: Uint8Array = new Uint8Array(split.restCount === 0 ? new ArrayBuffer(0) : await this.execute(toArrayBuffer(split.rest), slots));
+    let replies: Uint8Array = new Uint8Array(split.restCount === 0 ? new ArrayBuffer(0) : ((await this.executeRouted(toArrayBuffer(split.rest), route)) as ArrayBuffer));
     const wrote = this.log.head > before;
     if (wrote && options.mode === "sync" && options.replicas.length > 0) {
       const acked = await this.primary.waitFor(this.log.head, 1, this.syncAckMs);
@@ -177,7 +201,7 @@ export class Shard extends DurableObject<ShardBindings> {
    * so the gateway asks the primary. Read-only batches only, and they change nothing: an expired key
    * is hidden, not deleted (its deletion comes from the primary's log, as on a Redis replica).
    */
-  async readReplica(batch: ArrayBuffer, minOffset: number): Promise<ArrayBuffer | null> {
+  async readReplica(batch: ArrayBuffer, minOffset: number, route?: Route): Promise<ArrayBuffer | null> {
     const fault = this.faults.gate();
     if (fault) await fault;
     const replicaOf = this.replicaOf;
@@ -186,7 +210,7 @@ export class Shard extends DurableObject<ShardBindings> {
     if (replicaOf === null || this.member.resync || lineageEpoch(this.member.lineage) !== this.member.epoch) return null;
     if (this.log.head < minOffset) return null;
     const commands = new Uint8Array(batch);
-    if (!readOnlyBatch(commands)) return null;
+    if (!readOnlyBatch(commands) || movedVersion(this.slots, route, commands) !== null) return null;
     const split = splitReplicationCommands(commands, REPLICATION_COMMANDS);
     let replies: Uint8Array;
     try {
@@ -239,6 +263,7 @@ export class Shard extends DurableObject<ShardBindings> {
       this.setMember({ epoch: message.epoch, lineage: message.lineage, resync: false });
       KeyLocks.replaceStored(this.ctx.storage.sql, message.locks);
       this.locks = new KeyLocks(this.ctx.storage.sql);
+      if (message.slots) this.keepOwnership(message.slots);
       this.start();
     }
     if (this.member.resync) return { applied: this.log.head, resync: true };
@@ -249,7 +274,9 @@ export class Shard extends DurableObject<ShardBindings> {
         if (entry.seq !== this.log.head + 1) break;
         const effects = new Uint8Array(entry.effects);
         const locks = readLockState(effects);
+        const slots = locks ? null : readOwnershipEntry(effects);
         if (locks) KeyLocks.replaceStored(this.ctx.storage.sql, locks);
+        else if (slots) this.keepOwnership(slots);
         else this.core.execute(effects, this.clock(), true);
         lockState ||= locks !== null;
         this.log.appendAt(entry.seq, effects);
@@ -303,6 +330,8 @@ export class Shard extends DurableObject<ShardBindings> {
       logEpoch: lineageEpoch(this.member.lineage),
       role: this.leads() ? "primary" : this.replicaOf !== null ? "replica" : "fenced",
       resync: this.member.resync,
+      usedMemory: this.core.usedMemory(),
+      commands: this.commandsRun,
     };
   }
 
@@ -313,6 +342,106 @@ export class Shard extends DurableObject<ShardBindings> {
       this.faults.set("clear");
       await this.ctx.blockConcurrencyWhile(() => this.boot());
     }
+  }
+
+  /**
+   * Slot move, on the source (shards/slots/README.md): stops serving [first, last] at the move's
+   * version, durably and in the log (so replicas and a promoted replica agree). `owned`: the source's
+   * ranges as published, taken as its state when it has none yet. Busy while a cross-shard transaction
+   * holds a key of the range (its writes must land before the copy).
+   */
+  async slotsFreeze(move: SlotMove, owned: SlotRanges): Promise<{ frozen: true; keys: number } | { busy: true }> {
+    this.mustLead();
+    const state = this.slots ?? { version: 0, owned, frozen: [] };
+    if (!state.frozen.some((m) => sameMove(m, move))) {
+      if (this.locks.held.some((lock) => lock.keys.some((key) => { const slot = keySlotOf(key); return slot >= move.first && slot <= move.last; }))) return { busy: true };
+      this.setOwnership({ version: state.version, owned: withoutRange(state.owned, move.first, move.last), frozen: [...state.frozen, move] });
+      // A replica holds the freeze before any copy starts: a promoted replica must not serve the range.
+      if (this.primary.configured && this.primary.configured.replicas.length > 0) await this.primary.waitFor(this.log.head, 1, this.syncAckMs);
+    }
+    return { frozen: true, keys: countRange(this.migrationHost(), move.first, move.last) };
+  }
+
+  /** Slot move, on the source: the frozen range's next chunk of keys after `cursor` ("0" when done). */
+  async slotsExport(move: SlotMove, cursor: string, maxBytes: number): Promise<{ chunk: ArrayBuffer; cursor: string }> {
+    this.mustLead();
+    if (!this.slots?.frozen.some((m) => sameMove(m, move))) throw new Error(`ERR slots ${move.first}-${move.last} are not frozen for move version ${move.version}`);
+    const part = exportChunk(this.migrationHost(), move, cursor, maxBytes);
+    return { chunk: toArrayBuffer(part.chunk), cursor: part.cursor };
+  }
+
+  /** Slot move, on the target: installs a chunk (through the log). Never into a range it serves. */
+  async slotsImport(move: SlotMove, chunk: ArrayBuffer): Promise<void> {
+    this.mustLead();
+    this.mustNotServe(move);
+    // Moved keys were acknowledged elsewhere: they land whatever this shard's maxmemory says.
+    this.core.setMaxMemory(0);
+    try {
+      importChunk(this.migrationHost(), new Uint8Array(chunk));
+    } finally {
+      this.core.setMaxMemory(this.config.maxMemory);
+    }
+    this.compactAndSchedule();
+  }
+
+  /** Slot move, on the target: forgets a partial copy of a range it does not serve (a retried move). */
+  async slotsClearImport(move: SlotMove): Promise<void> {
+    this.mustLead();
+    if (this.slots && this.slots.version >= move.version && this.servesRange(move)) return;
+    this.mustNotServe(move);
+    clearStaging(this.ctx.storage.sql);
+    deleteRange(this.migrationHost(), move.first, move.last);
+  }
+
+  /** Slot move, on the target: serves the range from now on, at the move's version. */
+  async slotsCommit(move: SlotMove, owned: SlotRanges): Promise<void> {
+    this.mustLead();
+    const state = this.slots ?? { version: 0, owned, frozen: [] };
+    if (state.version >= move.version && this.servesRange(move)) return;
+    this.setOwnership({ version: Math.max(state.version, move.version), owned: withRange(state.owned, move.first, move.last), frozen: state.frozen });
+  }
+
+  /** Slot move, on the source: deletes the range's keys (the target serves them) and forgets the freeze. */
+  async slotsDrop(move: SlotMove): Promise<void> {
+    this.mustLead();
+    this.mustNotServe(move);
+    deleteRange(this.migrationHost(), move.first, move.last);
+    const state = this.slots!;
+    this.setOwnership({ version: Math.max(state.version, move.version), owned: state.owned, frozen: state.frozen.filter((m) => !sameMove(m, move)) });
+    this.compactAndSchedule();
+  }
+
+  async slotsState(): Promise<{ version: number; owned: [number, number][]; frozen: SlotMove[] } | null> {
+    const state = this.slots;
+    return state ? { version: state.version, owned: state.owned.map(([a, b]) => [a, b]), frozen: [...state.frozen] } : null;
+  }
+
+  private mustLead(): void {
+    if (!this.leads()) throw new Error(`TRYAGAIN ${this.name} does not lead its shard`);
+  }
+
+  private servesRange(move: SlotMove): boolean {
+    const owned = this.slots?.owned ?? [];
+    return owned.some(([a, b]) => a <= move.first && b >= move.last);
+  }
+
+  private mustNotServe(move: SlotMove): void {
+    if (this.slots && overlaps(this.slots.owned, move.first, move.last)) throw new Error(`ERR this shard serves slots in ${move.first}-${move.last}`);
+  }
+
+  private migrationHost(): MigrationHost {
+    return { runLogged: (batch) => this.runLogged(batch), sql: this.ctx.storage.sql };
+  }
+
+  /** A new ownership state: stored, and logged so replicas (and their promotion) agree. */
+  private setOwnership(state: Ownership): void {
+    this.keepOwnership(state);
+    this.appendEffects(ownershipEntry(state));
+  }
+
+  private keepOwnership(state: Ownership): void {
+    storeOwnership(this.ctx.storage.sql, state);
+    this.slots = state;
   }
 
   /** A newer epoch exists, so another member leads now: stop pushing, and answer every waiter. */
@@ -334,10 +463,12 @@ export class Shard extends DurableObject<ShardBindings> {
 
   /** Cross-shard transaction, phase one: takes `keys` (waiting in line, or with `wait` false only if
    * they are free at once) and answers their states, and the script `sha` names if this shard has it. */
-  async txLock(tx: string, shard: number, keys: ArrayBuffer[], sha: string | null, wait = true): Promise<{ states: ArrayBuffer; script: ArrayBuffer | null } | { busy: true }> {
+  async txLock(tx: string, shard: number, keys: ArrayBuffer[], sha: string | null, wait = true, route?: Route): Promise<{ states: ArrayBuffer; script: ArrayBuffer | null } | { busy: true } | { moved: number }> {
     const fault = this.faults.gate();
     if (fault) await fault;
     if (!this.leads()) throw new Error(`TRYAGAIN shard ${shard} is changing primary`);
+    const moved = movedKeysVersion(this.slots, route, keys.map((key) => new Uint8Array(key)));
+    if (moved !== null) return { moved };
     const deadline = this.clock() + TX_LOCK_MS;
     const lock = { tx, shard, keys: keys.map((key) => new Uint8Array(key)), deadline };
     if (wait) await this.locks.lock(lock);
@@ -413,6 +544,7 @@ export class Shard extends DurableObject<ShardBindings> {
     try {
       const now = this.clock();
       const result = mayHoldScript(commands) ? this.executeWithScripts(commands, now, slots) : this.core.execute(commands, now, false);
+      this.commandsRun += result.count;
       if (result.effects.length > 0) this.appendEffects(result.effects);
       replies = result.replies;
     } catch (error) {
@@ -507,6 +639,7 @@ export class Shard extends DurableObject<ShardBindings> {
     createSchema(sql);
     this.log = new EffectLog(sql);
     this.scripts = new ScriptRunner(new ScriptCache(sql));
+    this.slots = loadOwnership(sql);
     // Loading ignores maxmemory, as Redis's does: what storage holds was acknowledged, and a replay that
     // evicted or refused on its own would rebuild a different keyspace than the one that was logged.
     this.core = new Core(coreModule, { maxMemoryPolicy: this.config.maxMemoryPolicy });
@@ -571,7 +704,12 @@ export interface MemberStatus {
   readonly logEpoch: number;
   readonly role: "primary" | "replica" | "fenced";
   readonly resync: boolean;
+  /** The core's used memory and the commands run since start: the coordinator's auto-split inputs. */
+  readonly usedMemory: number;
+  readonly commands: number;
 }
+
+const sameMove = (a: SlotMove, b: SlotMove) => a.first === b.first && a.last === b.last && a.version === b.version;
 
 /** Sync mode, no replica acknowledged: Redis's min-replicas refusal text for each command. */
 function noReplicasReplies(count: number): Uint8Array {

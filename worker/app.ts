@@ -2,7 +2,7 @@
 // are answered 400/413 inside the routes; the 500 handler is a last resort only.
 import { Hono, type MiddlewareHandler } from "hono";
 import { authorize } from "./auth";
-import { adminFailover, adminTopology, cancelJob, type GatewayContext, type GatewayEnv, jobProgress, jsonCommand, multiExec, pathCommand, pipeline, startJob } from "./routes";
+import { adminAddShards, adminFailover, adminMoveSlots, adminRebalance, adminRemoveShard, adminTopology, cancelJob, type GatewayContext, type GatewayEnv, jobProgress, jsonCommand, multiExec, pathCommand, pipeline, startJob } from "./routes";
 import { BodyTooLarge } from "./wire/body";
 import { errorJson } from "./wire/json";
 import { BadRequest } from "./wire/request";
@@ -13,7 +13,8 @@ const json = (body: string, status: number, headers: Record<string, string> = {}
 const ALLOWED = new Set(["GET", "POST", "PUT"]);
 
 const methods: MiddlewareHandler<GatewayEnv> = async (c, next) => {
-  if (!ALLOWED.has(c.req.method)) {
+  // DELETE only removes a shard (`DELETE /admin/shards/:n`); commands never take it.
+  if (!ALLOWED.has(c.req.method) && !(c.req.method === "DELETE" && c.req.path.startsWith("/admin/shards/"))) {
     return json(errorJson(`ERR method ${c.req.method} not allowed: use POST with a JSON body, or GET/POST/PUT path style`), 405, { allow: "GET, POST, PUT" });
   }
   await next();
@@ -53,6 +54,10 @@ export const app = new Hono<GatewayEnv>()
   .post("/compute/:id/cancel", answering(cancelJob))
   .get("/admin/topology", answering(adminTopology))
   .post("/admin/failover/:shard", answering(adminFailover))
+  .post("/admin/shards", answering(adminAddShards))
+  .delete("/admin/shards/:shard", answering(adminRemoveShard))
+  .post("/admin/slots/move", answering(adminMoveSlots))
+  .post("/admin/rebalance", answering(adminRebalance))
   .all("*", answering(pathCommand));
 
 // Last resort: a bug or a shard failure, still answered as a Redis-style error.

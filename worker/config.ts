@@ -1,4 +1,5 @@
 // Gateway settings read from the environment (wrangler.toml [vars] or secrets), with their defaults.
+import type { AutoSplitSettings } from "../shards/coordinator/topology";
 
 export interface GatewayConfig {
   readonly shards: number;
@@ -13,6 +14,10 @@ export interface GatewayConfig {
   readonly probeMs: number;
   /** How long a shard call may take before it counts as failed (ms); above the 5 s a sync write waits. */
   readonly callTimeoutMs: number;
+  /** Automatic splitting of a hot shard (absent: off). */
+  readonly autoSplit?: AutoSplitSettings;
+  /** Shards an automatic split may grow the cluster to. */
+  readonly maxShards: number;
 }
 
 function positiveInteger(value: string | undefined, fallback: number, name: string, max = Number.MAX_SAFE_INTEGER): number {
@@ -33,7 +38,36 @@ export function readConfig(env: Env): GatewayConfig {
     failoverAfter: positiveInteger(env.EDGESLOT_FAILOVER_AFTER, 3, "EDGESLOT_FAILOVER_AFTER", 1000),
     probeMs: positiveInteger(env.EDGESLOT_PROBE_MS, 2_000, "EDGESLOT_PROBE_MS", 600_000),
     callTimeoutMs: positiveInteger(env.EDGESLOT_CALL_TIMEOUT_MS, 15_000, "EDGESLOT_CALL_TIMEOUT_MS", 600_000),
+    autoSplit: autoSplit(env),
+    maxShards: positiveInteger(env.EDGESLOT_MAX_SHARDS, 64, "EDGESLOT_MAX_SHARDS", 16384),
   };
+}
+
+/** Off unless a memory share or a rate factor is set. */
+function autoSplit(env: Env): AutoSplitSettings | undefined {
+  const memoryShare = fraction(env.EDGESLOT_AUTOSPLIT_MEMORY, "EDGESLOT_AUTOSPLIT_MEMORY");
+  const rateFactor = env.EDGESLOT_AUTOSPLIT_RATE ? positiveNumber(env.EDGESLOT_AUTOSPLIT_RATE, "EDGESLOT_AUTOSPLIT_RATE") : 0;
+  if (memoryShare === null && rateFactor === 0) return undefined;
+  return {
+    memoryShare: memoryShare ?? 0,
+    // The shards' own limit (shards/config.ts), with its default.
+    maxMemory: positiveInteger(env.EDGESLOT_MAXMEMORY, 96 * 1024 * 1024, "EDGESLOT_MAXMEMORY"),
+    rateFactor,
+    checkMs: positiveInteger(env.EDGESLOT_AUTOSPLIT_CHECK_MS, 60_000, "EDGESLOT_AUTOSPLIT_CHECK_MS", 86_400_000),
+  };
+}
+
+function fraction(value: string | undefined, name: string): number | null {
+  if (value === undefined || value === "") return null;
+  const n = Number(value);
+  if (!(n > 0 && n <= 1)) throw new Error(`${name} must be a number above 0 and at most 1, got '${value}'`);
+  return n;
+}
+
+function positiveNumber(value: string, name: string): number {
+  const n = Number(value);
+  if (!(n > 0 && Number.isFinite(n))) throw new Error(`${name} must be a positive number, got '${value}'`);
+  return n;
 }
 
 function replicationMode(value: string | undefined): "async" | "sync" {

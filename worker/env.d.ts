@@ -23,5 +23,15 @@ interface Env {
   EDGESLOT_PROBE_MS?: string;
   /** How long the gateway waits for a shard's answer before counting the call as failed, in ms (default 15000). */
   EDGESLOT_CALL_TIMEOUT_MS?: string;
+  /** Auto-rebalance: split a shard using more than this share (0 to 1) of EDGESLOT_MAXMEMORY (unset: off). */
+  EDGESLOT_AUTOSPLIT_MEMORY?: string;
+  /** Auto-rebalance: split a shard running more than this many times the others' mean command rate (unset: off). */
+  EDGESLOT_AUTOSPLIT_RATE?: string;
+  /** Bytes one shard may hold (default 96 MiB; the shards read it too, shards/config.ts). */
+  EDGESLOT_MAXMEMORY?: string;
+  /** How often the coordinator checks the shards' load, in ms (default 60000). */
+  EDGESLOT_AUTOSPLIT_CHECK_MS?: string;
+  /** Shards an automatic split may grow the cluster to (default 64). */
+  EDGESLOT_MAX_SHARDS?: string;
 }
 declare namespace Cloudflare { interface Env extends globalThis.Env {} }

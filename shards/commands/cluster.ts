@@ -12,6 +12,10 @@ export const CLUSTER = [
   { name: "cluster|shards", group: "cluster", arity: 2, flags: STALE, keys: NO_KEYS, split: LOCAL, summary: "Shards, their slots and nodes" },
   { name: "cluster|info", group: "cluster", arity: 2, flags: STALE, keys: NO_KEYS, split: LOCAL, summary: "Cluster state" },
   { name: "cluster|failover", group: "cluster", arity: -2, flags: ["admin", "stale"], keys: NO_KEYS, split: LOCAL, summary: "Promote a replica of SHARD n (planned; FORCE or TAKEOVER without the primary)" },
+  { name: "cluster|addshards", group: "cluster", arity: 3, flags: ["admin", "stale"], keys: NO_KEYS, split: LOCAL, summary: "Add n shards; slots move to them in the background until all are even (edgeslot)" },
+  { name: "cluster|removeshard", group: "cluster", arity: 3, flags: ["admin", "stale"], keys: NO_KEYS, split: LOCAL, summary: "Move every slot of a shard to the others in the background (edgeslot)" },
+  { name: "cluster|moveslots", group: "cluster", arity: 5, flags: ["admin", "stale"], keys: NO_KEYS, split: LOCAL, summary: "Move slots first..last to a shard in the background (edgeslot)" },
+  { name: "cluster|rebalance", group: "cluster", arity: -2, flags: ["admin", "stale"], keys: NO_KEYS, split: LOCAL, summary: "Even the shards out by slot count or by memory, in the background (edgeslot)" },
   { name: "cluster|countkeysinslot", group: "cluster", arity: 3, flags: STALE, keys: NO_KEYS, split: { kind: "slot", slotAt: 2 }, summary: "Number of keys in a slot" },
   { name: "cluster|getkeysinslot", group: "cluster", arity: 4, flags: STALE, keys: NO_KEYS, split: { kind: "slot", slotAt: 2 }, summary: "Keys in a slot" },
 ] as const satisfies readonly CommandSpec[];

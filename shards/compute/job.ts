@@ -72,7 +72,7 @@ export class ComputeJob extends DurableObject<Env> {
     if (!job || job.status !== "running") return;
     const mr = parseMapReduce(job.command, false);
     // The gateway's own transport: each shard's primary as the topology names it now, with its epoch.
-    const { transport } = executionContext(this.env, { access: "full", port: 0 });
+    const { transport } = await executionContext(this.env, { access: "full", port: 0 });
     const progress: RoundProgress = { keysMapped: 0, shardsDone: 0 };
     let reply: Reply;
     if (mr instanceof ReplyError) reply = mr;

@@ -1,9 +1,12 @@
 // The coordinator: one Durable Object holding the topology (each shard's primary, replicas and epoch)
 // and the health of every member; it confirms failures reported by gateways, runs failovers one at a
-// time per shard, and publishes the result. See README.md beside this file.
+// time per shard, and publishes the result; it also queues and runs slot moves (scaling/). See
+// README.md beside this file.
 import { DurableObject } from "cloudflare:workers";
 import type { Shard } from "../shard";
 import { failover, within, type FailoverOutcome } from "./failover";
+import * as requests from "./scaling/requests";
+import { runStep, type ScalingStore, type SlotMember, type StepState } from "./scaling/steps";
 import { reconcile, type ClusterSettings, type Topology } from "./topology";
 
 /** The one coordinator object's name. */
@@ -21,13 +24,32 @@ export interface MemberHealth {
 /** How often failed members are probed again, so health shows when they come back. */
 const REPROBE_MS = 5_000;
 
+/** Time the alarm spends running steps before it yields to a fresh alarm (other calls interleave anyway). */
+const STEPS_BUDGET_MS = 20_000;
+/** A step whose member failed is tried again after this long. */
+const STEP_RETRY_MS = 2_000;
+
 type CoordinatorBindings = { SHARD: DurableObjectNamespace<Shard> };
+
+/** What a primary's memberStatus adds for scaling (shards/shard.ts). */
+interface ShardLoad {
+  readonly usedMemory: number;
+  readonly commands: number;
+}
+
+export type ScalingAnswer = { queued: number } | { refused: string };
 
 export class Coordinator extends DurableObject<CoordinatorBindings> {
   /** One failover at a time per shard; reports arriving meanwhile wait for its outcome. */
   private running = new Map<number, Promise<FailoverOutcome>>();
   /** Settings of the last call, for the alarm's probes. */
   private settings: ClusterSettings | null = null;
+  /** Topology writes (failover, scaling, reconcile) one at a time, each on the latest stored copy. */
+  private writing: Promise<unknown> = Promise.resolve();
+  /** The step loop, when running: one step at a time. */
+  private stepping: Promise<"idle" | "busy" | "more" | "failed"> | null = null;
+  /** Each group's command count when last polled, for its rate. */
+  private rates = new Map<number, { commands: number; at: number }>();
 
   async topology(settings: ClusterSettings): Promise<Topology> {
     return this.load(settings);
@@ -62,7 +84,8 @@ export class Coordinator extends DurableObject<CoordinatorBindings> {
 
   /** CLUSTER FAILOVER and the admin route: planned unless `force`. Answers the new primary or why not. */
   async failover(settings: ClusterSettings, shard: number, planned: boolean): Promise<{ primary: string; epoch: number } | { refused: string }> {
-    if (!Number.isInteger(shard) || shard < 0 || shard >= settings.shards) return { refused: `ERR no shard ${shard}: shards are 0 to ${settings.shards - 1}` };
+    const count = (await this.load(settings)).groups.length;
+    if (!Number.isInteger(shard) || shard < 0 || shard >= count) return { refused: `ERR no shard ${shard}: shards are 0 to ${count - 1}` };
     const running = this.running.get(shard);
     const answer = (outcome: FailoverOutcome) => (outcome.refused !== undefined || !outcome.group ? { refused: outcome.refused ?? "ERR failover failed" } : { primary: outcome.group.primary, epoch: outcome.group.epoch });
     if (running) return answer(await running);
@@ -75,19 +98,55 @@ export class Coordinator extends DurableObject<CoordinatorBindings> {
     }
   }
 
-  /** Failed members are probed until they answer again. */
+  /** `count` new shards; slots move until every shard owns an even share. Answers at once. */
+  async addShards(settings: ClusterSettings, count: number): Promise<ScalingAnswer> {
+    return this.request(settings, (topology) => requests.addShards(topology, settings.replicas, count));
+  }
+
+  /** Moves every slot of `group` to the others; the group stays listed, draining. */
+  async removeShard(settings: ClusterSettings, group: number): Promise<ScalingAnswer> {
+    return this.request(settings, (topology) => requests.removeShard(topology, group));
+  }
+
+  async moveSlots(settings: ClusterSettings, first: number, last: number, to: number): Promise<ScalingAnswer> {
+    return this.request(settings, (topology) => requests.moveSlots(topology, first, last, to));
+  }
+
+  async rebalance(settings: ClusterSettings, by: "slots" | "memory"): Promise<ScalingAnswer> {
+    if (by === "slots") return this.request(settings, (topology) => requests.rebalance(topology, "slots"));
+    const topology = await this.load(settings);
+    const loads = await this.loads(topology, settings.probeMs);
+    const missing = loads.findIndex((load, g) => load === null && !topology.groups[g]!.draining);
+    if (missing >= 0) return { refused: `ERR shard ${missing} did not report its memory` };
+    return this.request(settings, (current) => requests.rebalance(current, "memory", loads.map((load) => load?.usedMemory ?? 0)));
+  }
+
+  /** Failed members are probed until they answer again; queued slot moves run; with auto-split on,
+   * the primaries' load is checked. */
   async alarm(): Promise<void> {
+    const now = Date.now();
+    const next: number[] = [];
     const health = (await this.ctx.storage.get<Record<string, MemberHealth>>("health")) ?? {};
     const failed = Object.entries(health).filter(([, h]) => h.state === "failed");
-    const probeMs = this.settings?.probeMs ?? 2_000;
+    const settings = (this.settings ??= (await this.ctx.storage.get<ClusterSettings>("settings")) ?? null);
+    const probeMs = settings?.probeMs ?? 2_000;
     const answers = await Promise.all(failed.map(([name]) => within(this.member(name).memberStatus(), probeMs)));
     let stillFailed = false;
     failed.forEach(([name], i) => {
       if (answers[i]) health[name] = { state: "ok", failures: 0, since: Date.now() };
       else stillFailed = true;
     });
-    await this.ctx.storage.put("health", health);
-    if (stillFailed) await this.ctx.storage.setAlarm(Date.now() + REPROBE_MS);
+    if (failed.length > 0) await this.ctx.storage.put("health", health);
+    if (stillFailed) next.push(now + REPROBE_MS);
+    // No settings: no call ever came, so nothing is queued either.
+    const steps = settings ? await this.runSteps() : "idle";
+    if (steps === "more") next.push(Date.now());
+    if (steps === "busy" || steps === "failed") next.push(Date.now() + STEP_RETRY_MS);
+    if (settings?.autoSplit) {
+      if (steps === "idle") await this.autoSplit(settings);
+      next.push(Date.now() + settings.autoSplit.checkMs);
+    }
+    if (next.length > 0) await this.ctx.storage.setAlarm(Math.min(...next));
   }
 
   private async runFailover(settings: ClusterSettings, shard: number, planned: boolean): Promise<FailoverOutcome> {
@@ -98,12 +157,12 @@ export class Coordinator extends DurableObject<CoordinatorBindings> {
     const epoch = await nextEpoch();
     const outcome = await failover({ shard, group, epoch, nextEpoch, mode: settings.mode, planned, timeoutMs: settings.probeMs, member: (name) => this.member(name) });
     if (!outcome.group) return outcome;
-    const groups = topology.groups.map((g, i) => (i === shard ? outcome.group : g));
-    await this.ctx.storage.put("topology", { version: topology.version + 1, groups } satisfies Topology);
+    // On the stored copy as it is now: a slot move may have published while the failover ran.
+    await this.update((current) => ({ ...current, version: current.version + 1, groups: current.groups.map((g, i) => (i === shard ? { ...g, ...outcome.group } : g)) }));
     if (outcome.group.primary === group.primary) return outcome;
     if (!planned) {
       await this.setHealth(group.primary, { state: "failed", failures: 0, since: Date.now(), reason: "failed over" });
-      await this.ctx.storage.setAlarm(Date.now() + REPROBE_MS);
+      await this.wake(Date.now() + REPROBE_MS);
     }
     await this.setHealth(outcome.group.primary, { state: "ok", failures: 0, since: Date.now() });
     console.log(`shard ${shard}: ${outcome.group.primary} leads at epoch ${outcome.group.epoch} (was ${group.primary}, ${planned ? "planned" : "failed"})`);
@@ -120,11 +179,121 @@ export class Coordinator extends DurableObject<CoordinatorBindings> {
   }
 
   private async load(settings: ClusterSettings): Promise<Topology> {
-    this.settings = settings;
+    if (JSON.stringify(settings) !== JSON.stringify(this.settings)) {
+      // Kept for the alarm, which runs with no caller to say them.
+      this.settings = settings;
+      await this.ctx.storage.put("settings", settings);
+      if (settings.autoSplit) await this.wake(Date.now() + settings.autoSplit.checkMs);
+    }
     const stored = await this.ctx.storage.get<Topology>("topology");
     const topology = reconcile(stored, settings);
-    if (topology.version !== stored?.version) await this.ctx.storage.put("topology", topology);
-    return topology;
+    if (topology.version === stored?.version) return topology;
+    return this.update((current) => reconcile(current, settings));
+  }
+
+  /** Runs `change` on the stored topology with no other writer in between; stores a changed result. */
+  private update(change: (topology: Topology) => Topology): Promise<Topology> {
+    const write = this.writing.then(async () => {
+      const stored = await this.ctx.storage.get<Topology>("topology");
+      const current = reconcile(stored, this.settings!);
+      const changed = change(current);
+      if (changed !== stored) await this.ctx.storage.put("topology", changed);
+      return changed;
+    });
+    this.writing = write.catch(() => undefined);
+    return write;
+  }
+
+  /** A scaling request checked and queued on the current topology; the step loop starts at once. */
+  private async request(settings: ClusterSettings, plan: (topology: Topology) => requests.Queued): Promise<ScalingAnswer> {
+    await this.load(settings);
+    let refused: string | null = null;
+    let queued = 0;
+    await this.update((topology) => {
+      const outcome = plan(topology);
+      if ("refused" in outcome) {
+        refused = outcome.refused;
+        return topology;
+      }
+      queued = outcome.queued;
+      return outcome.topology;
+    });
+    if (refused !== null) return { refused };
+    if (queued > 0) await this.wake(Date.now());
+    return { queued };
+  }
+
+  /** An alarm at `at`, unless one is due sooner. */
+  private async wake(at: number): Promise<void> {
+    const due = await this.ctx.storage.getAlarm();
+    if (due === null || due > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** Queued steps, one at a time, until the queue is empty, a source is busy, a member fails, or the
+   * time budget is spent ("more"). */
+  private runSteps(): Promise<"idle" | "busy" | "more" | "failed"> {
+    if (this.stepping) return this.stepping;
+    const started = Date.now();
+    const run = async () => {
+      try {
+        while (Date.now() - started < STEPS_BUDGET_MS) {
+          const outcome = await runStep({ store: this.scalingStore(), member: (name) => this.member(name) as unknown as SlotMember });
+          if (outcome !== "done") return outcome;
+        }
+        return "more" as const;
+      } catch (error) {
+        // Rolled forward on the next alarm: every phase is idempotent, and the stored phase says where to resume.
+        console.log(`slot move: ${error instanceof Error ? error.message : String(error)}; retrying in ${STEP_RETRY_MS} ms`);
+        return "failed" as const;
+      } finally {
+        this.stepping = null;
+      }
+    };
+    this.stepping = run();
+    return this.stepping;
+  }
+
+  private scalingStore(): ScalingStore {
+    const storage = this.ctx.storage;
+    return {
+      topology: async () => reconcile(await storage.get<Topology>("topology"), this.settings!),
+      update: (change) => this.update(change),
+      step: async () => (await storage.get<StepState>("step")) ?? null,
+      setStep: async (step) => void (step ? await storage.put("step", step) : await storage.delete("step")),
+      reserved: async () => (await storage.get<number>("reservedSlotVersion")) ?? 0,
+      setReserved: (version) => storage.put("reservedSlotVersion", version),
+    };
+  }
+
+  /** Each group's primary's load, null where it did not answer (draining groups are not asked). */
+  private async loads(topology: Topology, probeMs: number): Promise<(ShardLoad | null)[]> {
+    return Promise.all(
+      topology.groups.map(async (group) => {
+        if (group.draining) return null;
+        const status = (await within(this.member(group.primary).memberStatus(), probeMs)) as Partial<ShardLoad> | null;
+        return status && typeof status.usedMemory === "number" ? { usedMemory: status.usedMemory, commands: status.commands ?? 0 } : null;
+      }),
+    );
+  }
+
+  /** Splits the hottest group past a threshold: one split per check, none while moves are queued. */
+  private async autoSplit(settings: ClusterSettings): Promise<void> {
+    const auto = settings.autoSplit!;
+    const topology = await this.load(settings);
+    if (topology.moves.length > 0) return;
+    const now = Date.now();
+    const loads = await this.loads(topology, settings.probeMs);
+    const rates = loads.map((load, g) => {
+      if (!load) return null;
+      const previous = this.rates.get(g);
+      this.rates.set(g, { commands: load.commands, at: now });
+      if (!previous || load.commands < previous.commands || now <= previous.at) return null;
+      return (load.commands - previous.commands) / (now - previous.at);
+    });
+    const hot = pickHot(loads, rates, auto);
+    if (hot === null) return;
+    const outcome = await this.request(settings, (current) => requests.split(current, settings.replicas, hot, settings.maxShards ?? requests.DEFAULT_MAX_SHARDS));
+    if ("queued" in outcome) console.log(`shard ${hot} is hot: splitting it (${outcome.queued} steps)`);
   }
 
   private async healthOf(member: string): Promise<MemberHealth> {
@@ -141,4 +310,25 @@ export class Coordinator extends DurableObject<CoordinatorBindings> {
   private member(name: string) {
     return this.env.SHARD.get(this.env.SHARD.idFromName(name));
   }
+}
+
+/** The group to split: past its memory share (the fullest first), else past `rateFactor` times the mean
+ * rate of the others. Null when none is. */
+export function pickHot(loads: readonly ({ usedMemory: number } | null)[], rates: readonly (number | null)[], auto: NonNullable<ClusterSettings["autoSplit"]>): number | null {
+  let hot: number | null = null;
+  loads.forEach((load, g) => {
+    if (load && auto.memoryShare > 0 && load.usedMemory > auto.memoryShare * auto.maxMemory && (hot === null || load.usedMemory > loads[hot]!.usedMemory)) hot = g;
+  });
+  if (hot !== null || auto.rateFactor <= 0) return hot;
+  let best = 0;
+  rates.forEach((rate, g) => {
+    const others = rates.filter((r, i): r is number => i !== g && r !== null);
+    if (rate === null || others.length === 0) return;
+    const mean = others.reduce((a, b) => a + b, 0) / others.length;
+    if (mean > 0 && rate > auto.rateFactor * mean && rate > best) {
+      best = rate;
+      hot = g;
+    }
+  });
+  return hot;
 }

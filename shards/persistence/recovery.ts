@@ -2,6 +2,7 @@
 import type { Core } from "../../wasm/host";
 import { encodeCommands, ReplyError, ReplyReader } from "../../worker/wire/resp";
 import { isLockState } from "../replication/lock-state";
+import { isOwnershipEntry } from "../slots/ownership";
 import { concatBytes } from "../../worker/wire/bytes";
 import { blob } from "./blobs";
 import type { EffectLog } from "./log";
@@ -18,7 +19,8 @@ export function recover(core: Core, sql: SqlStorage, log: EffectLog, nowMs: numb
   const keysRestored = restoreSmallRows(core, sql, nowMs) + restoreLargeRows(core, sql, nowMs);
   const logEntriesReplayed = log.replay((effects) => {
     // Lock-state entries are for replicas; this shard's own locks are in its tx_locks table.
-    if (isLockState(effects)) return;
+    // So are slot-ownership entries: this shard's own state is in log_meta.
+    if (isLockState(effects) || isOwnershipEntry(effects)) return;
     expectNoErrors(core.execute(effects, nowMs, true).replies, "replaying the effect log");
   });
   return { keysRestored, logEntriesReplayed };

@@ -1,6 +1,7 @@
 // What a primary shard and its replicas say to each other, and what the gateway tells a primary
 // about replication. Offsets are effect-log seqs (shards/persistence/log.ts); epochs and lineages are
 // the failover's (member.ts, shards/coordinator).
+import type { Ownership } from "../slots/ownership";
 import type { StoredLock } from "./lock-state";
 import type { Lineage } from "./member";
 
@@ -52,6 +53,8 @@ export type ReplicationMessage = {
       readonly entries: readonly WireEntry[];
       /** On the last chunk: the primary's transaction locks (replication/lock-state.ts). */
       readonly locks: readonly StoredLock[];
+      /** On the last chunk: the primary's slot ownership (shards/slots/ownership.ts), if any. */
+      readonly slots?: Ownership | null;
     }
 );
 

@@ -1,6 +1,7 @@
 // A primary's side of replication: one sender per replica pushes the effect log from the replica's
 // acknowledged offset (catching up from the log or a snapshot), and waiters for acknowledgements
 // (sync mode, WAIT). One push per replica is in flight at a time, so entries arrive in order.
+import type { Ownership } from "../slots/ownership";
 import type { EffectLog } from "../persistence/log";
 import { catchUpMessage, type Sender, type SnapshotCursor } from "./snapshot";
 import type { StoredLock } from "./lock-state";
@@ -17,6 +18,8 @@ export interface PrimaryHost {
   sender(): Sender;
   /** Its transaction lock table (a snapshot's last chunk carries it). */
   locks(): StoredLock[];
+  /** Its slot ownership, if any (likewise). */
+  slots(): Ownership | null;
   replica(name: string): ReplicaLink;
   /** A push failed: try again later (the shard's alarm). */
   retryLater(): void;
@@ -143,7 +146,7 @@ export class ReplicationPrimary {
         let message: ReplicationMessage;
         if (acked === null || acked === undefined) message = { kind: "entries", ...this.host.sender(), entries: [] };
         else {
-          const next = catchUpMessage(this.host.sender(), this.host.sql, log, acked, this.resync[j] === true, this.snapshots[j] ?? null, this.messageBytes, () => this.host.locks());
+          const next = catchUpMessage(this.host.sender(), this.host.sql, log, acked, this.resync[j] === true, this.snapshots[j] ?? null, this.messageBytes, () => this.host.locks(), () => this.host.slots());
           message = next.message;
           this.snapshots[j] = next.cursor;
         }

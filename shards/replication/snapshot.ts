@@ -2,6 +2,7 @@
 // A snapshot is the checkpointed key rows (the primary's state at `trimmed_through`) sent in chunks of
 // rows under the RPC message limit, then the log tail. Chunks are read at one checkpoint: if a
 // checkpoint runs between two of them (rows and trim change together), the stream starts over.
+import type { Ownership } from "../slots/ownership";
 import { toArrayBuffer } from "../persistence/blobs";
 import type { EffectLog } from "../persistence/log";
 import type { StoredLock } from "./lock-state";
@@ -38,6 +39,7 @@ export function catchUpMessage(
   cursor: SnapshotCursor | null,
   maxBytes: number,
   locks: () => StoredLock[],
+  slots: () => Ownership | null = () => null,
 ): { message: ReplicationMessage; cursor: SnapshotCursor | null } {
   if (!resync && cursor === null && after >= log.trimmedThrough && after <= log.head) {
     return { message: { kind: "entries", ...sender, entries: wire(log, after, maxBytes) }, cursor: null };
@@ -69,6 +71,7 @@ export function catchUpMessage(
     last: exhausted,
     entries: exhausted ? wire(log, through, maxBytes) : [],
     locks: exhausted ? locks() : [],
+    slots: exhausted ? slots() : null,
   };
   return { message, cursor: exhausted ? null : { through, after: end ? { key: end.key, part: end.part } : null } };
 }

@@ -5,12 +5,10 @@ import { keySlot } from "../../worker/routing/key-slot";
 import { keyIndices } from "../../worker/routing/keys";
 import { keyId } from "../../worker/wire/bytes";
 import { ReplyError } from "../../worker/wire/resp";
+import { inRanges, type SlotRanges } from "../coordinator/slots";
 
-/** The slots [first, last] a shard owns, as the gateway routed the batch by. */
-export interface SlotRange {
-  readonly first: number;
-  readonly last: number;
-}
+/** The slots a shard serves: its stored ownership, or the gateway's route (shards/slots/). */
+export type { SlotRanges as SlotRange } from "../coordinator/slots";
 
 const utf8 = new TextDecoder();
 
@@ -21,7 +19,7 @@ export class ScriptKeys {
   constructor(
     keys: readonly Uint8Array[],
     lockKeys: boolean,
-    private readonly owned: SlotRange | undefined,
+    private readonly owned: SlotRanges | undefined,
   ) {
     this.declared = lockKeys ? new Set(keys.map(keyId)) : null;
   }
@@ -36,7 +34,7 @@ export class ScriptKeys {
       }
       if (this.owned !== undefined) {
         const slot = keySlot(key);
-        if (slot < this.owned.first || slot > this.owned.last) return new ReplyError("ERR Script attempted to access a non local key in a cluster node");
+        if (!inRanges(this.owned, slot)) return new ReplyError("ERR Script attempted to access a non local key in a cluster node");
       }
     }
     return null;

@@ -603,6 +603,23 @@ export const DIFFERENCES: readonly Difference[] = [
     rule: { kind: "exact" },
   },
   {
+    id: "cluster-scaling-commands",
+    commands: ["CLUSTER"],
+    levels: ["gateway"],
+    kind: "deliberate",
+    summary:
+      "edgeslot extensions, full token only: `CLUSTER ADDSHARDS <n>` adds n shards and moves slots until every shard " +
+      "owns an even share; `CLUSTER REMOVESHARD <n>` moves all of a shard's slots to the others (the shard stays listed, " +
+      "draining); `CLUSTER MOVESLOTS <first> <last> <shard>` moves a range; `CLUSTER REBALANCE [SLOTS|MEMORY]` evens the " +
+      "shards out by slot count or by memory. Each answers at once with the number of steps queued (an integer); the " +
+      "coordinator runs the steps in the background, a few slots at a time (HTTP: `POST /admin/shards?add=n`, " +
+      "`DELETE /admin/shards/n`, `POST /admin/slots/move?first=&last=&to=`, `POST /admin/rebalance?by=`).",
+    reason:
+      "Redis Cluster moves slots with CLUSTER SETSLOT and MIGRATE sent to each node by redis-cli --cluster; through the " +
+      "gateway there are no nodes to address, so the coordinator plans and runs the moves itself.",
+    rule: { kind: "exact" },
+  },
+  {
     id: "sync-replication",
     commands: ["WAIT"],
     levels: ["gateway"],

@@ -22,6 +22,7 @@ function cluster(replicas: number, mode: "async" | "sync" = "async") {
   const run = async (commands: (string | Uint8Array)[][], position?: number, count?: number) => {
     const answer = await primary.executeReplicated(encodeCommands(commands).buffer as ArrayBuffer, undefined, options(position, count));
     if ("stale" in answer) throw new Error(`stale at epoch ${answer.stale}`);
+    if ("moved" in answer) throw new Error(`moved at ${answer.moved}`);
     return { replies: decodeReplies(new Uint8Array(answer.replies)), offset: answer.offset };
   };
   const read = async (j: number, commands: (string | Uint8Array)[][], minOffset = 0): Promise<Reply[] | null> => {

@@ -3,7 +3,7 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sha1hex } from "../../shards/scripting/cache";
-import type { SlotRange } from "../../shards/scripting/script-keys";
+import type { SlotRanges } from "../../shards/coordinator/slots";
 import { shardConfig, type ShardConfig } from "../../shards/config";
 import type { Shard } from "../../shards/shard";
 import type { Core } from "../../wasm/host";
@@ -18,8 +18,8 @@ async function run(stub: DurableObjectStub<Shard>, ...commands: (string | Uint8A
   return decodeReplies(new Uint8Array(await stub.execute(encodeCommands(commands).buffer as ArrayBuffer)));
 }
 
-async function runOn(stub: DurableObjectStub<Shard>, slots: SlotRange, ...commands: string[][]): Promise<Reply[]> {
-  return decodeReplies(new Uint8Array(await stub.execute(encodeCommands(commands).buffer as ArrayBuffer, slots)));
+async function runOn(stub: DurableObjectStub<Shard>, slots: SlotRanges, ...commands: string[][]): Promise<Reply[]> {
+  return decodeReplies(new Uint8Array((await stub.executeRouted(encodeCommands(commands).buffer as ArrayBuffer, { version: 0, owned: slots })) as ArrayBuffer));
 }
 
 const errors = (replies: Reply[]) => replies.map((r) => (r instanceof ReplyError ? r.message : r));
@@ -162,7 +162,7 @@ describe("script shebangs", () => {
 
 describe("script keys on a sharded store", () => {
   // Slots as redis-server 7.0's CLUSTER KEYSLOT: foo{hash_tag} 2515, {user1000}.following 3443, foo 12182.
-  const firstQuarter = { first: 0, last: 4095 };
+  const firstQuarter: SlotRanges = [[0, 4095]];
 
   it("a key of a slot the shard does not own is Redis Cluster's error; undeclared local keys are fine", async () => {
     const stub = shardStub();

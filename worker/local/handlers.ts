@@ -5,6 +5,7 @@ import type { Command } from "../routing/command";
 import type { Reply } from "../wire/resp";
 import { clusterFailover, clusterInfo, clusterKeyslot, clusterShards, clusterSlots } from "./cluster";
 import type { LocalContext } from "./context";
+import { clusterAddShards, clusterMoveSlots, clusterRebalance, clusterRemoveShard } from "./scaling";
 
 export type LocalHandler = (command: Command, context: LocalContext) => Reply | Promise<Reply>;
 
@@ -14,6 +15,10 @@ const HANDLERS = {
   "cluster|shards": clusterShards,
   "cluster|info": clusterInfo,
   "cluster|failover": clusterFailover,
+  "cluster|addshards": clusterAddShards,
+  "cluster|removeshard": clusterRemoveShard,
+  "cluster|moveslots": clusterMoveSlots,
+  "cluster|rebalance": clusterRebalance,
 } as const satisfies Record<LocalCommandName, LocalHandler>;
 
 export function runLocal(name: LocalCommandName, command: Command, context: LocalContext): Reply | Promise<Reply> {

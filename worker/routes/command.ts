@@ -10,7 +10,7 @@ import { ReplyError } from "../wire/resp";
 import { type GatewayContext, jsonResponse, requestBody, runContext, wantsBase64, writes } from "./context";
 
 async function respond(c: GatewayContext, command: Command): Promise<Response> {
-  const [reply] = await executeCommands([command], runContext(c));
+  const [reply] = await executeCommands([command], await runContext(c));
   return jsonResponse(c, resultJson(reply!, wantsBase64(c)), reply instanceof ReplyError ? 400 : 200, writes(c, [command]));
 }
 

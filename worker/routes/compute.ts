@@ -14,14 +14,15 @@ const JOB_ID = /^[0-9a-f-]{36}$/;
 
 export async function startJob(c: GatewayContext): Promise<Response> {
   const command = parseCommandBody(await requestBody(c));
-  const [step] = plan([command], runContext(c)).steps;
+  const context = await runContext(c);
+  const [step] = plan([command], context).steps;
   if (step?.kind === "error") return json(errorJson(step.error.message), 400);
   if (step?.kind !== "compute") return json(errorJson("ERR /compute takes one MAPREDUCE command"), 400);
   if (command.some((arg, i) => i >= 3 && new TextDecoder().decode(arg).toLowerCase() === "cursor")) {
     return json(errorJson("ERR a /compute job keeps its own cursor: send the command without CURSOR"), 400);
   }
   const id = crypto.randomUUID();
-  await jobStub(c, id).start(command.slice(), [...step.shards], readConfig(c.env).shards);
+  await jobStub(c, id).start(command.slice(), [...step.shards], context.shards);
   return json(JSON.stringify({ result: id }));
 }
 

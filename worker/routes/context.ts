@@ -12,10 +12,10 @@ import { readBody } from "../wire/body";
 export type GatewayEnv = { Bindings: Env; Variables: { access: Access; reached?: SyncPositions } };
 export type GatewayContext = Context<GatewayEnv>;
 
-export function runContext(c: GatewayContext): RunContext {
+export async function runContext(c: GatewayContext): Promise<RunContext> {
   const url = new URL(c.req.url);
   const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
-  const context = executionContext(c.env, {
+  const context = await executionContext(c.env, {
     access: c.get("access"),
     port,
     fault: c.req.header("x-edgeslot-test-fault"),

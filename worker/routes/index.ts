@@ -1,5 +1,5 @@
 // The gateway's routes.
-export { adminFailover, adminTopology } from "./admin";
+export { adminAddShards, adminFailover, adminMoveSlots, adminRebalance, adminRemoveShard, adminTopology } from "./admin";
 export { jsonCommand, pathCommand } from "./command";
 export { cancelJob, jobProgress, startJob } from "./compute";
 export { multiExec } from "./multi-exec";

@@ -11,7 +11,7 @@ export async function multiExec(c: GatewayContext): Promise<Response> {
   const body = await requestBody(c);
   // transcode.wasm parses valid bodies ~10× faster (bench/ "transcode"); request.ts words every refusal.
   const commands = transcodeCommands(body, true) ?? parseCommandsBody(body);
-  const replies = await executeTransaction(commands, runContext(c));
+  const replies = await executeTransaction(commands, await runContext(c));
   if (replies instanceof ReplyError) return jsonResponse(c, errorJson(replies.message), 400, false);
   const base64 = wantsBase64(c);
   return jsonResponse(c, `[${replies.map((reply) => resultJson(reply, base64)).join(",")}]`, 200, writes(c, commands));

@@ -10,7 +10,7 @@ export async function pipeline(c: GatewayContext): Promise<Response> {
   const body = await requestBody(c);
   // transcode.wasm parses valid bodies ~10× faster (bench/ "transcode"); request.ts words every refusal.
   const commands = transcodeCommands(body, true) ?? parseCommandsBody(body);
-  const replies = await executeCommands(commands, runContext(c));
+  const replies = await executeCommands(commands, await runContext(c));
   const base64 = wantsBase64(c);
   // Replies stay with json.ts: they arrive here as merged Reply values (fan-outs, cross-shard and
   // local commands), and transcode.wasm's renderReplies needs the shards' RESP bytes, which the

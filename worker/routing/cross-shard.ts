@@ -4,8 +4,7 @@ import { keyId } from "../wire/bytes";
 import { type Reply, ReplyError } from "../wire/resp";
 import { argText, type Command, resolveCommand } from "./command";
 import { keyIndices } from "./keys";
-import { shardOfSlot } from "./slot-map";
-import type { PlanOptions } from "./plan";
+import { ownerOfSlot, type PlanOptions } from "./plan";
 
 /** Every key the commands name, grouped by owning shard (each key once). Commands that reach every
  * shard or no fixed key (FLUSHALL, SCAN, CLUSTER …) cannot join such a transaction. */
@@ -23,7 +22,7 @@ export function transactionKeys(commands: readonly Command[], options: PlanOptio
       const id = keyId(key);
       if (seen.has(id)) continue;
       seen.add(id);
-      const shard = shardOfSlot(options.keySlot(key), options.shards);
+      const shard = ownerOfSlot(options.keySlot(key), options);
       let keys = byShard.get(shard);
       if (!keys) byShard.set(shard, (keys = []));
       keys.push(key);

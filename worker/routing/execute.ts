@@ -4,15 +4,16 @@ import { isWrite } from "../../shards/commands";
 import type { Access } from "../auth";
 import { readConfig, type GatewayConfig } from "../config";
 import { TopologyClient } from "./topology";
+import { slotMapOf } from "./slot-map";
+import { MovedError } from "./moved";
 import { type Reply, ReplyError } from "../wire/resp";
 import { type Command, resolveCommand } from "./command";
 import { keySlot } from "./key-slot";
 import { plan } from "./plan";
 import { transactionKeys } from "./cross-shard";
-import { runAcrossShards, type TxTransport } from "../../shards/transactions/coordinator";
-import { shardOfSlot } from "./slot-map";
+import type { TxTransport } from "../../shards/transactions/coordinator";
 import { mapReduceWrites } from "../../shards/compute/options";
-import { runCommands, runPlan, type RunContext } from "./run";
+import { acrossShards, runCommands, runPlan, type RunContext } from "./run";
 import { transactionTransport } from "./transport";
 import { replicatedTransport } from "./replicated-transport";
 import { tokenPositions, type SyncPositions } from "../sync-token";
@@ -32,7 +33,9 @@ export interface Caller {
   readonly syncToken?: string | null;
 }
 
-export function executionContext(env: Env, caller: Caller): RunContext & { readonly reached: SyncPositions } {
+/** The run context for one request, routed by the gateway's cached slot map (fetched from the
+ * coordinator on an isolate's first request, and again whenever a shard answers MOVED). */
+export async function executionContext(env: Env, caller: Caller): Promise<RunContext & { readonly reached: SyncPositions }> {
   const config = readConfig(env);
   const reached: SyncPositions = new Map();
   const replication = {
@@ -44,19 +47,25 @@ export function executionContext(env: Env, caller: Caller): RunContext & { reado
     callTimeoutMs: config.callTimeoutMs,
   };
   const topology = topologyClient(env, config);
-  return {
-    reached,
-    shards: config.shards,
-    maxKeyBytes: config.maxKeyBytes,
-    readonly: caller.access === "readonly",
-    keySlot,
-    transport: replicatedTransport(env.SHARD, config.shards, replication, topology),
-    transactions: recordingOffsets(
-      transactionTransport(env.SHARD, env.TX_DECISION, env.EDGESLOT_TEST_FAULTS === "1" ? caller.fault : undefined, config.replicas > 0 ? topology : undefined),
-      config.replicas > 0 ? reached : null,
-    ),
-    local: { shards: config.shards, replicas: config.replicas, ip: "127.0.0.1", port: caller.port, keySlot, cluster: config.replicas > 0 ? topology : undefined },
+  const transport = replicatedTransport(env.SHARD, replication, topology);
+  const fault = env.EDGESLOT_TEST_FAULTS === "1" ? caller.fault : undefined;
+  const routed = async (): Promise<RunContext & { readonly reached: SyncPositions }> => {
+    const slotMap = slotMapOf(await topology.current());
+    return {
+      reached,
+      shards: slotMap.groups,
+      slotMap,
+      maxKeyBytes: config.maxKeyBytes,
+      readonly: caller.access === "readonly",
+      keySlot,
+      transport,
+      // Participants are pinned per attempt: a transaction's lock and apply meet one object.
+      transactions: recordingOffsets(transactionTransport(env.SHARD, env.TX_DECISION, fault, topology, slotMap), config.replicas > 0 ? reached : null),
+      local: { shards: slotMap.groups, replicas: config.replicas, ip: "127.0.0.1", port: caller.port, keySlot, cluster: topology, scaling: topology },
+      current: routed,
+    };
   };
+  return routed();
 }
 
 /** The coordinator's topology as this gateway knows it, with the settings every coordinator call carries. */
@@ -67,6 +76,8 @@ export function topologyClient(env: Env, config: GatewayConfig): TopologyClient 
     mode: config.replication,
     failAfter: config.failoverAfter,
     probeMs: config.probeMs,
+    maxShards: config.maxShards,
+    ...(config.autoSplit ? { autoSplit: config.autoSplit } : {}),
   });
 }
 
@@ -104,11 +115,22 @@ export async function executeTransaction(commands: readonly Command[], context: 
   const planned = plan(commands, context);
   if (planned.steps.some((step) => step.kind === "error" && step.queued)) return new ReplyError(EXECABORT);
   const spans = planned.keyedShards.size > 1 || planned.steps.some((step) => step.kind === "cross");
-  // The plan puts keyless commands (PING, TIME) on the one keyed shard, so the batch is one shard's.
-  if (!spans) return runPlan(planned, context);
-  const keys = transactionKeys(commands, context);
-  if (keys instanceof ReplyError) return keys;
-  return runAcrossShards(commands, keys, context.transactions, Date.now, (key) => shardOfSlot(context.keySlot(key), context.shards));
+  if (spans) {
+    const keys = transactionKeys(commands, context);
+    return keys instanceof ReplyError ? keys : acrossShards(commands, context);
+  }
+  // The plan puts keyless commands (PING, TIME) on the one keyed shard, so the batch is one shard's:
+  // refused unrun when its slots moved, it runs again whole on the new map (maybe across shards now).
+  const shard = planned.batches.findIndex((batch) => batch.length > 0);
+  if (shard < 0 || !context.current) return runPlan(planned, context);
+  try {
+    const replies = await context.transport.execute(shard, planned.batches[shard]!, context.slotMap?.route(shard));
+    return runPlan(planned, { ...context, transport: { execute: async () => replies } });
+  } catch (error) {
+    if (error instanceof MovedError) return executeTransaction(commands, await context.current());
+    const failed = new ReplyError(`ERR shard ${shard} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return runPlan(planned, { ...context, transport: { execute: async () => planned.batches[shard]!.map(() => failed) } });
+  }
 }
 
 /** Whether the request holds a command the table flags as a write that this caller may run. */

@@ -6,7 +6,7 @@ import { argText, type Command, resolveCommand } from "./command";
 import { keyIndices } from "./keys";
 import { parseScanCursor } from "./scan-cursor";
 import { parseMapReduce } from "../../shards/compute/options";
-import { shardOfSlot, SLOT_COUNT } from "./slot-map";
+import { shardOfSlot, SLOT_COUNT, type SlotMap } from "./slot-map";
 
 /** Where one sub-command sits: shard `shard`'s batch, position `index`. */
 export interface Part {
@@ -37,7 +37,10 @@ export interface Plan {
 }
 
 export interface PlanOptions {
+  /** Groups (shards) to route over, draining ones included: the slot map's, when there is one. */
   readonly shards: number;
+  /** Who owns each slot, from the coordinator's topology; without one, the contiguous split of `shards`. */
+  readonly slotMap?: SlotMap;
   readonly readonly: boolean;
   readonly maxKeyBytes: number;
   readonly keySlot: (key: Uint8Array) => number;
@@ -75,7 +78,7 @@ function planOne(
   const refused = refuse(spec, command, options);
   if (refused) return { kind: "error", error: refused, queued: true };
 
-  const shardOf = (key: Uint8Array) => shardOfSlot(options.keySlot(key), options.shards);
+  const shardOf = (key: Uint8Array) => ownerOfSlot(options.keySlot(key), options);
   const split = spec.split;
   switch (split.kind) {
     case "local":
@@ -119,7 +122,7 @@ function planOne(
     case "slot": {
       // A slot that does not parse goes to shard 0, whose core answers Redis's own error text.
       const slot = Number(argText(command[split.slotAt]!));
-      const shard = Number.isInteger(slot) && slot >= 0 && slot < SLOT_COUNT ? shardOfSlot(slot, options.shards) : 0;
+      const shard = Number.isInteger(slot) && slot >= 0 && slot < SLOT_COUNT ? ownerOfSlot(slot, options) : 0;
       keyedShards.add(shard);
       return { kind: "one", part: place(shard, command) };
     }
@@ -130,13 +133,18 @@ function planOne(
  * The one shard a MAPREDUCE's MATCH can reach: a pattern whose first `{…}` holds a non-empty literal
  * tag (no glob character before its `}`) only matches keys of that tag's slot.
  */
-export function taggedPatternShard(pattern: Uint8Array | undefined, options: Pick<PlanOptions, "shards" | "keySlot">): number | undefined {
+export function taggedPatternShard(pattern: Uint8Array | undefined, options: Pick<PlanOptions, "shards" | "keySlot" | "slotMap">): number | undefined {
   if (!pattern) return undefined;
   const open = pattern.indexOf(0x7b);
   const close = open < 0 ? -1 : pattern.indexOf(0x7d, open + 1);
   if (close <= open + 1) return undefined;
   if (pattern.subarray(0, close).some((c) => c === 0x2a || c === 0x3f || c === 0x5b || c === 0x5c)) return undefined;
-  return shardOfSlot(options.keySlot(pattern.subarray(0, close + 1)), options.shards);
+  return ownerOfSlot(options.keySlot(pattern.subarray(0, close + 1)), options);
+}
+
+/** The group owning `slot`: by the slot map, else the contiguous split. */
+export function ownerOfSlot(slot: number, options: Pick<PlanOptions, "shards" | "slotMap">): number {
+  return options.slotMap ? options.slotMap.ownerOf(slot) : shardOfSlot(slot, options.shards);
 }
 
 /** Access checks derived from the table: read-only tokens and the key size limit. */

@@ -8,7 +8,7 @@ import { readOnlyCommand } from "../../shards/replication/reads";
 import type { SyncPositions } from "../sync-token";
 import { type Reply, ReplyError, ReplyReader, encodeCommands } from "../wire/resp";
 import { argText, type Command, resolveCommand } from "./command";
-import { shardRange } from "./slot-map";
+import { isMoved } from "./moved";
 import type { TopologyClient } from "./topology";
 import { durableObjectTransport, type ShardTransport } from "./transport";
 
@@ -28,8 +28,8 @@ export interface ReplicationSettings {
 /** Stale answers (a failover under way, or this isolate's topology behind) tolerated per batch. */
 const STALE_RETRIES = 4;
 
-export function replicatedTransport(namespace: Env["SHARD"], shards: number, settings: ReplicationSettings, topology: TopologyClient): ShardTransport {
-  const plain = durableObjectTransport(namespace, shards);
+export function replicatedTransport(namespace: Env["SHARD"], settings: ReplicationSettings, topology: TopologyClient): ShardTransport {
+  const plain = durableObjectTransport(namespace, (shard) => topology.route(shard), (version) => topology.movedTo(version));
   // Only WAIT and ROLE need the replicated entry when there are no replicas; both names have 4 bytes.
   const holdsReplicationCommand = (commands: readonly Command[]) =>
     commands.some((command) => command[0]!.length === 4 && REPLICATION_COMMANDS.has(argText(command[0]!).toLowerCase()));
@@ -38,26 +38,29 @@ export function replicatedTransport(namespace: Env["SHARD"], shards: number, set
     return !(spec instanceof ReplyError) && readOnlyCommand(spec.name);
   };
   return {
-    async execute(shard, commands) {
-      if (settings.replicas === 0 && !holdsReplicationCommand(commands)) return plain.execute(shard, commands);
+    async execute(shard, commands, planned) {
+      if (settings.replicas === 0 && !holdsReplicationCommand(commands)) return plain.execute(shard, commands, planned);
+      // The map the commands were planned by, not a newer one another request fetched since: a shard
+      // that changed after it must see the batch as behind, and check its keys.
+      const route = planned ?? topology.route(shard);
       const batch = encodeCommands(commands).buffer as ArrayBuffer;
       const position = settings.seen.get(shard);
       const reads = commands.every(readOnly);
-      const [first, last] = shardRange(shard, shards);
       for (let attempt = 0; ; attempt++) {
         // Without replicas nothing fails over: the shard's own object leads at epoch 0.
         const group = settings.replicas === 0 ? { primary: `shard-${shard}`, replicas: [], epoch: 0 } : await topology.group(shard);
         if (settings.readFromReplica && reads && group.replicas.length > 0) {
           const name = group.replicas[Math.floor(Math.random() * group.replicas.length)]!;
           // A replica that is behind, or failing, leaves the read to the primary.
-          const answer = await namespace.get(namespace.idFromName(name)).readReplica(batch, position ?? 0).catch(() => null);
+          // A replica behind on its slots (MOVED) answers null too.
+          const answer = await namespace.get(namespace.idFromName(name)).readReplica(batch, position ?? 0, route).catch(() => null);
           if (answer !== null) return replies(shard, answer, commands.length);
         }
         const stub = namespace.get(namespace.idFromName(group.primary));
         const options = { shard, epoch: group.epoch, replicas: group.replicas, mode: settings.mode, position };
-        let answer: { replies: ArrayBuffer; offset: number } | { stale: number };
+        let answer: { replies: ArrayBuffer; offset: number } | { stale: number } | { moved: number };
         try {
-          answer = await deadline<typeof answer>(stub.executeReplicated(batch, { first, last }, options), settings.callTimeoutMs);
+          answer = await deadline<typeof answer>(stub.executeReplicated(batch, route, options), settings.callTimeoutMs);
         } catch (error) {
           if (settings.replicas === 0) throw error;
           const after = await topology.reportFailure(shard, group, (error as Error).message).catch(() => null);
@@ -66,6 +69,8 @@ export function replicatedTransport(namespace: Env["SHARD"], shards: number, set
           if (reads && after && after.groups[shard]!.epoch !== group.epoch && attempt < STALE_RETRIES) continue;
           throw error;
         }
+        // Refused unrun: some key's slot moved; the request plans the batch again on the new map.
+        if (isMoved(answer)) throw await topology.movedTo(answer.moved);
         if ("stale" in answer) {
           // Refused unrun: the batch is safe to send again once the topology is current.
           if (attempt >= STALE_RETRIES) throw new Error(`TRYAGAIN shard ${shard} is changing primary; try again`);

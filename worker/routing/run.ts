@@ -1,31 +1,41 @@
-// The three phases together: plan, every shard's batch in parallel, merge in request order.
+// The three phases together: plan, every shard's batch in parallel, merge in request order. A batch
+// a shard refused because slots moved (MOVED) is planned again on the new slot map.
 import { type Reply, ReplyError } from "../wire/resp";
 import { runLocal, type LocalContext } from "../local";
 import type { Command } from "./command";
 import { mergeStep } from "./merge";
-import { plan, type Plan, type PlanOptions } from "./plan";
+import { ownerOfSlot, plan, type Plan, type PlanOptions } from "./plan";
 import type { ShardTransport } from "./transport";
 import { runAcrossShards, type TxTransport } from "../../shards/transactions/coordinator";
 import { inSegments, transactionKeys } from "./cross-shard";
-import { shardOfSlot } from "./slot-map";
 import { runMapReduce } from "../../shards/compute/coordinator";
+import { MovedError } from "./moved";
 
 export interface RunContext extends PlanOptions {
   readonly transport: ShardTransport;
   readonly transactions: TxTransport;
   readonly local: LocalContext;
+  /** The context routed by the current slot map (after a MOVED the transport has refreshed it). */
+  readonly current?: () => Promise<RunContext>;
 }
+
+/** How many times one request follows MOVED before giving up (each waits for a newer slot map). */
+const MOVED_RETRIES = 20;
 
 /** Executes a planned request; shards with an empty batch are not contacted. A shard that fails
  * answers an error for each of its commands while the other shards' replies (and writes) stand, so a
  * pipeline reports exactly which commands may not have run. */
-export async function runPlan(planned: Plan, context: RunContext): Promise<Reply[]> {
+export async function runPlan(planned: Plan, context: RunContext, depth = 0): Promise<Reply[]> {
+  const pinned = pinnedParts(planned);
   const replies = await Promise.all(
     planned.batches.map(async (batch, shard) => {
       if (batch.length === 0) return [];
       try {
-        return await context.transport.execute(shard, batch);
+        return await context.transport.execute(shard, batch, context.slotMap?.route(shard));
       } catch (error) {
+        if (error instanceof MovedError && context.current && depth < MOVED_RETRIES) {
+          return replan(batch, shard, pinned[shard]!, await context.current(), depth + 1);
+        }
         const failed = new ReplyError(`ERR shard ${shard} failed: ${error instanceof Error ? error.message : String(error)}`);
         return batch.map(() => failed);
       }
@@ -41,10 +51,39 @@ export async function runPlan(planned: Plan, context: RunContext): Promise<Reply
   }));
 }
 
+/** Per batch, the positions addressed to that shard whatever owns which slot: fan-out and SCAN parts. */
+function pinnedParts(planned: Plan): Set<number>[] {
+  const pinned = planned.batches.map(() => new Set<number>());
+  for (const step of planned.steps) {
+    if (step.kind === "fanout") for (const part of step.parts) pinned[part.shard]!.add(part.index);
+    if (step.kind === "scan") pinned[step.part.shard]!.add(step.part.index);
+  }
+  return pinned;
+}
+
+/**
+ * A batch refused unrun because some of its keys' slots moved: its keyed commands are planned again
+ * on the new map (each command is already one shard's part, so its reply stands for the part), its
+ * pinned parts go to the same shard again, in runs that keep the batch's order.
+ */
+async function replan(batch: readonly Command[], shard: number, pinned: ReadonlySet<number>, context: RunContext, depth: number): Promise<Reply[]> {
+  const replies: Reply[] = [];
+  for (let start = 0; start < batch.length; ) {
+    const isPinned = pinned.has(start);
+    let end = start + 1;
+    while (end < batch.length && pinned.has(end) === isPinned) end++;
+    const run = batch.slice(start, end);
+    if (isPinned) replies.push(...(await runPlan({ batches: Array.from({ length: context.shards }, (_, i) => (i === shard ? run.slice() : [])), steps: run.map((_, index) => ({ kind: "one", part: { shard, index } })), keyedShards: new Set([shard]) }, context, depth)));
+    else replies.push(...(await runPlan(plan(run, context), context, depth)));
+    start = end;
+  }
+  return replies;
+}
+
 /** One command on one shard; a shard that fails answers an error, as in runPlan. */
 async function callShard(context: RunContext, shard: number, command: Command): Promise<Reply> {
   try {
-    return (await context.transport.execute(shard, [command]))[0]!;
+    return (await context.transport.execute(shard, [command], context.slotMap?.route(shard)))[0]!;
   } catch (error) {
     return new ReplyError(`ERR shard ${shard} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -61,10 +100,22 @@ export async function runCommands(commands: readonly Command[], context: RunCont
     async (command, i) => {
       const step = planned.steps[i]!;
       if (step.kind === "compute") return runMapReduce(command, step.shards, context.shards, (shard, sub) => callShard(context, shard, sub));
-      const keys = transactionKeys([command], context);
-      if (keys instanceof ReplyError) return keys;
-      const replies = await runAcrossShards([command], keys, context.transactions, Date.now, (key) => shardOfSlot(context.keySlot(key), context.shards));
+      const replies = await acrossShards([command], context);
       return replies instanceof ReplyError ? replies : replies[0]!;
     },
   );
+}
+
+/**
+ * The cross-shard protocol for `commands`. A participant that no longer owns a key's slot refuses its
+ * lock (MOVED); nothing ran, so the transaction runs again with the keys grouped by the new map.
+ */
+export async function acrossShards(commands: readonly Command[], context: RunContext): Promise<Reply[] | ReplyError> {
+  for (let attempt = 0; ; attempt++) {
+    const keys = transactionKeys(commands, context);
+    if (keys instanceof ReplyError) return keys;
+    const outcome = await runAcrossShards(commands, keys, context.transactions, Date.now, (key) => ownerOfSlot(context.keySlot(key), context));
+    if (!(outcome instanceof ReplyError) || !MovedError.named(outcome.message) || !context.current || attempt >= MOVED_RETRIES) return outcome;
+    context = await context.current();
+  }
 }

@@ -5,25 +5,34 @@ import type { Command } from "./command";
 import type { Participant, TxTransport } from "../../shards/transactions/coordinator";
 import type { TopologyClient } from "./topology";
 import { decisionObjectName } from "../../shards/transactions/decision";
-import { shardRange } from "./slot-map";
+import type { Route } from "../../shards/slots/route";
+import { isMoved, MovedError } from "./moved";
+import type { SlotMap } from "./slot-map";
 
 export interface ShardTransport {
-  /** Runs `commands` on shard `shard` atomically; exactly one reply per command, in order. */
-  execute(shard: number, commands: readonly Command[]): Promise<Reply[]>;
+  /** Runs `commands` on shard `shard` atomically; exactly one reply per command, in order. `route`:
+   * the slot map the commands were planned by (a shard that changed since refuses them: MOVED). */
+  execute(shard: number, commands: readonly Command[], route?: Route): Promise<Reply[]>;
 }
 
-/** Cross-shard transactions reach each shard's primary as participant (named by the topology when
- * there are replicas, and pinned for the request: a transaction's lock and apply meet one object), and
+/** Cross-shard transactions reach each shard's primary as participant (named by the topology, and
+ * pinned for the request: a transaction's lock and apply meet one object; locks carry the slot map the
+ * keys were grouped by), and
  * their decision records; `fault` is the test hook (see shards/transactions/README.md). */
-export function transactionTransport(shards: Env["SHARD"], decisions: Env["TX_DECISION"], fault?: string, topology?: TopologyClient): TxTransport {
+export function transactionTransport(shards: Env["SHARD"], decisions: Env["TX_DECISION"], fault: string | undefined, topology: TopologyClient, slotMap: SlotMap): TxTransport {
   const pinned = new Map<number, Participant>();
   const participant = (shard: number): Participant => {
-    if (!topology) return shards.get(shards.idFromName(`shard-${shard}`));
     const known = pinned.get(shard);
     if (known) return known;
     const target = topology.group(shard).then((group) => shards.get(shards.idFromName(group.primary)));
     const pin: Participant = {
-      txLock: async (...args) => (await target).txLock(...args),
+      // A lock refused because the key's slot moved ran nothing: the refresh happens here, and the
+      // whole transaction runs again on the new map (run.ts acrossShards).
+      txLock: async (tx, owner, keys, sha, wait) => {
+        const answer: unknown = await (await target).txLock(tx, owner, keys, sha, wait, slotMap.route(shard));
+        if (isMoved(answer)) throw await topology.movedTo(answer.moved);
+        return answer as Awaited<ReturnType<Participant["txLock"]>>;
+      },
       txApply: async (tx, writes) => (await target).txApply(tx, writes),
       txRelease: async (tx) => (await target).txRelease(tx),
     };
@@ -34,17 +43,18 @@ export function transactionTransport(shards: Env["SHARD"], decisions: Env["TX_DE
 }
 
 /**
- * Shard i of `shards` is the Durable Object named `shard-i`. No retries: a batch may hold
- * non-idempotent writes. Each batch carries the slot range it was routed by, so a script can refuse
- * keys of other shards with no slot state stored in the shard (it cannot disagree with routing).
+ * Shard i is the Durable Object named `shard-i` (no replicas). No retries: a batch may hold
+ * non-idempotent writes. Each batch carries the slot map's version and the slots it routed to the
+ * shard: a script may touch only those keys, and a shard whose slots changed later refuses it (MOVED).
  */
-export function durableObjectTransport(namespace: Env["SHARD"], shards: number): ShardTransport {
+export function durableObjectTransport(namespace: Env["SHARD"], routeOf: (shard: number) => Route, movedTo: (version: number) => Promise<MovedError>): ShardTransport {
   return {
-    async execute(shard, commands) {
+    async execute(shard, commands, route) {
       const stub = namespace.get(namespace.idFromName(`shard-${shard}`));
       const batch = encodeCommands(commands);
-      const [first, last] = shardRange(shard, shards);
-      const out = new Uint8Array(await stub.execute(batch.buffer as ArrayBuffer, { first, last }));
+      const answer: unknown = await stub.executeRouted(batch.buffer as ArrayBuffer, route ?? routeOf(shard));
+      if (isMoved(answer)) throw await movedTo(answer.moved);
+      const out = new Uint8Array(answer as ArrayBuffer);
       const reader = new ReplyReader(out);
       const replies: Reply[] = [];
       while (!reader.done) replies.push(reader.next());

@@ -23,7 +23,7 @@ abstract class EdgeslotEntrypoint extends WorkerEntrypoint<Env> implements Edges
   async exec(command: Argument[], options?: CallOptions): Promise<Result> {
     const parsed = this.parse(() => [commandFrom(command)]);
     if (!Array.isArray(parsed)) return parsed;
-    const [reply] = await executeCommands(parsed, this.context(options));
+    const [reply] = await executeCommands(parsed, await this.context(options));
     return replyResult(reply!, options?.binary === true);
   }
 
@@ -31,7 +31,7 @@ abstract class EdgeslotEntrypoint extends WorkerEntrypoint<Env> implements Edges
   async pipeline(commands: Argument[][], options?: CallOptions): Promise<Result[] | Refused> {
     const parsed = this.parse(() => commandsFrom(commands));
     if (!Array.isArray(parsed)) return parsed;
-    const replies = await executeCommands(parsed, this.context(options));
+    const replies = await executeCommands(parsed, await this.context(options));
     return replies.map((reply) => replyResult(reply, options?.binary === true));
   }
 
@@ -40,7 +40,7 @@ abstract class EdgeslotEntrypoint extends WorkerEntrypoint<Env> implements Edges
   async multiExec(commands: Argument[][], options?: CallOptions): Promise<Result[] | Refused> {
     const parsed = this.parse(() => commandsFrom(commands));
     if (!Array.isArray(parsed)) return parsed;
-    const replies = await executeTransaction(parsed, this.context(options));
+    const replies = await executeTransaction(parsed, await this.context(options));
     if (replies instanceof ReplyError) return { error: replies.message };
     return replies.map((reply) => replyResult(reply, options?.binary === true));
   }

@@ -1,10 +1,13 @@
-// The three phases end to end over an in-memory transport: merge order, and a failing shard
-// answering errors for its own commands only.
+// The three phases end to end over an in-memory transport: merge order, a failing shard answering
+// errors for its own commands only, and a batch refused with MOVED planned again on the new slot map.
 import { describe, expect, it } from "vitest";
 import { keySlot } from "../../../worker/routing/key-slot";
 import { runCommands, type RunContext } from "../../../worker/routing/run";
 import type { ShardTransport } from "../../../worker/routing/transport";
 import { type Reply, ReplyError, Status } from "../../../worker/wire/resp";
+import { MovedError } from "../../../worker/routing/moved";
+import { SlotMap } from "../../../worker/routing/slot-map";
+import { assignRange, contiguousAssignment } from "../../../shards/coordinator/slots";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -60,5 +63,43 @@ describe("runCommands", () => {
     expect(replies[0]).toEqual(new Status("OK"));
     expect(replies[1]).toEqual(new ReplyError("ERR shard 1 failed: connection reset"));
     expect(replies[2]).toEqual(new ReplyError("ERR shard 1 failed: connection reset"));
+  });
+
+  it("a batch refused with MOVED runs again on the new map: keyed commands where their slots went, fan-out parts on the same shard, replies in order", async () => {
+    const [a, b] = [keyOn(0), keyOn(1)];
+    const slotA = keySlot(enc.encode(a));
+    const before = new SlotMap(contiguousAssignment(4), 5);
+    const after = new SlotMap(assignRange(contiguousAssignment(4), slotA, slotA, 4, 1), 5);
+    const inner = mapTransport();
+    let refused = false;
+    const sent: { shard: number; names: string[] }[] = [];
+    const transport: ShardTransport = {
+      async execute(shard, commands) {
+        sent.push({ shard, names: commands.map((command) => dec.decode(command[0]!)) });
+        // Shard 0 learnt of the move first: the first batch it gets is refused unrun.
+        if (shard === 0 && !refused) {
+          refused = true;
+          throw new MovedError(1);
+        }
+        return inner.execute(shard, commands.filter((command) => dec.decode(command[0]!) !== "DBSIZE")).then((replies) => {
+          const out: Reply[] = [];
+          let at = 0;
+          for (const command of commands) out.push(dec.decode(command[0]!) === "DBSIZE" ? shard : replies[at++]!);
+          return out;
+        });
+      },
+    };
+    const routed = (map: SlotMap): RunContext => ({ ...context(transport), shards: map.groups, slotMap: map, current: async () => routed(after) });
+    const replies = await runCommands([cmd("SET", a, "1"), cmd("DBSIZE"), cmd("SET", b, "2"), cmd("GET", a)], routed(before));
+    expect(replies[0]).toEqual(new Status("OK"));
+    // DBSIZE's fan-out: each of the 5 shards answered its own index; the refused part went to shard 0 again.
+    expect(replies[1]).toBe(0 + 1 + 2 + 3 + 4);
+    expect(replies[2]).toEqual(new Status("OK"));
+    expect(dec.decode(replies[3] as Uint8Array)).toBe("1");
+    // a's SET and GET now ran on shard 4, after the refusal; shard 0 got the DBSIZE part alone.
+    const afterRefusal = sent.slice(sent.findIndex((call) => call.shard === 0) + 1);
+    expect(afterRefusal).toContainEqual({ shard: 4, names: ["SET"] });
+    expect(afterRefusal).toContainEqual({ shard: 4, names: ["GET"] });
+    expect(afterRefusal).toContainEqual({ shard: 0, names: ["DBSIZE"] });
   });
 });
