@@ -44,6 +44,14 @@ describe("scaling admin routes", () => {
     expect((await request("/", JSON.stringify(["PING"]), { method: "DELETE" })).status).toBe(405);
   });
 
+  it("GET /admin/topology answers without replicas too: each shard a primary alone, and the slot map", async () => {
+    const vars = { EDGESLOT_SHARDS: "3", EDGESLOT_REPLICAS: "0" };
+    const shown = await request("/admin/topology", undefined, { vars });
+    expect(shown.status).toBe(200);
+    expect(shown.json.result.groups.map((group: { replicas: string[] }) => group.replicas)).toEqual([[], [], []]);
+    expect(shown.json.result.slots.ranges.map((range: { first: number; group: number }) => [range.first, range.group])).toEqual([[0, 0], [5461, 1], [10922, 2]]);
+  });
+
   it("refuse removing the last shard, also without replicas", async () => {
     const vars = { EDGESLOT_SHARDS: "1", EDGESLOT_REPLICAS: "0" };
     expect(await del("/admin/shards/0", { vars })).toMatchObject({ status: 400, json: { error: "ERR shard 0 is the last shard: there is nowhere to move its slots" } });
