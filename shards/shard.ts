@@ -351,7 +351,7 @@ export class Shard extends DurableObject<ShardBindings> {
    * holds a key of the range (its writes must land before the copy).
    */
   async slotsFreeze(move: SlotMove, owned: SlotRanges): Promise<{ frozen: true; keys: number } | { busy: true }> {
-    this.mustLead();
+    await this.mustLead();
     const state = this.slots ?? { version: 0, owned, frozen: [] };
     if (!state.frozen.some((m) => sameMove(m, move))) {
       if (this.locks.held.some((lock) => lock.keys.some((key) => { const slot = keySlotOf(key); return slot >= move.first && slot <= move.last; }))) return { busy: true };
@@ -364,7 +364,7 @@ export class Shard extends DurableObject<ShardBindings> {
 
   /** Slot move, on the source: the frozen range's next chunk of keys after `cursor` ("0" when done). */
   async slotsExport(move: SlotMove, cursor: string, maxBytes: number): Promise<{ chunk: ArrayBuffer; cursor: string }> {
-    this.mustLead();
+    await this.mustLead();
     if (!this.slots?.frozen.some((m) => sameMove(m, move))) throw new Error(`ERR slots ${move.first}-${move.last} are not frozen for move version ${move.version}`);
     const part = exportChunk(this.migrationHost(), move, cursor, maxBytes);
     return { chunk: toArrayBuffer(part.chunk), cursor: part.cursor };
@@ -372,7 +372,7 @@ export class Shard extends DurableObject<ShardBindings> {
 
   /** Slot move, on the target: installs a chunk (through the log). Never into a range it serves. */
   async slotsImport(move: SlotMove, chunk: ArrayBuffer): Promise<void> {
-    this.mustLead();
+    await this.mustLead();
     this.mustNotServe(move);
     // Moved keys were acknowledged elsewhere: they land whatever this shard's maxmemory says.
     this.core.setMaxMemory(0);
@@ -386,7 +386,7 @@ export class Shard extends DurableObject<ShardBindings> {
 
   /** Slot move, on the target: forgets a partial copy of a range it does not serve (a retried move). */
   async slotsClearImport(move: SlotMove): Promise<void> {
-    this.mustLead();
+    await this.mustLead();
     if (this.slots && this.slots.version >= move.version && this.servesRange(move)) return;
     this.mustNotServe(move);
     clearStaging(this.ctx.storage.sql);
@@ -395,7 +395,7 @@ export class Shard extends DurableObject<ShardBindings> {
 
   /** Slot move, on the target: serves the range from now on, at the move's version. */
   async slotsCommit(move: SlotMove, owned: SlotRanges): Promise<void> {
-    this.mustLead();
+    await this.mustLead();
     const state = this.slots ?? { version: 0, owned, frozen: [] };
     if (state.version >= move.version && this.servesRange(move)) return;
     this.setOwnership({ version: Math.max(state.version, move.version), owned: withRange(state.owned, move.first, move.last), frozen: state.frozen });
@@ -403,7 +403,7 @@ export class Shard extends DurableObject<ShardBindings> {
 
   /** Slot move, on the source: deletes the range's keys (the target serves them) and forgets the freeze. */
   async slotsDrop(move: SlotMove): Promise<void> {
-    this.mustLead();
+    await this.mustLead();
     this.mustNotServe(move);
     deleteRange(this.migrationHost(), move.first, move.last);
     const state = this.slots!;
@@ -412,11 +412,16 @@ export class Shard extends DurableObject<ShardBindings> {
   }
 
   async slotsState(): Promise<{ version: number; owned: [number, number][]; frozen: SlotMove[] } | null> {
+    const fault = this.faults.gate();
+    if (fault) await fault;
     const state = this.slots;
     return state ? { version: state.version, owned: state.owned.map(([a, b]) => [a, b]), frozen: [...state.frozen] } : null;
   }
 
-  private mustLead(): void {
+  /** A slot-move call: a member failing (test fault) or not leading refuses it. */
+  private async mustLead(): Promise<void> {
+    const fault = this.faults.gate();
+    if (fault) await fault;
     if (!this.leads()) throw new Error(`TRYAGAIN ${this.name} does not lead its shard`);
   }
 

@@ -6,6 +6,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Shard } from "../shard";
 import { failover, within, type FailoverOutcome } from "./failover";
 import * as requests from "./scaling/requests";
+import { StepFaults, type StepFault } from "./scaling/step-faults";
 import { runStep, type ScalingStore, type SlotMember, type StepState } from "./scaling/steps";
 import { reconcile, type ClusterSettings, type Topology } from "./topology";
 
@@ -29,7 +30,7 @@ const STEPS_BUDGET_MS = 20_000;
 /** A step whose member failed is tried again after this long. */
 const STEP_RETRY_MS = 2_000;
 
-type CoordinatorBindings = { SHARD: DurableObjectNamespace<Shard> };
+type CoordinatorBindings = { SHARD: DurableObjectNamespace<Shard>; EDGESLOT_TEST_FAULTS?: string };
 
 /** What a primary's memberStatus adds for scaling (shards/shard.ts). */
 interface ShardLoad {
@@ -50,6 +51,8 @@ export class Coordinator extends DurableObject<CoordinatorBindings> {
   private stepping: Promise<"idle" | "busy" | "more" | "failed"> | null = null;
   /** Each group's command count when last polled, for its rate. */
   private rates = new Map<number, { commands: number; at: number }>();
+  /** The test hook that stops a slot move as if this object crashed (EDGESLOT_TEST_FAULTS only). */
+  private readonly stepFaults = new StepFaults(this.env.EDGESLOT_TEST_FAULTS === "1");
 
   async topology(settings: ClusterSettings): Promise<Topology> {
     return this.load(settings);
@@ -149,6 +152,12 @@ export class Coordinator extends DurableObject<CoordinatorBindings> {
     if (next.length > 0) await this.ctx.storage.setAlarm(Math.min(...next));
   }
 
+  /** Arms (or, with null, disarms) a slot-move fault; answers how many armed faults have fired. */
+  async testStepFault(fault: StepFault | null | undefined): Promise<{ fired: number }> {
+    if (fault !== undefined) this.stepFaults.arm(fault);
+    return { fired: this.stepFaults.fired };
+  }
+
   private async runFailover(settings: ClusterSettings, shard: number, planned: boolean): Promise<FailoverOutcome> {
     const topology = await this.load(settings);
     const group = topology.groups[shard]!;
@@ -237,7 +246,12 @@ export class Coordinator extends DurableObject<CoordinatorBindings> {
     const run = async () => {
       try {
         while (Date.now() - started < STEPS_BUDGET_MS) {
-          const outcome = await runStep({ store: this.scalingStore(), member: (name) => this.member(name) as unknown as SlotMember });
+          const faults = this.stepFaults;
+          const outcome = await runStep({
+            store: faults.store(this.scalingStore()),
+            member: (name) => faults.member(this.member(name) as unknown as SlotMember),
+            maxBytes: faults.exportBytes,
+          });
           if (outcome !== "done") return outcome;
         }
         return "more" as const;
