@@ -356,8 +356,15 @@ export class Shard extends DurableObject<ShardBindings> {
     if (!state.frozen.some((m) => sameMove(m, move))) {
       if (this.locks.held.some((lock) => lock.keys.some((key) => { const slot = keySlotOf(key); return slot >= move.first && slot <= move.last; }))) return { busy: true };
       this.setOwnership({ version: state.version, owned: withoutRange(state.owned, move.first, move.last), frozen: [...state.frozen, move] });
-      // A replica holds the freeze before any copy starts: a promoted replica must not serve the range.
-      if (this.primary.configured && this.primary.configured.replicas.length > 0) await this.primary.waitFor(this.log.head, 1, this.syncAckMs);
+    }
+    // A replica holds the freeze before any copy starts: a replica promoted later must not serve the
+    // range beside the target. None acknowledging (also on a retried call: this object may have
+    // stopped before the ack) serves the range again; the runner only freezes before any copy, so
+    // there is nothing to undo on the target, and it asks again later.
+    if (this.primary.configured && this.primary.configured.replicas.length > 0 && (await this.primary.waitFor(this.log.head, 1, this.syncAckMs)) < 1) {
+      const frozen = this.slots!;
+      this.setOwnership({ version: frozen.version, owned: withRange(frozen.owned, move.first, move.last), frozen: frozen.frozen.filter((m) => !sameMove(m, move)) });
+      return { busy: true };
     }
     return { frozen: true, keys: countRange(this.migrationHost(), move.first, move.last) };
   }

@@ -368,4 +368,23 @@ describe("slot migration between shards", () => {
     await evictDurableObject(sourceReplica);
     expect(await sourceReplica.slotsState()).toEqual(await source.slotsState());
   });
+
+  it("a freeze no replica acknowledges is taken back: busy, and the source serves the range again", async () => {
+    const { n, source } = pair();
+    const replica = stub(`shard-${n}-replica-0`);
+    const options = { shard: n, epoch: 0, replicas: [`shard-${n}-replica-0`], mode: "async" as const, position: (await source.memberStatus()).head };
+    const answer = await source.executeReplicated(encodeCommands([["SET", `${TAG}a`, "1"]]).buffer as ArrayBuffer, undefined, options);
+    expect("replies" in answer).toBe(true);
+    await runInDurableObject(source, (instance: Shard) => void (instance.syncAckMs = 50));
+    await replica.testFault("fail");
+    expect(await source.slotsFreeze(MOVE, SOURCE_OWNED)).toEqual({ busy: true });
+    expect((await source.slotsState())?.frozen ?? []).toEqual([]);
+    expect(await routed(source, OLD_SOURCE_ROUTE, ["GET", `${TAG}a`])).toEqual([text("1")]);
+    // Back: the next freeze is acknowledged and holds.
+    await replica.testFault("clear");
+    await runInDurableObject(source, (instance: Shard) => void (instance.syncAckMs = 5_000));
+    expect(await source.slotsFreeze(MOVE, SOURCE_OWNED)).toMatchObject({ frozen: true });
+    expect(await routed(source, OLD_SOURCE_ROUTE, ["GET", `${TAG}a`])).toMatchObject({ moved: 1 });
+    expect(await replica.slotsState()).toEqual(await source.slotsState());
+  });
 });
