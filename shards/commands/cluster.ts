@@ -10,6 +10,7 @@ export const CLUSTER = [
   { name: "cluster|keyslot", group: "cluster", arity: 3, flags: STALE, keys: NO_KEYS, split: LOCAL, summary: "The hash slot of a key" },
   { name: "cluster|slots", group: "cluster", arity: 2, flags: STALE, keys: NO_KEYS, split: LOCAL, summary: "Slot ranges and the shard owning each" },
   { name: "cluster|shards", group: "cluster", arity: 2, flags: STALE, keys: NO_KEYS, split: LOCAL, summary: "Shards, their slots and nodes" },
+  { name: "cluster|nodes", group: "cluster", arity: 2, flags: STALE, keys: NO_KEYS, split: LOCAL, summary: "Every node, one line each: id, address, role, epoch, slots and the slot move in progress" },
   { name: "cluster|info", group: "cluster", arity: 2, flags: STALE, keys: NO_KEYS, split: LOCAL, summary: "Cluster state" },
   { name: "cluster|failover", group: "cluster", arity: -2, flags: ["admin", "stale"], keys: NO_KEYS, split: LOCAL, summary: "Promote a replica of SHARD n (planned; FORCE or TAKEOVER without the primary)" },
   { name: "cluster|addshards", group: "cluster", arity: 3, flags: ["admin", "stale"], keys: NO_KEYS, split: LOCAL, summary: "Add n shards; slots move to them in the background until all are even (edgeslot)" },

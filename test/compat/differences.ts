@@ -620,6 +620,22 @@ export const DIFFERENCES: readonly Difference[] = [
     rule: { kind: "exact" },
   },
   {
+    id: "cluster-nodes",
+    commands: ["CLUSTER", "INFO"],
+    levels: ["gateway"],
+    kind: "deliberate",
+    summary:
+      "CLUSTER NODES lists every shard's primary (`master`) and replicas (`slave`) with the gateway's address and bus " +
+      "port 0, no `myself` line, ping/pong times 0, the group's epoch as config-epoch, `fail` (link `disconnected`) or " +
+      "`fail?` from the coordinator's health, and `[slot->-id]`/`[slot-<-id]` for the slot move in progress only " +
+      "(queued moves are in CLUSTER SHARDS). INFO's `# Cluster` section adds `cluster_shards` (draining shards left " +
+      "out) and `cluster_slot_moves_pending` to `cluster_enabled:1`.",
+    reason:
+      "Clients reach the cluster through one gateway, not node by node, so there is no node to call `myself` and no " +
+      "cluster bus; edgeslot freezes a moving range instead of answering ASK, so only the running move is migrating.",
+    rule: { kind: "exact" },
+  },
+  {
     id: "sync-replication",
     commands: ["WAIT"],
     levels: ["gateway"],

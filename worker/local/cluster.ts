@@ -1,5 +1,5 @@
-// CLUSTER KEYSLOT, SLOTS, SHARDS and INFO answered by the gateway with Redis 7.0's reply shapes:
-// each shard appears as one primary node owning its slot ranges, followed by its replicas.
+// CLUSTER KEYSLOT, SLOTS, SHARDS, NODES and INFO (and INFO's `# Cluster` section) answered by the gateway
+// with Redis 7.0's reply shapes: each shard appears as one primary node owning its slot ranges, followed by its replicas.
 import { type Reply, ReplyError, Status } from "../wire/resp";
 import { reconcile, type Topology } from "../../shards/coordinator/topology";
 import type { MemberHealth } from "../../shards/coordinator/coordinator";
@@ -10,7 +10,12 @@ import type { LocalContext } from "./context";
 const encoder = new TextEncoder();
 const bulk = (text: string) => encoder.encode(text);
 
-/** A stable 40-hex node id per member object (Redis node ids are 160-bit hex), derived by FNV-1a rounds. */
+/**
+ * A stable 40-hex node id per member object (Redis node ids are 160-bit hex), derived by FNV-1a rounds.
+ * Stable because clients key their node tables by id and match SLOTS, SHARDS and NODES against each
+ * other: an id that changed per request or per isolate would look like a new node every time. Derived
+ * synchronously, so every reply shape uses the same function.
+ */
 export function nodeId(member: string): string {
   const name = `edgeslot-${member}`;
   let out = "";
@@ -86,6 +91,53 @@ export async function clusterFailover(command: Command, context: LocalContext): 
   return "refused" in outcome ? new ReplyError(outcome.refused) : new Status("OK");
 }
 
+/** Redis's CLUSTER NODES slot field: `first-last`, or `n` for a single slot. */
+const slotField = (first: number, last: number) => (first === last ? `${first}` : `${first}-${last}`);
+
+/**
+ * CLUSTER NODES text for `topology`: one line per member, `<id> <ip:port@cport> <flags> <master>
+ * <ping-sent> <pong-recv> <config-epoch> <link-state> <slot>...`, each ending in "\n".
+ * - No line says `myself`: the gateway is not one of the nodes. Every node shows the gateway's address
+ *   (as SLOTS and SHARDS do), with cluster bus port 0 since there is no bus; ping/pong times are 0.
+ * - Replicas print `slave` (Redis 7 still does in NODES) and their primary's id; a member the
+ *   coordinator failed is `fail` with its link `disconnected`, a suspected one `fail?` (Redis's PFAIL).
+ * - config-epoch is the group's epoch, which replicas share with their primary as in Redis.
+ * - A draining group (CLUSTER REMOVESHARD) stays listed, with whatever slots it still owns.
+ */
+export function clusterNodesText(topology: Topology, health: Readonly<Record<string, MemberHealth>>, ip: string, port: number): string {
+  // Redis prints `[slot->-target]` on a MIGRATING source and `[slot-<-source]` on an IMPORTING target.
+  // edgeslot has no ASK: the running move (moves[0]) freezes its range on the source while the keys are
+  // copied, and requests for it wait and are retried inside the gateway. Only that move is shown, one
+  // bracket per slot as Redis does: the queued ones have not started, so their slots are served normally.
+  const current = topology.moves[0];
+  const migrating = (group: number): string[] => {
+    if (!current || (current.from !== group && current.to !== group)) return [];
+    const out: string[] = [];
+    for (let slot = current.first; slot <= current.last; slot++) {
+      out.push(current.from === group ? `[${slot}->-${nodeId(topology.groups[current.to]!.primary)}]` : `[${slot}-<-${nodeId(topology.groups[current.from]!.primary)}]`);
+    }
+    return out;
+  };
+  const line = (member: string, role: "master" | "slave", primary: string | null, epoch: number, slots: string[]) => {
+    const state = health[member]?.state;
+    const flags = state === "failed" ? `${role},fail` : state === "suspect" ? `${role},fail?` : role;
+    const link = state === "failed" ? "disconnected" : "connected";
+    return [nodeId(member), `${ip}:${port}@0`, flags, primary === null ? "-" : nodeId(primary), 0, 0, epoch, link, ...slots].join(" ") + "\n";
+  };
+  return topology.groups
+    .map((group, shard) => {
+      const slots = [...rangesOf(topology.slots, shard).map(([first, last]) => slotField(first, last)), ...migrating(shard)];
+      return line(group.primary, "master", null, group.epoch, slots) + group.replicas.map((replica) => line(replica, "slave", group.primary, group.epoch, [])).join("");
+    })
+    .join("");
+}
+
+/** `CLUSTER NODES`: a bulk string, as Redis answers it. */
+export async function clusterNodes(_command: Command, context: LocalContext): Promise<Reply> {
+  const [topology, health] = await Promise.all([currentTopology(context), context.cluster?.health() ?? ({} as Record<string, MemberHealth>)]);
+  return bulk(clusterNodesText(topology, health, context.ip, context.port));
+}
+
 export async function clusterInfo(_command: Command, context: LocalContext): Promise<Reply> {
   const topology = await currentTopology(context);
   const serving = topology.groups.filter((group) => !group.draining).length;
@@ -106,4 +158,20 @@ export async function clusterInfo(_command: Command, context: LocalContext): Pro
     ["cluster_slot_moves_pending", topology.moves.length],
   ];
   return bulk(fields.map(([name, value]) => `${name}:${value}\r\n`).join(""));
+}
+
+/** INFO sections that include `# Cluster`, as Redis 7 groups them (no argument means `default`). */
+const CLUSTER_SECTION = new Set(["cluster", "default", "all", "everything"]);
+
+/**
+ * INFO's `# Cluster` section when `command` (INFO [section ...]) asks for it. Redis prints
+ * `cluster_enabled:1` alone; the shard count (draining shards left out) and the slot moves queued or
+ * running are edgeslot's additions. The shards do not know the topology, so the gateway adds this
+ * section to their merged INFO, from one coordinator call.
+ */
+export async function infoClusterSection(command: Command, context: LocalContext): Promise<string[] | undefined> {
+  const sections = command.slice(1).map((arg) => new TextDecoder().decode(arg).toLowerCase());
+  if (sections.length > 0 && !sections.some((section) => CLUSTER_SECTION.has(section))) return undefined;
+  const topology = await currentTopology(context);
+  return ["# Cluster", "cluster_enabled:1", `cluster_shards:${topology.groups.filter((group) => !group.draining).length}`, `cluster_slot_moves_pending:${topology.moves.length}`];
 }

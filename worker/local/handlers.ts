@@ -3,7 +3,7 @@
 import type { LocalCommandName } from "../../shards/commands";
 import type { Command } from "../routing/command";
 import type { Reply } from "../wire/resp";
-import { clusterFailover, clusterInfo, clusterKeyslot, clusterShards, clusterSlots } from "./cluster";
+import { clusterFailover, clusterInfo, clusterKeyslot, clusterNodes, clusterShards, clusterSlots } from "./cluster";
 import type { LocalContext } from "./context";
 import { clusterAddShards, clusterMoveSlots, clusterRebalance, clusterRemoveShard } from "./scaling";
 
@@ -13,6 +13,7 @@ const HANDLERS = {
   "cluster|keyslot": clusterKeyslot,
   "cluster|slots": clusterSlots,
   "cluster|shards": clusterShards,
+  "cluster|nodes": clusterNodes,
   "cluster|info": clusterInfo,
   "cluster|failover": clusterFailover,
   "cluster|addshards": clusterAddShards,

@@ -1,6 +1,7 @@
 // INFO across shards: the first shard's text with memory, evicted_keys and keyspace summed over all shards, plus a
 // `# Shards` section with each shard's keys, used_memory and replication offset (so per-shard balance
-// is visible); replicas of every shard are listed under `# Replication`.
+// is visible); replicas of every shard are listed under `# Replication`; the gateway's `# Cluster` section
+// goes where Redis prints it, before `# Keyspace`.
 
 interface ShardStats {
   usedMemory: bigint;
@@ -41,8 +42,10 @@ function human(bytes: bigint): string {
   return `${value.toFixed(2)}${unit}`;
 }
 
-export function mergeInfo(texts: readonly string[]): string {
-  const newline = texts[0]?.includes("\r\n") ? "\r\n" : "\n";
+/** `cluster`: the `# Cluster` section's lines, when INFO asked for it. */
+export function mergeInfo(texts: readonly string[], cluster?: readonly string[]): string {
+  // Shards answer no text for a section only the gateway has (INFO cluster): Redis's CRLF then.
+  const newline = texts[0]?.includes("\r\n") || (cluster && !texts.some((text) => text.includes("\n"))) ? "\r\n" : "\n";
   const perShard = texts.map(stats);
   const total = perShard.reduce((a, b) => ({
     usedMemory: a.usedMemory + b.usedMemory,
@@ -58,7 +61,12 @@ export function mergeInfo(texts: readonly string[]): string {
   const replicaLines = texts.flatMap((text) => text.split(newline).filter((line) => /^slave\d+:/.test(line)));
   const offsets = texts.map((text) => MASTER_REPL_OFFSET.exec(text)?.[1]);
   const out: string[] = [];
+  let clusterPlaced = !cluster;
   for (const line of (texts[0] ?? "").split(newline)) {
+    if (line === "# Keyspace" && !clusterPlaced) {
+      out.push(...cluster!, "");
+      clusterPlaced = true;
+    }
     if (/^slave\d+:/.test(line)) continue;
     if (line.startsWith("connected_slaves:")) {
       out.push(`connected_slaves:${replicaLines.length}`, ...replicaLines.map((replica, i) => replica.replace(/^slave\d+:/, `slave${i}:`)));
@@ -76,6 +84,7 @@ export function mergeInfo(texts: readonly string[]): string {
     if (line === "# Keyspace" && total.keys > 0n) out.push(`db0:keys=${total.keys},expires=${total.expires},avg_ttl=0`);
   }
   while (out.length && out[out.length - 1] === "") out.pop();
+  if (!clusterPlaced) out.push(...(out.length ? [""] : []), ...cluster!);
   const hasReplication = offsets.some((offset) => offset !== undefined);
   if (hasMemory || hasKeyspace || hasReplication) {
     out.push("", "# Shards");

@@ -11,7 +11,8 @@ const decoder = new TextDecoder();
 /** Replies of each shard's batch, indexed like the plan's batches. */
 export type ShardReplies = readonly (readonly Reply[])[];
 
-export function mergeStep(step: Exclude<Step, { kind: "error" } | { kind: "local" } | { kind: "cross" } | { kind: "compute" }>, replies: ShardReplies, shards: number): Reply {
+/** `infoCluster`: INFO's `# Cluster` lines, which the gateway knows and the shards do not. */
+export function mergeStep(step: Exclude<Step, { kind: "error" } | { kind: "local" } | { kind: "cross" } | { kind: "compute" }>, replies: ShardReplies, shards: number, infoCluster?: readonly string[]): Reply {
   const at = (part: Part): Reply => replies[part.shard]![part.index]!;
   switch (step.kind) {
     case "one":
@@ -19,7 +20,7 @@ export function mergeStep(step: Exclude<Step, { kind: "error" } | { kind: "local
     case "split":
       return mergeSplit(step.merge, step.parts.map(at), step.positions, step.groups);
     case "fanout":
-      return mergeFanout(step.merge, step.parts.map(at));
+      return mergeFanout(step.merge, step.parts.map(at), infoCluster);
     case "scan":
       return mergeScan(at(step.part), step.part.shard, shards);
   }
@@ -48,7 +49,7 @@ function mergeSplit(merge: SplitMerge, replies: readonly Reply[], positions: rea
   }
 }
 
-function mergeFanout(merge: FanoutMerge, replies: readonly Reply[]): Reply {
+function mergeFanout(merge: FanoutMerge, replies: readonly Reply[], infoCluster?: readonly string[]): Reply {
   const error = firstError(replies);
   if (error) return error;
   switch (merge) {
@@ -64,7 +65,7 @@ function mergeFanout(merge: FanoutMerge, replies: readonly Reply[]): Reply {
       return found.length ? found[Math.floor(Math.random() * found.length)]! : null;
     }
     case "info":
-      return encoder.encode(mergeInfo(replies.map((reply) => (reply instanceof Uint8Array ? decoder.decode(reply) : ""))));
+      return encoder.encode(mergeInfo(replies.map((reply) => (reply instanceof Uint8Array ? decoder.decode(reply) : "")), infoCluster));
   }
 }
 

@@ -1,7 +1,7 @@
 // The three phases together: plan, every shard's batch in parallel, merge in request order. A batch
 // a shard refused because slots moved (MOVED) is planned again on the new slot map.
 import { type Reply, ReplyError } from "../wire/resp";
-import { runLocal, type LocalContext } from "../local";
+import { infoClusterSection, runLocal, type LocalContext } from "../local";
 import type { Command } from "./command";
 import { mergeStep } from "./merge";
 import { ownerOfSlot, plan, type Plan, type PlanOptions } from "./plan";
@@ -47,7 +47,9 @@ export async function runPlan(planned: Plan, context: RunContext, depth = 0): Pr
     if (step.kind === "cross") throw new Error("a cross-shard step reached runPlan; runCommands runs it alone");
     // Only a transaction gets here with MAPREDUCE (runCommands runs it alone).
     if (step.kind === "compute") return new ReplyError("ERR MAPREDUCE is not allowed in a transaction");
-    return mergeStep(step, replies, context.shards);
+    // Every part of a fan-out carries the same command: the first one's batch entry is the INFO asked.
+    const infoCluster = step.kind === "fanout" && step.merge === "info" ? await infoClusterSection(planned.batches[step.parts[0]!.shard]![step.parts[0]!.index]!, context.local) : undefined;
+    return mergeStep(step, replies, context.shards, infoCluster);
   }));
 }
 

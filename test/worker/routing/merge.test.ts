@@ -59,6 +59,19 @@ describe("INFO merge", () => {
     expect(mergeInfo([shard(10, 0, 0), shard(10, 0, 0)])).not.toContain("db0:");
   });
 
+  it("puts the gateway's # Cluster section before # Keyspace, as Redis orders them", () => {
+    const cluster = ["# Cluster", "cluster_enabled:1", "cluster_shards:2", "cluster_slot_moves_pending:0"];
+    const merged = mergeInfo([shard(10, 1, 0), shard(10, 0, 0)], cluster);
+    expect(merged).toContain("maxmemory:2000000\r\n\r\n# Cluster\r\ncluster_enabled:1\r\ncluster_shards:2\r\ncluster_slot_moves_pending:0\r\n\r\n# Keyspace\r\ndb0:keys=1,");
+    expect(merged.match(/^# Cluster/gm)).toHaveLength(1);
+    // INFO memory: no # Keyspace to go before, so it ends the merged sections (before # Shards).
+    expect(mergeInfo(["# Memory\r\nused_memory:10\r\n", "# Memory\r\nused_memory:20\r\n"], cluster)).toBe(
+      "# Memory\r\nused_memory:30\r\n\r\n# Cluster\r\ncluster_enabled:1\r\ncluster_shards:2\r\ncluster_slot_moves_pending:0\r\n\r\n# Shards\r\nshard0:used_memory=10\r\nshard1:used_memory=20\r\n",
+    );
+    // INFO cluster: the shards answer nothing, the section stands alone with Redis's CRLF.
+    expect(mergeInfo(["", ""], cluster)).toBe("# Cluster\r\ncluster_enabled:1\r\ncluster_shards:2\r\ncluster_slot_moves_pending:0\r\n");
+  });
+
   it("leaves sections without memory or keyspace alone", () => {
     expect(mergeInfo(["# Server\r\nredis_version:7.0.15\r\n", "# Server\r\nredis_version:7.0.15\r\n"])).toBe("# Server\r\nredis_version:7.0.15\r\n");
   });
