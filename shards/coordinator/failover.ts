@@ -37,23 +37,34 @@ const POLL_MS = 25;
 
 export async function failover(request: FailoverRequest): Promise<FailoverOutcome> {
   const { group, shard, timeoutMs, member, epoch } = request;
-  if (!request.planned) return promoteBest(request, 0);
+  if (!request.planned) {
+    const outcome = await promoteBest(request, 0);
+    // A primary that answered its fence was alive and stopped writing: rather than leave the shard
+    // fenced with nobody leading, it leads again (the failover was refused, say, in sync mode while
+    // its only replica could not answer).
+    return outcome.group || !outcome.primaryAnswered ? outcome : leadAgain(request, outcome.refused);
+  }
   const old = await within(member(group.primary).fence(epoch), timeoutMs);
   if (!old) return { refused: `ERR shard ${shard}'s primary ${group.primary} did not answer; use CLUSTER FAILOVER FORCE` };
   const reason = (await caughtUp(request, old.head)) ? null : `ERR no replica of shard ${shard} caught up with its primary in ${timeoutMs} ms`;
-  const outcome = reason ? { refused: reason } : await promoteBest(request, old.head);
-  if (outcome.group) return outcome;
-  // The fenced primary still holds everything: it leads again rather than leave the shard without a
-  // primary, at an epoch above this attempt's (a replica whose promotion timed out may still lead
-  // `epoch`; it is then replaced, and resyncs).
-  const again = await request.nextEpoch();
-  const back = await within(member(group.primary).promote(again, group.replicas, shard, request.mode), timeoutMs);
-  if (!back) return { refused: `${outcome.refused}; and ${group.primary} did not take its lead back` };
-  return { group: { ...group, epoch: again }, head: back.head, refused: outcome.refused };
+  const outcome = reason ? null : await promoteBest(request, old.head);
+  return outcome?.group ? outcome : leadAgain(request, reason ?? outcome!.refused!);
 }
 
-/** Fences every replica (and, unplanned, the old primary) and promotes the one holding the most. */
-async function promoteBest(request: FailoverRequest, mustReach: number): Promise<FailoverOutcome> {
+/** The fenced primary still holds everything: it leads again rather than leave the shard without a
+ * primary, at an epoch above this attempt's (a replica whose promotion timed out may still lead
+ * `epoch`; it is then replaced, and resyncs). */
+async function leadAgain(request: FailoverRequest, refused: string): Promise<FailoverOutcome> {
+  const { group, shard, timeoutMs, member } = request;
+  const again = await request.nextEpoch();
+  const back = await within(member(group.primary).promote(again, group.replicas, shard, request.mode), timeoutMs);
+  if (!back) return { refused: `${refused}; and ${group.primary} did not take its lead back` };
+  return { group: { ...group, epoch: again }, head: back.head, refused };
+}
+
+/** Fences every replica (and, unplanned, the old primary) and promotes the one holding the most;
+ * a refusal says whether the old primary answered its fence. */
+async function promoteBest(request: FailoverRequest, mustReach: number): Promise<Extract<FailoverOutcome, { head: number }> | { readonly refused: string; readonly group?: undefined; readonly primaryAnswered: boolean }> {
   const { group, shard, timeoutMs, member } = request;
   let epoch = request.epoch;
   // Fenced replicas refuse the old primary's pushes, so the heads they answer are final for its epoch.
@@ -62,19 +73,20 @@ async function promoteBest(request: FailoverRequest, mustReach: number): Promise
       Promise.all(group.replicas.map((name) => within(member(name).fence(epoch), timeoutMs))),
       request.planned ? null : within(member(group.primary).fence(epoch), timeoutMs),
     ]);
-  let [statuses] = await fence();
+  let [statuses, primary] = await fence();
   // A member that heard of a higher epoch (the coordinator's storage was reset, say) would refuse a
   // promotion at this one: take one above everything heard, once.
   const heard = Math.max(...statuses.map((status) => status?.epoch ?? 0));
   if (heard > epoch) {
     epoch = await request.nextEpoch(heard);
-    [statuses] = await fence();
+    [statuses, primary] = await fence();
   }
+  const refuse = (refused: string) => ({ refused, primaryAnswered: primary !== null });
   const unanswered = group.replicas.filter((_, j) => statuses[j] === null);
   // Sync mode acknowledged each write once one replica held it: a replica that cannot answer may hold
   // the only copy, so promoting another could lose it. Waiting is the price of that promise.
   if (request.mode === "sync" && unanswered.length > 0) {
-    return { refused: `ERR shard ${shard} cannot fail over in sync mode while ${unanswered.join(", ")} cannot answer` };
+    return refuse(`ERR shard ${shard} cannot fail over in sync mode while ${unanswered.join(", ")} cannot answer`);
   }
   let best: { name: string; head: number } | null = null;
   group.replicas.forEach((name, j) => {
@@ -84,11 +96,11 @@ async function promoteBest(request: FailoverRequest, mustReach: number): Promise
     if (!status || status.resync || status.logEpoch < group.epoch || status.head < mustReach) return;
     if (!best || status.head > best.head) best = { name, head: status.head };
   });
-  if (best === null) return { refused: `ERR shard ${shard} has no replica that can take over` };
+  if (best === null) return refuse(`ERR shard ${shard} has no replica that can take over`);
   const chosen: { name: string; head: number } = best;
   const replicas = [...group.replicas.filter((name) => name !== chosen.name), group.primary];
   const promoted = await within(member(chosen.name).promote(epoch, replicas, shard, request.mode), timeoutMs);
-  if (!promoted) return { refused: `ERR shard ${shard}'s replica ${chosen.name} did not take over in ${timeoutMs} ms` };
+  if (!promoted) return refuse(`ERR shard ${shard}'s replica ${chosen.name} did not take over in ${timeoutMs} ms`);
   return { group: { primary: chosen.name, replicas, epoch }, head: promoted.head };
 }
 

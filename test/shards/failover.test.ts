@@ -146,6 +146,25 @@ describe("CLUSTER FAILOVER", () => {
     expect(await member(before.replicas[0]!).digest()).toBe(await member(before.primary).digest());
   });
 
+  it("forced, refused in sync mode while a replica cannot answer: the primary answered its fence, so it leads again at a new epoch", async () => {
+    const opts = { vars: vars("sync") };
+    expect((await call(["SET", "{ff}k", "1"], opts)).json.result).toBe("OK");
+    const shard = await shardOf("{ff}k");
+    await caughtUp("sync", shard);
+    const before = (await topology("sync")).groups[shard]!;
+    await member(before.replicas[0]!).testFault("fail");
+    expect((await call(["CLUSTER", "FAILOVER", "FORCE", "SHARD", String(shard)], opts)).json.error).toMatch(/cannot fail over in sync mode while/);
+    const after = (await topology("sync")).groups[shard]!;
+    expect(after).toMatchObject({ primary: before.primary, replicas: before.replicas });
+    expect(after.epoch).toBeGreaterThan(before.epoch);
+    // Leading, not left fenced: it answers as primary at the published epoch and serves.
+    expect(await member(before.primary).memberStatus()).toMatchObject({ role: "primary", epoch: after.epoch });
+    await member(before.replicas[0]!).testFault("clear");
+    await caughtUp("sync", shard);
+    expect((await call(["SET", "{ff}k", "2"], opts)).json.result).toBe("OK");
+    expect((await call(["GET", "{ff}k"], opts)).json.result).toBe("2");
+  });
+
   it("errors: no SHARD, a bad shard, no replicas, read-only tokens, a primary that cannot answer", async () => {
     const opts = { vars: vars("async") };
     expect((await call(["CLUSTER", "FAILOVER"], opts)).json.error).toMatch(/^ERR CLUSTER FAILOVER through the gateway names the shard/);
