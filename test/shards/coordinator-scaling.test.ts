@@ -42,9 +42,12 @@ describe("coordinator scaling", () => {
       await state.storage.put("step", { move, phase: "dropped" } satisfies StepState);
       await state.storage.put("reservedSlotVersion", 5);
     });
-    await runDurableObjectAlarm(coordinator());
+    // One step per alarm: the first publishes the stored step, each later one runs the next queued step.
+    expect(await runDurableObjectAlarm(coordinator())).toBe(true);
+    expect((await coordinator().topology(SETTINGS)).slots.version).toBe(5);
+    for (let i = 0; i < before.moves.length + 2 && (await coordinator().topology(SETTINGS)).moves.length > 0; i++) await runDurableObjectAlarm(coordinator());
     const after = await coordinator().topology(SETTINGS);
-    // The stored step published at its version, then the alarm ran every other queued step against
+    // The stored step published at its version, then the alarms ran every other queued step against
     // the (empty) shards, each reserving the version after the last: none reused 5 or below.
     expect(after.slots.ranges.find((r) => r.first <= move.first && move.last <= r.last)?.group).toBe(move.to);
     expect(after.moves).toEqual([]);
