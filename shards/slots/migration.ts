@@ -17,8 +17,7 @@ const DELETE_BATCH = 1000;
 
 const text = (s: string) => new TextEncoder().encode(s);
 const CLUSTER = text("CLUSTER");
-const COUNTKEYSINSLOT = text("COUNTKEYSINSLOT");
-const GETKEYSINSLOT = text("GETKEYSINSLOT");
+const KEYSINRANGE = text("KEYSINRANGE");
 const DEL = text("DEL");
 
 function replies(bytes: Uint8Array): unknown[] {
@@ -28,24 +27,28 @@ function replies(bytes: Uint8Array): unknown[] {
   return out;
 }
 
-/** Keys held in each slot of [first, last]. */
-function counts(host: MigrationHost, first: number, last: number): number[] {
-  const commands = [];
-  for (let slot = first; slot <= last; slot++) commands.push([CLUSTER, COUNTKEYSINSLOT, text(String(slot))]);
-  return replies(host.runLogged(encodeCommands(commands))).map(Number);
+const hex = (key: Uint8Array) => Array.from(key, (b) => b.toString(16).padStart(2, "0")).join("");
+
+/** The keys of [first, last] by slot, each slot's in byte order (an export resumes after a key,
+ * whatever the core's order); one pass over the keyspace (the core's internal CLUSTER KEYSINRANGE). */
+function rangeKeys(host: MigrationHost, first: number, last: number): Map<number, { key: Uint8Array; id: string }[]> {
+  const [flat] = replies(host.runLogged(encodeCommands([[CLUSTER, KEYSINRANGE, text(String(first)), text(String(last))]]))) as [(number | Uint8Array)[]];
+  const bySlot = new Map<number, { key: Uint8Array; id: string }[]>();
+  for (let i = 0; i < flat.length; i += 2) {
+    const slot = flat[i] as number;
+    const key = flat[i + 1] as Uint8Array;
+    let keys = bySlot.get(slot);
+    if (!keys) bySlot.set(slot, (keys = []));
+    keys.push({ key, id: hex(key) });
+  }
+  for (const keys of bySlot.values()) keys.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return bySlot;
 }
 
 export function countRange(host: MigrationHost, first: number, last: number): number {
-  return counts(host, first, last).reduce((sum, n) => sum + n, 0);
-}
-
-const hex = (key: Uint8Array) => Array.from(key, (b) => b.toString(16).padStart(2, "0")).join("");
-
-/** A slot's keys in byte order (an export resumes after a key, whatever the core's order). */
-function slotKeys(host: MigrationHost, slot: number, count: number): { key: Uint8Array; id: string }[] {
-  if (count === 0) return [];
-  const [keys] = replies(host.runLogged(encodeCommands([[CLUSTER, GETKEYSINSLOT, text(String(slot)), text(String(count))]])));
-  return (keys as Uint8Array[]).map((key) => ({ key, id: hex(key) })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  let count = 0;
+  for (const keys of rangeKeys(host, first, last).values()) count += keys.length;
+  return count;
 }
 
 /**
@@ -57,9 +60,9 @@ export function exportChunk(host: MigrationHost, move: SlotMove, cursor: string,
   let { slot, after, offset } = parseCursor(cursor, move);
   const pieces: TransferPiece[] = [];
   let bytes = 0;
+  const bySlot = rangeKeys(host, slot, move.last);
   for (; slot <= move.last; slot++, after = "", offset = 0) {
-    const [count] = counts(host, slot, slot);
-    for (const { key, id } of slotKeys(host, slot, count!)) {
+    for (const { key, id } of bySlot.get(slot) ?? []) {
       if (after !== "" && (offset > 0 ? id < after : id <= after)) continue;
       if (id !== after) offset = 0;
       const [state] = readStates(replies(host.runLogged(stateQuery([key]))));
@@ -93,14 +96,7 @@ export function importChunk(host: MigrationHost, chunk: Uint8Array): void {
 
 /** Deletes every key of [first, last], in logged batches; answers how many. */
 export function deleteRange(host: MigrationHost, first: number, last: number): number {
-  let deleted = 0;
-  const all = counts(host, first, last);
-  for (let slot = first; slot <= last; slot++) {
-    const keys = slotKeys(host, slot, all[slot - first]!).map(({ key }) => key);
-    for (let i = 0; i < keys.length; i += DELETE_BATCH) {
-      host.runLogged(encodeCommands([[DEL, ...keys.slice(i, i + DELETE_BATCH)]]));
-      deleted += Math.min(DELETE_BATCH, keys.length - i);
-    }
-  }
-  return deleted;
+  const keys = [...rangeKeys(host, first, last).values()].flat().map(({ key }) => key);
+  for (let i = 0; i < keys.length; i += DELETE_BATCH) host.runLogged(encodeCommands([[DEL, ...keys.slice(i, i + DELETE_BATCH)]]));
+  return keys.length;
 }

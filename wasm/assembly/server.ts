@@ -127,7 +127,44 @@ export function cmdCluster(): void {
     }
     const mark = deferArray(REPLY);
     closeArray(REPLY, mark, keysInSlot(<i32>slot, count, true));
+  } else if (argIs(sp, sl, "keysinrange") && argc == 4) {
+    // Internal (slot moves, shards/slots/migration.ts; the gateway's command table has no such
+    // subcommand): every key whose slot is in [first, last], as slot and key pairs, in one pass over
+    // the keyspace where GETKEYSINSLOT per slot would take one pass per slot.
+    if (!parseI64(argPtr(2), argLen(2))) {
+      error(REPLY, ERR_NOT_INTEGER);
+      return;
+    }
+    const first = parsedInt;
+    if (!parseI64(argPtr(3), argLen(3))) {
+      error(REPLY, ERR_NOT_INTEGER);
+      return;
+    }
+    const last = parsedInt;
+    if (first < 0 || last >= 16384 || first > last) {
+      error(REPLY, ERR_INVALID_SLOT);
+      return;
+    }
+    const mark = deferArray(REPLY);
+    closeArray(REPLY, mark, keysInRange(<i32>first, <i32>last));
   } else replyUnknownSubcommand(sp, sl, "CLUSTER");
+}
+
+/** Replies with slot, key for every key whose slot is in [first, last]; answers the reply's length. */
+function keysInRange(first: i32, last: i32): i64 {
+  let n: i64 = 0;
+  const slots = tSlots(KEYSPACE);
+  const cap = tMask(KEYSPACE) + 1;
+  for (let i: u32 = 0; i < cap; i++) {
+    const e = <usize>load<u32>(slots + ((<usize>i) << 3), 4);
+    if (e == 0) continue;
+    const slot = keySlotAt(eKey(e), eKeyLen(e));
+    if (slot < first || slot > last) continue;
+    integer(REPLY, slot);
+    bulk(REPLY, eKey(e), eKeyLen(e));
+    n += 2;
+  }
+  return n;
 }
 
 /** Counts (and with emit, replies with up to max of) the keys hashing to slot; O(keys) for now. */

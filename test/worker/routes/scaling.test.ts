@@ -63,6 +63,8 @@ describe("CLUSTER scaling commands", () => {
 
   it("refuse bad arguments with Redis's errors", async () => {
     expect(await error(["CLUSTER", "ADDSHARDS", "x"])).toBe("ERR value is not an integer or out of range");
+    // The shards' internal range scan for moves is not a client command.
+    expect(await error(["CLUSTER", "KEYSINRANGE", "0", "16383"])).toMatch(/^ERR unknown subcommand 'KEYSINRANGE'/i);
     expect(await error(["CLUSTER", "ADDSHARDS", "-2"])).toBe("ERR the number of shards to add must be a positive integer");
     expect(await error(["CLUSTER", "ADDSHARDS"])).toBe("ERR wrong number of arguments for 'cluster|addshards' command");
     expect(await error(["CLUSTER", "REMOVESHARD", "4"])).toBe("ERR no shard 4: shards are 0 to 3");
