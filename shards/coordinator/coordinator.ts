@@ -146,6 +146,9 @@ export class Coordinator extends DurableObject<CoordinatorBindings> {
     if (steps === "done") next.push(Date.now() + STEP_GAP_MS);
     if (steps === "busy" || steps === "failed") next.push(Date.now() + STEP_RETRY_MS);
     if (settings?.autoSplit) {
+      // Rates are measured between two checks while nothing moves: a baseline from before a move
+      // would average the load that led to it into the first check after it, and split again.
+      if (steps !== "idle") this.rates.clear();
       if (steps === "idle") await this.autoSplit(settings);
       next.push(Date.now() + settings.autoSplit.checkMs);
     }
