@@ -76,7 +76,9 @@ async function replan(batch: readonly Command[], shard: number, pinned: Readonly
     while (end < batch.length && pinned.has(end) === isPinned) end++;
     const run = batch.slice(start, end);
     if (isPinned) replies.push(...(await runPlan({ batches: Array.from({ length: context.shards }, (_, i) => (i === shard ? run.slice() : [])), steps: run.map((_, index) => ({ kind: "one", part: { shard, index } })), keyedShards: new Set([shard]) }, context, depth)));
-    else replies.push(...(await runPlan(plan(run, context), context, depth)));
+    // Through runCommands: commands one shard held may span shards on the new map (an MSET whose
+    // keys' slots went different ways), and a cross-shard step runs alone.
+    else replies.push(...(await runCommands(run, context, depth)));
     start = end;
   }
   return replies;
@@ -91,14 +93,14 @@ async function callShard(context: RunContext, shard: number, command: Command): 
   }
 }
 
-export async function runCommands(commands: readonly Command[], context: RunContext): Promise<Reply[]> {
+export async function runCommands(commands: readonly Command[], context: RunContext, depth = 0): Promise<Reply[]> {
   const planned = plan(commands, context);
   const alone = planned.steps.map((step) => step.kind === "cross" || step.kind === "compute");
-  if (!alone.includes(true)) return runPlan(planned, context);
+  if (!alone.includes(true)) return runPlan(planned, context, depth);
   return inSegments(
     commands,
     alone,
-    (plain) => runPlan(plan(plain, context), context),
+    (plain) => runPlan(plan(plain, context), context, depth),
     async (command, i) => {
       const step = planned.steps[i]!;
       if (step.kind === "compute") return runMapReduce(command, step.shards, context.shards, (shard, sub) => callShard(context, shard, sub));

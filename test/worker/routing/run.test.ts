@@ -102,4 +102,45 @@ describe("runCommands", () => {
     expect(afterRefusal).toContainEqual({ shard: 4, names: ["GET"] });
     expect(afterRefusal).toContainEqual({ shard: 0, names: ["DBSIZE"] });
   });
+
+  it("a refused MSET whose keys the new map puts on two shards runs again through the cross-shard protocol", async () => {
+    const a = keyOn(0);
+    let b = "";
+    for (let i = 0; !b; i++) {
+      const key = `m${i}`;
+      const slot = keySlot(enc.encode(key));
+      if (Math.floor(slot / 4096) === 0 && slot !== keySlot(enc.encode(a))) b = key;
+    }
+    const slotA = keySlot(enc.encode(a));
+    const before = new SlotMap(contiguousAssignment(4), 5);
+    const after = new SlotMap(assignRange(contiguousAssignment(4), slotA, slotA, 4, 1), 5);
+    const sent: number[] = [];
+    const locked: number[] = [];
+    const transport: ShardTransport = {
+      async execute(shard) {
+        sent.push(shard);
+        throw new MovedError(1);
+      },
+    };
+    const routed = (map: SlotMap): RunContext => ({
+      ...context(transport),
+      shards: map.groups,
+      slotMap: map,
+      current: async () => routed(after),
+      transactions: {
+        participant: (shard) => {
+          locked.push(shard);
+          throw new Error("stop at the first lock");
+        },
+        decision: () => { throw new Error("not reached"); },
+      },
+    });
+    // Planned on one shard, refused there; on the new map it is a cross-shard MSET, not a batch.
+    const outcome = await runCommands([cmd("MSET", a, "1", b, "2")], routed(before)).catch((error: Error) => error.message);
+    expect(sent).toEqual([0]);
+    // The protocol started locking the keys' new shards (the stub stops it there).
+    expect(locked.length).toBeGreaterThan(0);
+    expect(locked.every((shard) => shard === 0 || shard === 4)).toBe(true);
+    expect(String(outcome)).not.toMatch(/reached runPlan/);
+  });
 });
