@@ -15,6 +15,8 @@ interface Sample {
   readonly requests: number;
   readonly seconds: number;
   readonly latencies: number[];
+  /** One more client's single-key GETs, back to back: what a request touching one slot sees. */
+  readonly single: number[];
 }
 
 async function runMigration(context: BenchContext): Promise<Section> {
@@ -28,13 +30,13 @@ async function runMigration(context: BenchContext): Promise<Section> {
     const commands = mixedCommands(PIPELINE, keyspace);
     checkReplies("gateway /pipeline", commands, (await (await gateway.fetch("/pipeline", { method: "POST", body })).json()) as unknown[]);
 
-    const before = await sampleLoad(gateway, body, async () => void (await sleep(baselineSeconds * 1000)));
+    const before = await sampleLoad(gateway, body, keyspace, async () => void (await sleep(baselineSeconds * 1000)));
     log(`migration: before ${rate((before.requests * PIPELINE) / before.seconds)} commands, p99 ${percentile(before.latencies, 0.99).toFixed(1)} ms`);
 
     const topologyBefore = await topology(gateway);
     let moved = 0;
     let migrationSeconds = 0;
-    const during = await sampleLoad(gateway, body, async () => {
+    const during = await sampleLoad(gateway, body, keyspace, async () => {
       const started = performance.now();
       const answer = await gateway.fetch("/admin/shards?add=2", { method: "POST" });
       if (!answer.ok) throw new Error(`POST /admin/shards?add=2 → ${answer.status} ${await answer.text()}`);
@@ -69,12 +71,26 @@ async function runMigration(context: BenchContext): Promise<Section> {
           ],
         ),
         "",
+        ...table(
+          ["single-key GET (one more client)", "requests/s", "vs before", "p50 ms", "p99 ms", "p99 vs before"],
+          [before, during].map((sample, i) => [
+            i === 0 ? "before" : "during the migration",
+            rate(sample.single.length / sample.seconds),
+            ratio(sample.single.length / sample.seconds / (before.single.length / before.seconds)),
+            percentile(sample.single, 0.5).toFixed(1),
+            percentile(sample.single, 0.99).toFixed(1),
+            ratio(percentile(sample.single, 0.99) / percentile(before.single, 0.99)),
+          ]),
+        ),
+        "",
         `Slots migrated: ${moved} in ${migrationSeconds.toFixed(1)} s, ${(moved / migrationSeconds).toFixed(0)} slots/s ` +
           `(${keyspace.toLocaleString("en")} keys of each of 3 types preloaded, so about ${Math.round((moved / 16384) * keyspace * 3).toLocaleString("en")} keys moved).`,
         "",
         `Gateway: \`npm start\` with EDGESLOT_SHARDS=2 and the default one async replica per shard, then ` +
           `\`POST /admin/shards?add=2\`. Load: ${CLIENTS} clients in this process, each posting ${PIPELINE}-command pipelines ` +
-          `(SET/GET/INCR/HSET in rotation over the preloaded keys) back to back; latency is per pipeline. ` +
+          `(SET/GET/INCR/HSET in rotation over the preloaded keys) back to back; latency is per pipeline. A fifth client ` +
+          `sends single-key GETs back to back: a pipeline of 100 random keys meets a range being moved in about half the ` +
+          `steps (128 of 16384 slots each), a single key in under 1%. ` +
           `"Before" is ${baselineSeconds} s of the same load just before the migration starts. Every reply is checked: the run fails on any error.`,
       ],
       targets: [],
@@ -99,7 +115,7 @@ async function preload(gateway: GatewayProcess, keyspace: number, log: (line: st
 }
 
 /** Runs the clients until `during` settles; every reply must be free of errors. */
-async function sampleLoad(gateway: GatewayProcess, body: string, during: () => Promise<void>): Promise<Sample> {
+async function sampleLoad(gateway: GatewayProcess, body: string, keyspace: number, during: () => Promise<void>): Promise<Sample> {
   let stop = false;
   const latencies: number[] = [];
   const started = performance.now();
@@ -113,14 +129,24 @@ async function sampleLoad(gateway: GatewayProcess, body: string, during: () => P
       if (!answer.ok || failed) throw new Error(`a client saw an error: ${answer.status} ${JSON.stringify(failed)}`);
     }
   };
-  const clients = Array.from({ length: CLIENTS }, client);
+  const single: number[] = [];
+  const singleClient = async () => {
+    for (let i = 0; !stop; i++) {
+      const sent = performance.now();
+      const answer = await gateway.fetch("/", { method: "POST", body: JSON.stringify(["GET", `s:${(i * 7919) % keyspace}`]) });
+      const reply = (await answer.json()) as { error?: string };
+      single.push(performance.now() - sent);
+      if (!answer.ok || reply.error !== undefined) throw new Error(`the single-key client saw an error: ${answer.status} ${JSON.stringify(reply)}`);
+    }
+  };
+  const clients = [...Array.from({ length: CLIENTS }, client), singleClient()];
   try {
     await during();
   } finally {
     stop = true;
     await Promise.all(clients);
   }
-  return { requests: latencies.length, seconds: (performance.now() - started) / 1000, latencies };
+  return { requests: latencies.length, seconds: (performance.now() - started) / 1000, latencies, single };
 }
 
 async function topology(gateway: GatewayProcess): Promise<{ moves: unknown[]; owners: number[] }> {
