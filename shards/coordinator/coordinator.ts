@@ -25,8 +25,10 @@ export interface MemberHealth {
 /** How often failed members are probed again, so health shows when they come back. */
 const REPROBE_MS = 5_000;
 
-/** The pause between steps, for calls that queued during one (an alarm set for now runs before them). */
-const STEP_GAP_MS = 25;
+/** The pause after a step, as a share of the step's own time: the copy and the drop keep the source
+ * and target busy (locally, workerd's one thread for every object), and requests queued behind them
+ * are served in the pause. 1 halves the migration's speed for them. */
+const STEP_PAUSE_SHARE = 1;
 /** A step whose member failed is tried again after this long. */
 const STEP_RETRY_MS = 2_000;
 
@@ -140,10 +142,12 @@ export class Coordinator extends DurableObject<CoordinatorBindings> {
     if (failed.length > 0) await this.ctx.storage.put("health", health);
     if (stillFailed) next.push(now + REPROBE_MS);
     // No settings: no call ever came, so nothing is queued either.
+    const stepStarted = Date.now();
     const steps = settings ? await this.runStep() : "idle";
-    // The next step in a fresh alarm: calls that waited during this one (gateways refreshing the slot
-    // map after MOVED) are answered in between.
-    if (steps === "done") next.push(Date.now() + STEP_GAP_MS);
+    // The next step in a fresh alarm, after a pause as long as this one: calls that waited during it
+    // (gateways refreshing the slot map after MOVED) are answered in between, and requests queued
+    // behind the copy get the shards back.
+    if (steps === "done") next.push(Date.now() + Math.max(25, STEP_PAUSE_SHARE * (Date.now() - stepStarted)));
     if (steps === "busy" || steps === "failed") next.push(Date.now() + STEP_RETRY_MS);
     if (settings?.autoSplit) {
       // Rates are measured between two checks while nothing moves: a baseline from before a move
