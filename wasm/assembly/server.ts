@@ -105,7 +105,7 @@ export function cmdCluster(): void {
       error(REPLY, ERR_INVALID_SLOT);
       return;
     }
-    integer(REPLY, keysInSlot(<i32>slot, i64.MAX_VALUE, false));
+    integer(REPLY, keysInSlots(<i32>slot, <i32>slot, i64.MAX_VALUE, EMIT_NOTHING));
   } else if (argIs(sp, sl, "getkeysinslot")) {
     if (argc != 4) {
       replyArityError("cluster|getkeysinslot");
@@ -126,7 +126,7 @@ export function cmdCluster(): void {
       return;
     }
     const mark = deferArray(REPLY);
-    closeArray(REPLY, mark, keysInSlot(<i32>slot, count, true));
+    closeArray(REPLY, mark, keysInSlots(<i32>slot, <i32>slot, count, EMIT_KEYS));
   } else if (argIs(sp, sl, "keysinrange") && argc == 4) {
     // Internal (slot moves, shards/slots/migration.ts; the gateway's command table has no such
     // subcommand): every key whose slot is in [first, last], as slot and key pairs, in one pass over
@@ -146,37 +146,28 @@ export function cmdCluster(): void {
       return;
     }
     const mark = deferArray(REPLY);
-    closeArray(REPLY, mark, keysInRange(<i32>first, <i32>last));
+    closeArray(REPLY, mark, 2 * keysInSlots(<i32>first, <i32>last, i64.MAX_VALUE, EMIT_SLOTS_AND_KEYS));
   } else replyUnknownSubcommand(sp, sl, "CLUSTER");
 }
 
-/** Replies with slot, key for every key whose slot is in [first, last]; answers the reply's length. */
-function keysInRange(first: i32, last: i32): i64 {
-  let n: i64 = 0;
-  const slots = tSlots(KEYSPACE);
-  const cap = tMask(KEYSPACE) + 1;
-  for (let i: u32 = 0; i < cap; i++) {
-    const e = <usize>load<u32>(slots + ((<usize>i) << 3), 4);
-    if (e == 0) continue;
-    const slot = keySlotAt(eKey(e), eKeyLen(e));
-    if (slot < first || slot > last) continue;
-    integer(REPLY, slot);
-    bulk(REPLY, eKey(e), eKeyLen(e));
-    n += 2;
-  }
-  return n;
-}
+/** What keysInSlots replies with for each key it finds. */
+const EMIT_NOTHING: u8 = 0;
+const EMIT_KEYS: u8 = 1;
+const EMIT_SLOTS_AND_KEYS: u8 = 2;
 
-/** Counts (and with emit, replies with up to max of) the keys hashing to slot; O(keys) for now. */
-function keysInSlot(slot: i32, max: i64, emit: bool): i64 {
+/** Counts (and replies as `emit` says with) up to max of the keys hashing to a slot in [first, last];
+ * one pass over the keyspace, O(keys) for now. */
+function keysInSlots(first: i32, last: i32, max: i64, emit: u8): i64 {
   let n: i64 = 0;
   const slots = tSlots(KEYSPACE);
   const cap = tMask(KEYSPACE) + 1;
   for (let i: u32 = 0; i < cap && n < max; i++) {
     const e = <usize>load<u32>(slots + ((<usize>i) << 3), 4);
     if (e == 0) continue;
-    if (keySlotAt(eKey(e), eKeyLen(e)) != slot) continue;
-    if (emit) bulk(REPLY, eKey(e), eKeyLen(e));
+    const slot = keySlotAt(eKey(e), eKeyLen(e));
+    if (slot < first || slot > last) continue;
+    if (emit == EMIT_SLOTS_AND_KEYS) integer(REPLY, slot);
+    if (emit != EMIT_NOTHING) bulk(REPLY, eKey(e), eKeyLen(e));
     n++;
   }
   return n;
