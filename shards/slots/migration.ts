@@ -1,7 +1,7 @@
 // A move's work on one shard, over its core: counting, exporting, importing and deleting a slot
 // range's keys. Reads and writes go through the shard's logged runner, so imports and drops reach
 // replicas and recovery like any write.
-import { ReplyReader, encodeCommands } from "../../worker/wire/resp";
+import { decodeReplies, encodeCommands } from "../../worker/wire/resp";
 import { installCommands, readStates, stateQuery } from "../transactions/participant";
 import type { SlotMove } from "../coordinator/slots";
 import { decodeChunk, encodeChunk, formatCursor, parseCursor, PIECE_OVERHEAD, receivePiece, type TransferPiece } from "./transfer";
@@ -20,19 +20,12 @@ const CLUSTER = text("CLUSTER");
 const KEYSINRANGE = text("KEYSINRANGE");
 const DEL = text("DEL");
 
-function replies(bytes: Uint8Array): unknown[] {
-  const reader = new ReplyReader(bytes);
-  const out: unknown[] = [];
-  while (!reader.done) out.push(reader.next());
-  return out;
-}
-
 const hex = (key: Uint8Array) => Array.from(key, (b) => b.toString(16).padStart(2, "0")).join("");
 
 /** The keys of [first, last] by slot, each slot's in byte order (an export resumes after a key,
  * whatever the core's order); one pass over the keyspace (the core's internal CLUSTER KEYSINRANGE). */
 function rangeKeys(host: MigrationHost, first: number, last: number): Map<number, { key: Uint8Array; id: string }[]> {
-  const [flat] = replies(host.runLogged(encodeCommands([[CLUSTER, KEYSINRANGE, text(String(first)), text(String(last))]]))) as [(number | Uint8Array)[]];
+  const [flat] = decodeReplies(host.runLogged(encodeCommands([[CLUSTER, KEYSINRANGE, text(String(first)), text(String(last))]]))) as [(number | Uint8Array)[]];
   const bySlot = new Map<number, { key: Uint8Array; id: string }[]>();
   for (let i = 0; i < flat.length; i += 2) {
     const slot = flat[i] as number;
@@ -65,7 +58,7 @@ export function exportChunk(host: MigrationHost, move: SlotMove, cursor: string,
     for (const { key, id } of bySlot.get(slot) ?? []) {
       if (after !== "" && (offset > 0 ? id < after : id <= after)) continue;
       if (id !== after) offset = 0;
-      const [state] = readStates(replies(host.runLogged(stateQuery([key]))));
+      const [state] = readStates(decodeReplies(host.runLogged(stateQuery([key]))));
       if (!state) continue;
       const expireAt = String(state.expireAt);
       for (;;) {
