@@ -25,10 +25,10 @@ export interface MemberHealth {
 /** How often failed members are probed again, so health shows when they come back. */
 const REPROBE_MS = 5_000;
 
-/** The pause after a step, as a share of the step's own time: the copy and the drop keep the source
- * and target busy (locally, workerd's one thread for every object), and requests queued behind them
- * are served in the pause. 1 halves the migration's speed for them. */
-const STEP_PAUSE_SHARE = 1;
+/** The shortest pause after a step. The pause is as long as the step itself: the copy and the drop
+ * keep the source and target busy (locally, workerd's one thread for every object), and requests
+ * queued behind them are served in the pause, at half the migration's speed. */
+const STEP_PAUSE_MIN_MS = 25;
 /** A step whose member failed is tried again after this long. */
 const STEP_RETRY_MS = 2_000;
 
@@ -147,13 +147,13 @@ export class Coordinator extends DurableObject<CoordinatorBindings> {
     // The next step in a fresh alarm, after a pause as long as this one: calls that waited during it
     // (gateways refreshing the slot map after MOVED) are answered in between, and requests queued
     // behind the copy get the shards back.
-    if (steps === "done") next.push(Date.now() + Math.max(25, STEP_PAUSE_SHARE * (Date.now() - stepStarted)));
+    if (steps === "done") next.push(Date.now() + Math.max(STEP_PAUSE_MIN_MS, Date.now() - stepStarted));
     if (steps === "busy" || steps === "failed") next.push(Date.now() + STEP_RETRY_MS);
     if (settings?.autoSplit) {
       // Rates are measured between two checks while nothing moves: a baseline from before a move
       // would average the load that led to it into the first check after it, and split again.
-      if (steps !== "idle") this.rates.clear();
       if (steps === "idle") await this.autoSplit(settings);
+      else this.rates.clear();
       next.push(Date.now() + settings.autoSplit.checkMs);
     }
     if (next.length > 0) await this.ctx.storage.setAlarm(Math.min(...next));

@@ -47,8 +47,9 @@ export async function failover(request: FailoverRequest): Promise<FailoverOutcom
   const old = await within(member(group.primary).fence(epoch), timeoutMs);
   if (!old) return { refused: `ERR shard ${shard}'s primary ${group.primary} did not answer; use CLUSTER FAILOVER FORCE` };
   const reason = (await caughtUp(request, old.head)) ? null : `ERR no replica of shard ${shard} caught up with its primary in ${timeoutMs} ms`;
-  const outcome = reason ? null : await promoteBest(request, old.head);
-  return outcome?.group ? outcome : leadAgain(request, reason ?? outcome!.refused!);
+  if (reason) return leadAgain(request, reason);
+  const outcome = await promoteBest(request, old.head);
+  return outcome.group ? outcome : leadAgain(request, outcome.refused);
 }
 
 /** The fenced primary still holds everything: it leads again rather than leave the shard without a
@@ -62,9 +63,11 @@ async function leadAgain(request: FailoverRequest, refused: string): Promise<Fai
   return { group: { ...group, epoch: again }, head: back.head, refused };
 }
 
-/** Fences every replica (and, unplanned, the old primary) and promotes the one holding the most;
- * a refusal says whether the old primary answered its fence. */
-async function promoteBest(request: FailoverRequest, mustReach: number): Promise<Extract<FailoverOutcome, { head: number }> | { readonly refused: string; readonly group?: undefined; readonly primaryAnswered: boolean }> {
+/** A promotion, or why not and whether the old primary answered its fence. */
+type Promotion = Extract<FailoverOutcome, { head: number }> | { readonly refused: string; readonly group?: undefined; readonly primaryAnswered: boolean };
+
+/** Fences every replica (and, unplanned, the old primary) and promotes the one holding the most. */
+async function promoteBest(request: FailoverRequest, mustReach: number): Promise<Promotion> {
   const { group, shard, timeoutMs, member } = request;
   let epoch = request.epoch;
   // Fenced replicas refuse the old primary's pushes, so the heads they answer are final for its epoch.
