@@ -1,13 +1,10 @@
 // Automatic rebalancing: a shard whose memory passes the configured share of maxmemory is split by the
 // coordinator (a new shard takes about half its keys) with no operator call and no client error, and a
 // shard under the threshold is left alone.
-import { env } from "cloudflare:test";
 import { expect, it } from "vitest";
-import type { Topology } from "../../shards/coordinator/topology";
 import { rangesOf, slotCount } from "../../shards/coordinator/slots";
-import { keySlot } from "../../worker/routing/key-slot";
-import { encodeCommands, ReplyReader } from "../../worker/wire/resp";
-import { pipeline, request, type CallOptions } from "../worker/gateway";
+import { pipeline, type CallOptions } from "../worker/gateway";
+import { direct, keysIn, member, MoveHarness, sleep } from "./moves";
 
 const MAX_MEMORY = 2_000_000;
 const SHARE = 0.5;
@@ -19,29 +16,21 @@ const VARS: Partial<Env> = {
   EDGESLOT_AUTOSPLIT_CHECK_MS: "200",
 };
 const OPTIONS: CallOptions = { vars: VARS };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const member = (name: string) => env.SHARD.get(env.SHARD.idFromName(name));
-
-async function topology(): Promise<Topology> {
-  const answer = await request("/admin/topology", undefined, OPTIONS);
-  expect(answer.status, JSON.stringify(answer.json)).toBe(200);
-  return answer.json.result as Topology;
-}
+const cluster = new MoveHarness(OPTIONS);
+const topology = () => cluster.topology();
 
 async function usedMemory(name: string): Promise<number> {
   return (await member(name).memberStatus()).usedMemory;
 }
 
 async function keyCount(name: string): Promise<number> {
-  const out = await member(name).execute(encodeCommands([["DBSIZE"]]).buffer as ArrayBuffer);
-  return new ReplyReader(new Uint8Array(out as ArrayBuffer)).next() as number;
+  return (await direct(name, [["DBSIZE"]]))[0] as number;
 }
 
 it("splits a shard past the memory threshold into two about equal halves, and leaves the other alone", { timeout: 300_000 }, async () => {
   // 1.2 MB of values in keys whose slots shard 0 owns (0–8191 of 2 shards); shard 1 gets a few.
   const value = "x".repeat(4000);
-  const keys: string[] = [];
-  for (let i = 0; keys.length < 300; i++) if (keySlot(new TextEncoder().encode(`big:${i}`)) < 8192) keys.push(`big:${i}`);
+  const keys = keysIn(0, 8191, 300, "big").map(([key]) => key);
   for (let at = 0; at < keys.length; at += 50) {
     const answer = await pipeline(keys.slice(at, at + 50).map((key) => ["SET", key, value]), OPTIONS);
     expect(answer.json.every((reply: { result?: string }) => reply.result === "OK")).toBe(true);
