@@ -2,7 +2,7 @@
 // bytes, fields live as entries ([u32 flen][u32 vlen][u32 0][field][value]) of an open-addressing table
 // that the key's entry owns through a u32 pointer. Fields come back in table order, as Redis's do.
 import { alloc, blockSize, free } from "./alloc";
-import { eSize, eValLen, hashKey, HDR, tCount, tFind, tInsert, tMakeRoom, tMask, tRemove, tReset, tSlots } from "./table";
+import { eSize, eValLen, hashKey, HDR, tCount, tFind, tInsert, tMakeRoom, tMask, tInit, tRemove, tSlots } from "./table";
 
 /** Redis 7.0's hash-max-listpack-entries and hash-max-listpack-value. */
 export const COMPACT_MAX_FIELDS: u32 = 512;
@@ -13,12 +13,11 @@ export function fieldCost(fl: usize, vl: usize): usize {
   return blockSize(HDR + fl + vl) + 16;
 }
 
-/** A new empty table descriptor (slots, mask, count); 0 when memory refuses. */
-export function htNew(): usize {
+/** A new empty table descriptor (slots, mask, count) with room for `fields`; 0 when memory refuses. */
+export function htNew(fields: u32 = 0): usize {
   const d = alloc(12);
   if (d == 0) return 0;
-  memory.fill(d, 0, 12);
-  tReset(d);
+  tInit(d, fields);
   return d;
 }
 

@@ -67,7 +67,7 @@ function hGet(e: usize, fp: usize, fl: u32): bool {
 export function toTable(e: usize): usize {
   const count = hCount(e);
   if (!fitsData(<f64>eValLen(e) + <f64>count * <f64>(HDR + 16) + 256)) return e;
-  const d = htNew();
+  const d = htNew(count);
   if (d == 0) return e;
   const v = eVal(e);
   let o: usize = 4;

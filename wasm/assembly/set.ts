@@ -10,8 +10,8 @@ import { parseI64, parsedInt } from "./numbers";
 import { bulk, error, REPLY, writeI64 } from "./out";
 import { argLen, argPtr } from "./request";
 import {
-  eEncoding, eExpire, eKey, eKeyLen, eType, eVal, eValLen, hashKey, HDR, MIN_CAPACITY, tCount, tFind, tInsert, tMakeRoom,
-  tMask, tRemove, tSlots,
+  capFor, eEncoding, eExpire, eKey, eKeyLen, eType, eVal, eValLen, hashKey, HDR, MIN_CAPACITY, tCount, tFind, tInit, tInsert,
+  tMakeRoom, tMask, tRemove, tSlots,
 } from "./table";
 
 // @ts-ignore: decorator
@@ -44,24 +44,6 @@ function newMember(p: usize, l: u32): usize {
 // @ts-ignore: decorator
 @inline function memberSize(l: u32): usize {
   return blockSize(HDR + <usize>l);
-}
-
-/** The smallest power-of-two capacity (at least 16) holding n members under 3/4 load. */
-export function capFor(n: u32): u32 {
-  let c = MIN_CAPACITY;
-  while (<u64>n * 4 > <u64>c * 3) c <<= 1;
-  return c;
-}
-
-/** Initialises the descriptor at t, empty with room for n members. */
-export function tableInit(t: usize, n: u32): void {
-  const cap = capFor(n);
-  const slots = alloc((<usize>cap) << 3);
-  if (slots == 0) unreachable();
-  memory.fill(slots, 0, (<usize>cap) << 3);
-  store<u32>(t, <u32>slots);
-  store<u32>(t, cap - 1, 4);
-  store<u32>(t, 0, 8);
 }
 
 /** Adds a member known to be absent to the table t with room for it. */
@@ -217,7 +199,7 @@ function toTable(e: usize, extra: u32): usize {
   if (ne == 0) unreachable();
   setEncoding(ne, ENC_FULL);
   const t = eVal(ne);
-  tableInit(t, n + extra);
+  tInit(t, n + extra);
   for (let i: u32 = 0; i < n; i++) {
     const l = writeI64(numBuf, isAt(e, i));
     tableAdd(t, numBuf, l);
@@ -306,7 +288,7 @@ export function createSet(kp: usize, kl: u32, intset: bool, hint: u32): usize {
   if (intset) setEncoding(e, ENC_ALT);
   else {
     setEncoding(e, ENC_FULL);
-    tableInit(eVal(e), hint);
+    tInit(eVal(e), hint);
   }
   if (!install(e)) {
     return 0;
@@ -478,7 +460,7 @@ export function setAfterLoad(e: usize): usize {
     if (ne == 0) return refuseLoad();
     setEncoding(ne, ENC_FULL);
     const t = eVal(ne);
-    tableInit(t, count);
+    tInit(t, count);
     o = 4;
     for (let i: u32 = 0; i < count; i++) {
       const l = load<u32>(v + o);

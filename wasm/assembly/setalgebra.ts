@@ -8,10 +8,10 @@ import { argIs, parseI64, parsedInt } from "./numbers";
 import { arrayHeader, bulk, EFFECTS, error, integer, raw, REPLY, writeI64 } from "./out";
 import { argc, argLen, argPtr, cmdEnd, cmdStart } from "./request";
 import {
-  addBound, asInt, capFor, changed, createSet, fitsOrOom, isTable, itNext, itStart, mInt, mLen, mPtr, mSlot, readSetAt,
-  sAdd, sCard, settle, sHas, sHasInt, sRemove, tableAdd, tableInit, wrongType,
+  addBound, asInt, changed, createSet, fitsOrOom, isTable, itNext, itStart, mInt, mLen, mPtr, mSlot, readSetAt,
+  sAdd, sCard, settle, sHas, sHasInt, sRemove, tableAdd, wrongType,
 } from "./set";
-import { eType, eVal, HDR } from "./table";
+import { capFor, eType, eVal, HDR, tInit } from "./table";
 
 function logAsSent(): void {
   raw(EFFECTS, cmdStart, <u32>(cmdEnd - cmdStart));
@@ -321,7 +321,7 @@ function storeOp(op: i32): void {
     if (ne == 0) unreachable();
     setEncoding(ne, ENC_FULL);
     const t = eVal(ne);
-    tableInit(t, count);
+    tInit(t, count);
     for (let i: u32 = 0; i < count; i++) {
       const x = itemWord(i);
       if (itemIsValue(i)) tableAdd(t, numBuf, writeI64(numBuf, <i64>x));
