@@ -445,12 +445,55 @@ export function replyInput(commands: i32, size: i32): usize {
   replyEnd = replyInputPtr + <usize>size;
   replyOffsets = (replyEnd + 7) & ~7;
   jsonStart = replyOffsets + <usize>commands * 4;
+  replyShardCount = 0;
   ensure(jsonStart + 4096);
   return base;
 }
 
+/**
+ * Optional, after `replyInput`: room for `shards` (u32 replies, u32 bytes) pairs, one per shard in
+ * the order its replies were concatenated. `render` then also refuses a shard that answered another
+ * number of replies than it was sent commands, which the concatenation alone would hide.
+ */
+export function replyShards(shards: i32): usize {
+  replyShardCount = shards;
+  replyShardTable = jsonStart;
+  jsonStart += <usize>shards * 8;
+  ensure(jsonStart + 4096);
+  return replyShardTable;
+}
+
 let renderCount: i32 = 0;
 let replyEnd: usize = 0;
+let replyShardCount: i32 = 0;
+let replyShardTable: usize = 0;
+
+/** Records where each of the `renderCount` replies starts; false when the replies (or, with
+ * `replyShards`, any one shard's) do not hold exactly that many whole replies. */
+function indexReplies(): bool {
+  let p = replyInputPtr;
+  let k = 0;
+  if (replyShardCount > 0) {
+    for (let s = 0; s < replyShardCount; s++) {
+      const count = <i32>load<u32>(replyShardTable + (<usize>s << 3));
+      const end = p + <usize>load<u32>(replyShardTable + (<usize>s << 3), 4);
+      if (k + count > renderCount) return false;
+      for (let i = 0; i < count; i++, k++) {
+        store<u32>(replyOffsets + (<usize>k << 2), <u32>p);
+        p = skipReply(p);
+        if (p == 0) return false;
+      }
+      if (p != end) return false;
+    }
+    return k == renderCount && p == replyEnd;
+  }
+  for (; k < renderCount; k++) {
+    store<u32>(replyOffsets + (<usize>k << 2), <u32>p);
+    p = skipReply(p);
+    if (p == 0) return false;
+  }
+  return p == replyEnd;
+}
 
 function readLength(at: usize): i64 {
   // Returns the length and leaves `cursor` after its CRLF; i64.MIN_VALUE when malformed.
@@ -678,13 +721,7 @@ function renderValue(at: usize, asBase64: bool): usize {
  * (except "OK" and errors). Returns the body's length (at `json()`), or -1 to take the TS path.
  */
 export function render(pipeline: i32, asBase64: i32): i32 {
-  let p = replyInputPtr;
-  for (let k = 0; k < renderCount; k++) {
-    store<u32>(replyOffsets + (<usize>k << 2), <u32>p);
-    p = skipReply(p);
-    if (p == 0) return -1;
-  }
-  if (p != replyEnd) return -1;
+  if (!indexReplies()) return -1;
   w = jsonStart;
   room(2);
   if (pipeline) store<u8>(w++, 0x5b);

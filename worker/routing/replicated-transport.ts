@@ -6,11 +6,12 @@ import { REPLICATION_COMMANDS } from "../../shards/commands";
 import type { ReplicationMode } from "../../shards/replication/messages";
 import { readOnlyCommand } from "../../shards/replication/reads";
 import type { SyncPositions } from "../sync-token";
-import { type Reply, ReplyError, ReplyReader, encodeCommands } from "../wire/resp";
+import { batchBuffer, ReplyError } from "../wire/resp";
 import { argText, type Command, resolveCommand } from "./command";
 import { isMoved } from "./moved";
 import type { TopologyClient } from "./topology";
-import { durableObjectTransport, type ShardTransport } from "./transport";
+import type { Route } from "../../shards/slots/route";
+import { decodeShardReplies, durableObjectTransport, type ShardTransport } from "./transport";
 
 export interface ReplicationSettings {
   readonly replicas: number;
@@ -37,55 +38,57 @@ export function replicatedTransport(namespace: Env["SHARD"], settings: Replicati
     const spec = resolveCommand(command);
     return !(spec instanceof ReplyError) && readOnlyCommand(spec.name);
   };
-  return {
-    async execute(shard, commands, planned) {
-      if (settings.replicas === 0 && !holdsReplicationCommand(commands)) return plain.execute(shard, commands, planned);
-      // The map the commands were planned by, not a newer one another request fetched since: a shard
-      // that changed after it must see the batch as behind, and check its keys.
-      const route = planned ?? topology.route(shard);
-      const batch = encodeCommands(commands).buffer as ArrayBuffer;
-      const position = settings.seen.get(shard);
-      const reads = commands.every(readOnly);
-      for (let attempt = 0; ; attempt++) {
-        // Without replicas nothing fails over: the shard's own object leads at epoch 0.
-        const group = settings.replicas === 0 ? { primary: `shard-${shard}`, replicas: [], epoch: 0 } : await topology.group(shard);
-        if (settings.readFromReplica && reads && group.replicas.length > 0) {
-          const name = group.replicas[Math.floor(Math.random() * group.replicas.length)]!;
-          // A replica that is behind, or failing, leaves the read to the primary.
-          // A replica behind on its slots (MOVED) answers null too.
-          const answer = await namespace.get(namespace.idFromName(name)).readReplica(batch, position ?? 0, route).catch(() => null);
-          if (answer !== null) return replies(shard, answer, commands.length);
-        }
-        const stub = namespace.get(namespace.idFromName(group.primary));
-        const options = { shard, epoch: group.epoch, replicas: group.replicas, mode: settings.mode, position };
-        let answer: { replies: ArrayBuffer; offset: number } | { stale: number } | { moved: number };
-        try {
-          answer = await deadline<typeof answer>(stub.executeReplicated(batch, route, options), settings.callTimeoutMs);
-        } catch (error) {
-          if (settings.replicas === 0) throw error;
-          const after = await topology.reportFailure(shard, group, (error as Error).message).catch(() => null);
-          // A read changes nothing, so it may run again where the coordinator now points; a write may
-          // have run before the failure, so its outcome stays unknown to the caller, as on any timeout.
-          if (reads && after && after.groups[shard]!.epoch !== group.epoch && attempt < STALE_RETRIES) continue;
-          throw error;
-        }
-        // Refused unrun: some key's slot moved; the request plans the batch again on the new map.
-        if (isMoved(answer)) throw await topology.movedTo(answer.moved);
-        if ("stale" in answer) {
-          // Refused unrun: the batch is safe to send again once the topology is current.
-          if (attempt >= STALE_RETRIES) throw new Error(`TRYAGAIN shard ${shard} is changing primary; try again`);
-          await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
-          const current = await topology.refresh();
-          // The coordinator still names a primary that no longer leads: that is a failure to report.
-          if (current.groups[shard]!.epoch === group.epoch && settings.replicas > 0) {
-            await topology.reportFailure(shard, group, `${group.primary} answers epoch ${answer.stale}, not ${group.epoch}`).catch(() => null);
-          }
-          continue;
-        }
-        if (answer.offset > (settings.reached.get(shard) ?? 0)) settings.reached.set(shard, answer.offset);
-        return replies(shard, answer.replies, commands.length);
+  const executeRaw = async (shard: number, commands: readonly Command[], planned?: Route): Promise<Uint8Array> => {
+    if (settings.replicas === 0 && !holdsReplicationCommand(commands)) return plain.executeRaw!(shard, commands, planned);
+    // The map the commands were planned by, not a newer one another request fetched since: a shard
+    // that changed after it must see the batch as behind, and check its keys.
+    const route = planned ?? topology.route(shard);
+    const batch = batchBuffer(commands);
+    const position = settings.seen.get(shard);
+    const reads = commands.every(readOnly);
+    for (let attempt = 0; ; attempt++) {
+      // Without replicas nothing fails over: the shard's own object leads at epoch 0.
+      const group = settings.replicas === 0 ? { primary: `shard-${shard}`, replicas: [], epoch: 0 } : await topology.group(shard);
+      if (settings.readFromReplica && reads && group.replicas.length > 0) {
+        const name = group.replicas[Math.floor(Math.random() * group.replicas.length)]!;
+        // A replica that is behind, or failing, leaves the read to the primary.
+        // A replica behind on its slots (MOVED) answers null too.
+        const answer = await namespace.get(namespace.idFromName(name)).readReplica(batch, position ?? 0, route).catch(() => null);
+        if (answer !== null) return new Uint8Array(answer);
       }
-    },
+      const stub = namespace.get(namespace.idFromName(group.primary));
+      const options = { shard, epoch: group.epoch, replicas: group.replicas, mode: settings.mode, position };
+      let answer: { replies: ArrayBuffer; offset: number } | { stale: number } | { moved: number };
+      try {
+        answer = await deadline<typeof answer>(stub.executeReplicated(batch, route, options), settings.callTimeoutMs);
+      } catch (error) {
+        if (settings.replicas === 0) throw error;
+        const after = await topology.reportFailure(shard, group, (error as Error).message).catch(() => null);
+        // A read changes nothing, so it may run again where the coordinator now points; a write may
+        // have run before the failure, so its outcome stays unknown to the caller, as on any timeout.
+        if (reads && after && after.groups[shard]!.epoch !== group.epoch && attempt < STALE_RETRIES) continue;
+        throw error;
+      }
+      // Refused unrun: some key's slot moved; the request plans the batch again on the new map.
+      if (isMoved(answer)) throw await topology.movedTo(answer.moved);
+      if ("stale" in answer) {
+        // Refused unrun: the batch is safe to send again once the topology is current.
+        if (attempt >= STALE_RETRIES) throw new Error(`TRYAGAIN shard ${shard} is changing primary; try again`);
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+        const current = await topology.refresh();
+        // The coordinator still names a primary that no longer leads: that is a failure to report.
+        if (current.groups[shard]!.epoch === group.epoch && settings.replicas > 0) {
+          await topology.reportFailure(shard, group, `${group.primary} answers epoch ${answer.stale}, not ${group.epoch}`).catch(() => null);
+        }
+        continue;
+      }
+      if (answer.offset > (settings.reached.get(shard) ?? 0)) settings.reached.set(shard, answer.offset);
+      return new Uint8Array(answer.replies);
+    }
+  };
+  return {
+    executeRaw,
+    execute: async (shard, commands, route) => decodeShardReplies(shard, await executeRaw(shard, commands, route), commands.length),
   };
 }
 
@@ -98,12 +101,4 @@ async function deadline<T>(call: Promise<T>, ms: number): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-function replies(shard: number, out: ArrayBuffer, expected: number): Reply[] {
-  const reader = new ReplyReader(new Uint8Array(out));
-  const replies: Reply[] = [];
-  while (!reader.done) replies.push(reader.next());
-  if (replies.length !== expected) throw new Error(`shard ${shard} answered ${replies.length} replies to ${expected} commands`);
-  return replies;
 }

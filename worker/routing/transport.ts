@@ -1,6 +1,6 @@
 // Phase two's wire: a batch of commands to one shard's Durable Object, RESP both ways. Kept apart
 // from planning so routing can be tested without shards and a transport can add retries later.
-import { type Reply, ReplyReader, encodeCommands } from "../wire/resp";
+import { batchBuffer, type Reply, ReplyReader } from "../wire/resp";
 import type { Command } from "./command";
 import type { Participant, TxTransport } from "../../shards/transactions/coordinator";
 import type { TopologyClient } from "./topology";
@@ -13,6 +13,18 @@ export interface ShardTransport {
   /** Runs `commands` on shard `shard` atomically; exactly one reply per command, in order. `route`:
    * the slot map the commands were planned by (a shard that changed since refuses them: MOVED). */
   execute(shard: number, commands: readonly Command[], route?: Route): Promise<Reply[]>;
+  /** `execute`, answering the shard's RESP as it came, for a reader of RESP (transcode.wasm's
+   * renderer): the caller checks that it holds one reply per command. */
+  executeRaw?(shard: number, commands: readonly Command[], route?: Route): Promise<Uint8Array>;
+}
+
+/** A shard's RESP answer as one reply per command, or an error naming what it answered instead. */
+export function decodeShardReplies(shard: number, out: Uint8Array, expected: number): Reply[] {
+  const reader = new ReplyReader(out);
+  const replies: Reply[] = [];
+  while (!reader.done) replies.push(reader.next());
+  if (replies.length !== expected) throw new Error(`shard ${shard} answered ${replies.length} replies to ${expected} commands`);
+  return replies;
 }
 
 /** Cross-shard transactions reach each shard's primary as participant (named by the topology, and
@@ -48,20 +60,14 @@ export function transactionTransport(shards: Env["SHARD"], decisions: Env["TX_DE
  * shard: a script may touch only those keys, and a shard whose slots changed later refuses it (MOVED).
  */
 export function durableObjectTransport(namespace: Env["SHARD"], routeOf: (shard: number) => Route, movedTo: (version: number) => Promise<MovedError>): ShardTransport {
+  const executeRaw = async (shard: number, commands: readonly Command[], route?: Route): Promise<Uint8Array> => {
+    const stub = namespace.get(namespace.idFromName(`shard-${shard}`));
+    const answer: unknown = await stub.executeRouted(batchBuffer(commands), route ?? routeOf(shard));
+    if (isMoved(answer)) throw await movedTo(answer.moved);
+    return new Uint8Array(answer as ArrayBuffer);
+  };
   return {
-    async execute(shard, commands, route) {
-      const stub = namespace.get(namespace.idFromName(`shard-${shard}`));
-      const batch = encodeCommands(commands);
-      const answer: unknown = await stub.executeRouted(batch.buffer as ArrayBuffer, route ?? routeOf(shard));
-      if (isMoved(answer)) throw await movedTo(answer.moved);
-      const out = new Uint8Array(answer as ArrayBuffer);
-      const reader = new ReplyReader(out);
-      const replies: Reply[] = [];
-      while (!reader.done) replies.push(reader.next());
-      if (replies.length !== commands.length) {
-        throw new Error(`shard ${shard} answered ${replies.length} replies to ${commands.length} commands`);
-      }
-      return replies;
-    },
+    executeRaw,
+    execute: async (shard, commands, route) => decodeShardReplies(shard, await executeRaw(shard, commands, route), commands.length),
   };
 }

@@ -51,6 +51,47 @@ export function encodeCommands(commands: readonly (readonly (string | Uint8Array
   return out;
 }
 
+/**
+ * Each command's RESP as its request carried it (transcode.ts records it while parsing): a batch of
+ * such commands is copied into place, not encoded again. Weak, so the bytes live as long as the command.
+ */
+const carried = new WeakMap<readonly Uint8Array[], Uint8Array>();
+
+export function carryEncoding(command: readonly Uint8Array[], resp: Uint8Array): void {
+  carried.set(command, resp);
+}
+
+/**
+ * `encodeCommands` as a buffer of its own, for an RPC: commands whose RESP the request carried are
+ * copied, and a run of them that sits whole in one buffer (a pipeline whose commands all go to one
+ * shard) is that buffer itself. Any other command makes the whole batch encoded as usual.
+ */
+export function batchBuffer(commands: readonly (readonly Uint8Array[])[]): ArrayBuffer {
+  const parts: Uint8Array[] = new Array(commands.length);
+  let size = 0;
+  let contiguous = true;
+  for (let i = 0; i < commands.length; i++) {
+    const resp = carried.get(commands[i]!);
+    if (resp === undefined) return encodeCommands(commands).buffer as ArrayBuffer;
+    const previous = parts[i - 1];
+    if (previous && (resp.buffer !== previous.buffer || resp.byteOffset !== previous.byteOffset + previous.length)) contiguous = false;
+    parts[i] = resp;
+    size += resp.length;
+  }
+  const first = parts[0];
+  if (first && contiguous) {
+    const whole = first.byteOffset === 0 && size === first.buffer.byteLength;
+    return (whole ? first.buffer : first.buffer.slice(first.byteOffset, first.byteOffset + size)) as ArrayBuffer;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out.buffer;
+}
+
 function decimalLength(n: number): number {
   let digits = 1;
   while (n >= 10) {

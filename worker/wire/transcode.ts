@@ -4,6 +4,7 @@
 // input it would not treat exactly as they do, so errors keep their texts from one place.
 import transcodeModule from "../../wasm/build/transcode.wasm";
 import type { Command } from "../routing/command";
+import { carryEncoding } from "./resp";
 
 interface TranscodeExports {
   memory: WebAssembly.Memory;
@@ -13,6 +14,7 @@ interface TranscodeExports {
   partition(shards: number): number;
   order(): number;
   replyInput(commands: number, size: number): number;
+  replyShards(shards: number): number;
   render(pipeline: number, asBase64: number): number;
   json(): number;
 }
@@ -69,13 +71,23 @@ export function transcodeRequest(body: Uint8Array, pipeline: boolean, shards: nu
 /**
  * The JSON body for replies `shardReplies` (one RESP buffer per shard, in shard order) to the
  * commands of `order` (`TranscodedRequest.order`): `[{"result":…},…]` for a pipeline, else one
- * `{"result":…}` / `{"error":…}`. `null`: render with json.ts instead.
+ * `{"result":…}` / `{"error":…}`. `counts`, when given, is the number of commands each shard was
+ * sent, and a shard that answered another number of replies is refused. `null`: render with json.ts
+ * instead.
  */
-export function renderReplies(shardReplies: readonly Uint8Array[], order: Uint32Array, pipeline: boolean, asBase64: boolean): Uint8Array | null {
+export function renderReplies(shardReplies: readonly Uint8Array[], order: Uint32Array, pipeline: boolean, asBase64: boolean, counts?: readonly number[]): Uint8Array | null {
   const x = wasm();
   let size = 0;
   for (const replies of shardReplies) size += replies.length;
   const ptr = x.replyInput(order.length, size);
+  if (counts) {
+    const table = x.replyShards(shardReplies.length);
+    const words = new Uint32Array(x.memory.buffer, table, shardReplies.length * 2);
+    shardReplies.forEach((replies, shard) => {
+      words[shard * 2] = counts[shard]!;
+      words[shard * 2 + 1] = replies.length;
+    });
+  }
   const memory = new Uint8Array(x.memory.buffer);
   memory.set(new Uint8Array(order.buffer, order.byteOffset, order.byteLength), ptr);
   let at = ptr + order.length * 4;
@@ -110,6 +122,7 @@ export function transcodeCommands(body: Uint8Array, pipeline: boolean): Command[
   for (let c = 0; c < count; c++) {
     const argc = table[c * ENTRY_WORDS + 3]!;
     at = table[c * ENTRY_WORDS]! - start;
+    const end = table[c * ENTRY_WORDS + 1]! - start;
     while (resp[at] !== 0x0a) at++; // past `*argc\r\n`
     at++;
     const args: Uint8Array[] = new Array(argc);
@@ -121,6 +134,7 @@ export function transcodeCommands(body: Uint8Array, pipeline: boolean): Command[
       at += len + 2;
     }
     commands[c] = args;
+    carryEncoding(args, resp.subarray(table[c * ENTRY_WORDS]! - start, end));
   }
   return commands;
 }

@@ -5,7 +5,7 @@ import { keySlot } from "../../../worker/routing/key-slot";
 import { shardOfSlot } from "../../../worker/routing/slot-map";
 import { resultJson } from "../../../worker/wire/json";
 import { parseCommandBody, parseCommandsBody } from "../../../worker/wire/request";
-import { encodeCommands, encodeReply, type Reply, ReplyError, Status } from "../../../worker/wire/resp";
+import { batchBuffer, encodeCommands, encodeReply, type Reply, ReplyError, Status } from "../../../worker/wire/resp";
 import { renderReplies, transcodeCommands, transcodeRequest } from "../../../worker/wire/transcode";
 import { Random } from "../../compat/random";
 
@@ -221,5 +221,37 @@ describe("transcode.wasm replies against json.ts", () => {
       const bytes = Uint8Array.from(resp, (c) => c.charCodeAt(0));
       expect(renderReplies([bytes], order, false, false), JSON.stringify(resp)).toBeNull();
     }
+  });
+});
+
+describe("batches from the request's own RESP", () => {
+  const command = (...args: string[]) => args.map((arg) => enc.encode(arg));
+  for (const seed of SEEDS.slice(0, 4)) {
+    it(`batchBuffer copies transcoded commands' RESP exactly as encodeCommands encodes them, in any selection (seed ${seed})`, () => {
+      const random = new Random(seed);
+      for (let round = 0; round < 50; round++) {
+        const texts = Array.from({ length: random.int(1, 12) }, () => ["SET", `k${random.int(0, 99)}`, random.chance(0.3) ? "" : `é${random.int(0, 1e6)}\n`]);
+        const parsed = transcodeCommands(enc.encode(JSON.stringify(texts)), true)!;
+        // A subsequence (contiguous or not), maybe with a command the request did not carry.
+        const chosen = random.chance(0.4) ? parsed.slice(random.int(0, parsed.length - 1)) : parsed.filter(() => random.chance(0.6));
+        if (random.chance(0.2)) chosen.splice(random.int(0, chosen.length), 0, command("GET", "other"));
+        expect(new Uint8Array(batchBuffer(chosen))).toEqual(encodeCommands(chosen));
+      }
+    });
+  }
+});
+
+describe("renderReplies with per-shard counts", () => {
+  const resp = (text: string) => enc.encode(text);
+  it("renders when every shard answered as many replies as it was sent commands", () => {
+    const got = renderReplies([resp(":1\r\n:2\r\n"), resp("+OK\r\n")], Uint32Array.of(2, 0, 1), true, false, [2, 1]);
+    expect(new TextDecoder().decode(got!)).toBe('[{"result":"OK"},{"result":1},{"result":2}]');
+  });
+
+  it("refuses a shard answering one reply too many beside one answering one too few, though the total matches", () => {
+    const shards = [resp(":1\r\n:2\r\n:3\r\n"), resp("")];
+    expect(renderReplies(shards, Uint32Array.of(0, 1, 2), true, false)).not.toBeNull();
+    expect(renderReplies(shards, Uint32Array.of(0, 1, 2), true, false, [2, 1])).toBeNull();
+    expect(renderReplies([resp(":1\r\n"), resp(":2\r\n:3\r\n")], Uint32Array.of(0, 1, 2), true, false, [2, 1])).toBeNull();
   });
 });
