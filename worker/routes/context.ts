@@ -39,7 +39,7 @@ export function writes(c: GatewayContext, commands: readonly Command[]): boolean
   return writesAny(commands, c.get("access"));
 }
 
-export function jsonResponse(c: GatewayContext, body: string, status: number, wrote: boolean): Response {
+export function jsonResponse(c: GatewayContext, body: string | Uint8Array, status: number, wrote: boolean): Response {
   return new Response(body, {
     status,
     headers: {

@@ -13,7 +13,7 @@ import { plan } from "./plan";
 import { transactionKeys } from "./cross-shard";
 import type { TxTransport } from "../../shards/transactions/coordinator";
 import { mapReduceWrites } from "../../shards/compute/options";
-import { acrossShards, runCommands, runPlan, type RunContext } from "./run";
+import { acrossShards, isPlain, runCommands, runPlainPlan, runPlan, type RunContext, type ShardRespReplies } from "./run";
 import { transactionTransport } from "./transport";
 import { replicatedTransport } from "./replicated-transport";
 import { tokenPositions, type SyncPositions } from "../sync-token";
@@ -106,6 +106,15 @@ function recordingOffsets(transactions: TxTransport, reached: SyncPositions | nu
 /** One command or a pipeline: one reply per command, in request order, errors as values. */
 export function executeCommands(commands: readonly Command[], context: RunContext): Promise<Reply[]> {
   return runCommands(commands, context);
+}
+
+/**
+ * `executeCommands` for a caller that can read RESP: when every command is one shard's alone (no
+ * split, fan-out, local or cross-shard command), the shards' replies come back as they were sent.
+ */
+export function executeToResp(commands: readonly Command[], context: RunContext): Promise<ShardRespReplies | Reply[]> {
+  const planned = plan(commands, context);
+  return isPlain(planned) ? runPlainPlan(planned, context) : runCommands(commands, context, 0, planned);
 }
 
 /** A transaction: one batch on one shard (the core executes a batch atomically), or the cross-shard

@@ -5,7 +5,7 @@ import { infoClusterSection, runLocal, type LocalContext } from "../local";
 import type { Command } from "./command";
 import { mergeStep } from "./merge";
 import { ownerOfSlot, plan, type Plan, type PlanOptions } from "./plan";
-import type { ShardTransport } from "./transport";
+import { decodeShardReplies, type ShardTransport } from "./transport";
 import { runAcrossShards, type TxTransport } from "../../shards/transactions/coordinator";
 import { inSegments, transactionKeys } from "./cross-shard";
 import { runMapReduce } from "../../shards/compute/coordinator";
@@ -27,20 +27,84 @@ const MOVED_RETRIES = 20;
  * pipeline reports exactly which commands may not have run. */
 export async function runPlan(planned: Plan, context: RunContext, depth = 0): Promise<Reply[]> {
   const pinned = pinnedParts(planned);
-  const replies = await Promise.all(
-    planned.batches.map(async (batch, shard) => {
-      if (batch.length === 0) return [];
-      try {
-        return await context.transport.execute(shard, batch, context.slotMap?.route(shard));
-      } catch (error) {
-        if (error instanceof MovedError && context.current && depth < MOVED_RETRIES) {
-          return replan(batch, shard, pinned[shard]!, await context.current(), depth + 1);
-        }
-        const failed = new ReplyError(`ERR shard ${shard} failed: ${error instanceof Error ? error.message : String(error)}`);
-        return batch.map(() => failed);
-      }
-    }),
+  const replies = await Promise.all(planned.batches.map((batch, shard) => (batch.length === 0 ? [] : runShard(batch, shard, pinned[shard]!, context, depth))));
+  return mergeReplies(planned, replies, context);
+}
+
+/** One shard's batch: its replies, or the replan's after MOVED, or an error per command when the shard failed. */
+async function runShard(batch: readonly Command[], shard: number, pinned: ReadonlySet<number>, context: RunContext, depth: number, raw?: false): Promise<Reply[]>;
+async function runShard(batch: readonly Command[], shard: number, pinned: ReadonlySet<number>, context: RunContext, depth: number, raw: true): Promise<Reply[] | Uint8Array>;
+async function runShard(batch: readonly Command[], shard: number, pinned: ReadonlySet<number>, context: RunContext, depth: number, raw = false): Promise<Reply[] | Uint8Array> {
+  const route = context.slotMap?.route(shard);
+  try {
+    return raw && context.transport.executeRaw ? await context.transport.executeRaw(shard, batch, route) : await context.transport.execute(shard, batch, route);
+  } catch (error) {
+    if (error instanceof MovedError && context.current && depth < MOVED_RETRIES) {
+      return replan(batch, shard, pinned, await context.current(), depth + 1);
+    }
+    return failedReplies(shard, batch.length, error);
+  }
+}
+
+function failedReplies(shard: number, count: number, error: unknown): ReplyError[] {
+  const failed = new ReplyError(`ERR shard ${shard} failed: ${error instanceof Error ? error.message : String(error)}`);
+  return Array.from({ length: count }, () => failed);
+}
+
+/** A plan whose every step is one shard's reply as it came: nothing to merge, so its replies may be
+ * read straight from the shards' RESP. */
+export function isPlain(planned: Plan): boolean {
+  return planned.steps.every((step) => step.kind === "one");
+}
+
+/** A plain plan's replies as the shards sent them: each shard's RESP (empty for a shard not
+ * contacted), the commands each was sent, and per request command the index of its reply counting
+ * through the shards' replies in shard order (what transcode.wasm's renderer reads). */
+export interface ShardRespReplies {
+  readonly shards: readonly Uint8Array[];
+  readonly counts: readonly number[];
+  readonly order: Uint32Array;
+}
+
+/**
+ * Runs a plain plan (`isPlain`), answering the shards' RESP untouched when every shard answered its
+ * batch itself; when one was refused with MOVED (planned again) or failed, every reply as a value.
+ */
+export async function runPlainPlan(planned: Plan, context: RunContext): Promise<ShardRespReplies | Reply[]> {
+  const none = new Set<number>();
+  const answers = await Promise.all(
+    planned.batches.map((batch, shard) => (batch.length === 0 ? new Uint8Array(0) : runShard(batch, shard, none, context, 0, true))),
   );
+  const counts = planned.batches.map((batch) => batch.length);
+  if (answers.every((answer) => answer instanceof Uint8Array)) {
+    const first = counts.map((_, shard) => counts.slice(0, shard).reduce((sum, count) => sum + count, 0));
+    const order = new Uint32Array(planned.steps.length);
+    planned.steps.forEach((step, i) => {
+      const { part } = step as Extract<typeof step, { kind: "one" }>;
+      order[i] = first[part.shard]! + part.index;
+    });
+    return { shards: answers as Uint8Array[], counts, order };
+  }
+  const replies = answers.map((answer, shard) => (answer instanceof Uint8Array ? decodeOrFailed(shard, answer, counts[shard]!) : answer));
+  return mergeReplies(planned, replies, context);
+}
+
+/** Every reply of `runPlainPlan`'s RESP answer as a value, in request order. */
+export function repliesInOrder(answer: ShardRespReplies): Reply[] {
+  const flat = answer.shards.flatMap((out, shard) => decodeOrFailed(shard, out, answer.counts[shard]!));
+  return Array.from(answer.order, (index) => flat[index]!);
+}
+
+function decodeOrFailed(shard: number, out: Uint8Array, count: number): Reply[] {
+  try {
+    return decodeShardReplies(shard, out, count);
+  } catch (error) {
+    return failedReplies(shard, count, error);
+  }
+}
+
+/** Phase three: each step's reply from the shards' replies, in request order. */
+function mergeReplies(planned: Plan, replies: readonly (readonly Reply[])[], context: RunContext): Promise<Reply[]> {
   return Promise.all(planned.steps.map(async (step) => {
     if (step.kind === "error") return step.error;
     if (step.kind === "local") return runLocal(step.name, step.command, context.local);
@@ -89,12 +153,11 @@ async function callShard(context: RunContext, shard: number, command: Command): 
   try {
     return (await context.transport.execute(shard, [command], context.slotMap?.route(shard)))[0]!;
   } catch (error) {
-    return new ReplyError(`ERR shard ${shard} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return failedReplies(shard, 1, error)[0]!;
   }
 }
 
-export async function runCommands(commands: readonly Command[], context: RunContext, depth = 0): Promise<Reply[]> {
-  const planned = plan(commands, context);
+export async function runCommands(commands: readonly Command[], context: RunContext, depth = 0, planned = plan(commands, context)): Promise<Reply[]> {
   const alone = planned.steps.map((step) => step.kind === "cross" || step.kind === "compute");
   if (!alone.includes(true)) return runPlan(planned, context, depth);
   return inSegments(

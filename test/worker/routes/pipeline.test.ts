@@ -1,6 +1,7 @@
 // `POST /pipeline` specifics over HTTP: status 200 with errors inline, and other shard counts. The
 // behaviour shared with the binding (order, inline errors, cross-shard commands, size) is in test/transports.
 import { describe, expect, it } from "vitest";
+import { Random } from "../../compat/random";
 import { call, pipeline, result, useEmptyStore } from "../gateway";
 
 useEmptyStore();
@@ -20,5 +21,26 @@ describe("pipeline", () => {
     expect(answer.json.slice(20)).toEqual([{ result: keys.map((_, i) => String(i)) }, { result: 20 }, { result: "OK" }]);
     const slots = (await call(["CLUSTER", "SLOTS"], vars)).json.result;
     expect(slots).toHaveLength(Number(shards));
+  });
+
+  // A pipeline whose commands are each one shard's renders from the shards' RESP in transcode.wasm;
+  // one more command that merges (DBSIZE's fan-out) sends the same replies through json.ts.
+  it.each([1, 2, 3])("renders a plain pipeline's replies from the shards' RESP exactly as json.ts renders them, as text and base64 (seed %i)", async (seed) => {
+    const random = new Random(seed);
+    const value = () => random.pick(["", "0", "-12", "9223372036854775807", "3.5", "é☃\u0000\n\"", "x".repeat(random.int(1, 300)), `v${random.int(0, 1e6)}`]);
+    const key = () => `r${random.int(0, 40)}`;
+    const writes = Array.from({ length: 60 }, () =>
+      random.pick([["SET", key(), value()], ["HSET", `h${key()}`, value(), value()], ["RPUSH", `l${key()}`, value(), value()], ["ZADD", `z${key()}`, String(random.int(-5, 5)), value()], ["SADD", `s${key()}`, value()]]),
+    );
+    await pipeline(writes);
+    const reads = Array.from({ length: 80 }, () =>
+      random.pick([["GET", key()], ["HGETALL", `h${key()}`], ["LRANGE", `l${key()}`, "0", "-1"], ["ZRANGE", `z${key()}`, "0", "-1", "WITHSCORES"], ["SMEMBERS", `s${key()}`], ["STRLEN", key()], ["GET", `h${key()}`], ["TTL", key()], ["EXISTS", key()], ["TYPE", key()]]),
+    );
+    for (const base64 of [false, true]) {
+      const plain = await pipeline(reads, { base64 });
+      const merged = await pipeline([...reads, ["DBSIZE"]], { base64 });
+      expect(plain.status).toBe(200);
+      expect(plain.text).toBe(merged.text.slice(0, merged.text.lastIndexOf(",{")) + "]");
+    }
   });
 });

@@ -2,9 +2,10 @@
 // errors for its own commands only, and a batch refused with MOVED planned again on the new slot map.
 import { describe, expect, it } from "vitest";
 import { keySlot } from "../../../worker/routing/key-slot";
-import { runCommands, type RunContext } from "../../../worker/routing/run";
+import { isPlain, repliesInOrder, runCommands, runPlainPlan, type RunContext } from "../../../worker/routing/run";
+import { plan } from "../../../worker/routing/plan";
 import type { ShardTransport } from "../../../worker/routing/transport";
-import { type Reply, ReplyError, Status } from "../../../worker/wire/resp";
+import { encodeReply, type Reply, ReplyError, Status } from "../../../worker/wire/resp";
 import { MovedError } from "../../../worker/routing/moved";
 import { SlotMap } from "../../../worker/routing/slot-map";
 import { assignRange, contiguousAssignment } from "../../../shards/coordinator/slots";
@@ -142,5 +143,63 @@ describe("runCommands", () => {
     expect(locked.length).toBeGreaterThan(0);
     expect(locked.every((shard) => shard === 0 || shard === 4)).toBe(true);
     expect(String(outcome)).not.toMatch(/reached runPlan/);
+  });
+});
+
+/** `mapTransport` also answering as RESP, as the Durable Object transports do. */
+function respTransport(broken?: number): ShardTransport & { calls: number[] } {
+  const inner = mapTransport(broken);
+  return {
+    calls: inner.calls,
+    execute: inner.execute,
+    async executeRaw(shard, commands) {
+      const out: number[] = [];
+      for (const reply of await inner.execute(shard, commands)) encodeReply(reply, out);
+      return new Uint8Array(out);
+    },
+  };
+}
+
+describe("runPlainPlan", () => {
+  const keys = [keyOn(2), keyOn(0), keyOn(3), keyOn(0)];
+  const commands = [cmd("SET", keys[0]!, "a"), cmd("SET", keys[1]!, "b"), cmd("GET", keys[0]!), cmd("SET", keys[2]!, "c"), cmd("GET", keys[1]!), cmd("GET", keys[3]!)];
+
+  it("answers each shard's RESP untouched, with each command's place among them in shard order", async () => {
+    const run = context(respTransport());
+    const planned = plan(commands, run);
+    expect(isPlain(planned)).toBe(true);
+    const answer = await runPlainPlan(planned, run);
+    if (Array.isArray(answer)) throw new Error("expected RESP");
+    expect(answer.counts).toEqual([3, 0, 2, 1]);
+    expect(answer.shards[1]!.length).toBe(0);
+    // Shard 0 holds commands 1, 4, 5; shard 2 holds 0, 2; shard 3 holds 3.
+    expect([...answer.order]).toEqual([3, 0, 4, 5, 1, 2]);
+    const values = repliesInOrder(answer);
+    expect(values.slice(0, 2)).toEqual([new Status("OK"), new Status("OK")]);
+    expect([values[2], values[4], values[5]].map((value) => dec.decode(value as Uint8Array))).toEqual(["a", "b", "b"]);
+  });
+
+  it("answers values when a shard failed: its commands get errors, the others' replies stand", async () => {
+    const run = context(respTransport(3));
+    const answer = await runPlainPlan(plan(commands, run), run);
+    if (!Array.isArray(answer)) throw new Error("expected values");
+    expect(answer[3]).toEqual(new ReplyError("ERR shard 3 failed: connection reset"));
+    expect(dec.decode(answer[2] as Uint8Array)).toBe("a");
+  });
+
+  it("turns a shard's answer holding another number of replies than commands into errors for that shard", async () => {
+    const transport = respTransport();
+    const run = context({ ...transport, executeRaw: async (shard, batch) => (shard === 3 ? new Uint8Array() : transport.executeRaw!(shard, batch)) });
+    const answer = await runPlainPlan(plan(commands, run), run);
+    if (Array.isArray(answer)) throw new Error("expected RESP");
+    const values = repliesInOrder(answer);
+    expect(values[3]).toEqual(new ReplyError("ERR shard 3 failed: shard 3 answered 0 replies to 1 commands"));
+    expect(values[0]).toEqual(new Status("OK"));
+  });
+
+  it("is not for plans that merge: a fan-out or a split is not plain", () => {
+    const run = context(respTransport());
+    expect(isPlain(plan([cmd("SET", "x", "1"), cmd("DBSIZE")], run))).toBe(false);
+    expect(isPlain(plan([cmd("DEL", keyOn(0), keyOn(1))], run))).toBe(false);
   });
 });
