@@ -14,7 +14,8 @@ import { EffectLog } from "./persistence/log";
 import { recover } from "./persistence/recovery";
 import { createSchema } from "./persistence/schema";
 import { ScriptCache } from "./scripting/cache";
-import { isScriptCommand, ScriptRunner } from "./scripting/commands";
+import { isScriptCommand, SCRIPT_COMMANDS, ScriptRunner } from "./scripting/commands";
+import { CommandNames } from "./command-names";
 import { isComputeCommand, runMapChunk } from "./compute/map-chunk";
 import { decisionObjectName } from "./transactions/decision";
 import { KeyLocks } from "./transactions/locks";
@@ -39,6 +40,12 @@ import { TestFaults, type FaultKind } from "./replication/faults";
 import { lockStateEntry, readLockState } from "./replication/lock-state";
 
 const decoder = new TextDecoder();
+/** Commands the shard answers apart from (or besides) its core: scripts and MAPREDUCE, WAIT and
+ * ROLE, INFO (which gains the replication section). */
+const SPECIAL_NAMES = new CommandNames([new Set([...SCRIPT_COMMANDS, "mapreduce"]), REPLICATION_COMMANDS, new Set(["info"])]);
+const SCRIPTS = 1;
+const REPLICATION = 2;
+const INFO = 4;
 /** Expired keys removed per sweep step; the alarm repeats steps while they come back full. */
 const SWEEP_STEP_KEYS = 1000;
 const SWEEP_MAX_STEPS = 20;
@@ -180,7 +187,10 @@ export class Shard extends DurableObject<ShardBindings> {
     if (options.replicas.length > 0) this.configureReplication(options);
     const moved = movedVersion(this.slots, route, new Uint8Array(batch));
     if (moved !== null) return { moved };
-    const split = splitReplicationCommands(new Uint8Array(batch), REPLICATION_COMMANDS);
+    const bytes = new Uint8Array(batch);
+    // Most batches hold neither WAIT/ROLE nor INFO: they go to the core as they came, never decoded.
+    const names = SPECIAL_NAMES.find(bytes);
+    const split = names.groups & (REPLICATION | INFO) ? splitReplicationCommands(bytes, REPLICATION_COMMANDS) : { rest: bytes, restCount: names.count, restCommands: [], taken: [] };
     const before = this.log.head;
     let replies: Uint8Array = new Uint8Array(split.restCount === 0 ? new ArrayBuffer(0) : ((await this.executeRouted(toArrayBuffer(split.rest), route)) as ArrayBuffer));
     const wrote = this.log.head > before;
@@ -188,7 +198,7 @@ export class Shard extends DurableObject<ShardBindings> {
       const acked = await this.primary.waitFor(this.log.head, 1, this.syncAckMs);
       if (acked < 1) replies = noReplicasReplies(split.restCount);
     }
-    if (options.replicas.length > 0) replies = addReplicationInfo(split.restCommands, replies, () => ({ role: "master", ...this.primary.status() }));
+    if (options.replicas.length > 0 && names.groups & INFO) replies = addReplicationInfo(split.restCommands, replies, () => ({ role: "master", ...this.primary.status() }));
     if (split.taken.length > 0) {
       const position = Math.max(options.position ?? 0, wrote ? this.log.head : 0);
       replies = await answerTaken(split, replies, { primary: options.replicas.length > 0 ? this.primary : null, position, offset: this.log.head });
@@ -555,7 +565,7 @@ export class Shard extends DurableObject<ShardBindings> {
     let replies: Uint8Array;
     try {
       const now = this.clock();
-      const result = mayHoldScript(commands) ? this.executeWithScripts(commands, now, slots) : this.core.execute(commands, now, false);
+      const result = SPECIAL_NAMES.find(commands).groups & SCRIPTS ? this.executeWithScripts(commands, now, slots) : this.core.execute(commands, now, false);
       this.commandsRun += result.count;
       if (result.effects.length > 0) this.appendEffects(result.effects);
       replies = result.replies;
@@ -729,17 +739,3 @@ function noReplicasReplies(count: number): Uint8Array {
   return concatBytes(Array.from({ length: count }, () => error));
 }
 
-/** A cheap scan for a script command's name (EVAL*, SCRIPT, MAPREDUCE) as a bulk string; false
- * positives only cost a decode. */
-function mayHoldScript(batch: Uint8Array): boolean {
-  for (let i = 0; i + 5 < batch.length; i++) {
-    if (batch[i] !== 0x0a || batch[i - 1] !== 0x0d) continue;
-    const c = batch[i + 1] | 0x20;
-    const c2 = batch[i + 2] | 0x20;
-    const c3 = batch[i + 3] | 0x20;
-    if ((c === 0x65 && c2 === 0x76 && c3 === 0x61) || (c === 0x73 && c2 === 0x63 && c3 === 0x72) || (c === 0x6d && c2 === 0x61 && c3 === 0x70)) {
-      if (batch[i - 3] === 0x24 || batch[i - 4] === 0x24) return true;
-    }
-  }
-  return false;
-}

@@ -7,7 +7,8 @@ import { LuaRuntime } from "./runtime";
 import { ScriptKeys, type SlotRange } from "./script-keys";
 import { parseShebang, type Shebang } from "./shebang";
 
-const SCRIPT_COMMANDS = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "script"]);
+/** The commands the script runner answers, not the core. */
+export const SCRIPT_COMMANDS: ReadonlySet<string> = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "script"]);
 const decoder = new TextDecoder();
 const NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
 
