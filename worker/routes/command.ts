@@ -1,17 +1,15 @@
 // One command, `POST /` with a JSON array or path style (`GET /get/k`): `{"result"}`, or a Redis
 // error as 400 `{"error"}`.
 import type { Command } from "../routing/command";
-import { executeCommands } from "../routing/execute";
-import { resultJson } from "../wire/json";
+import { executeToResp } from "../routing/execute";
 import { parsePathCommand } from "../wire/path";
 import { parseCommandBody } from "../wire/request";
 import { transcodeCommands } from "../wire/transcode";
-import { ReplyError } from "../wire/resp";
-import { type GatewayContext, jsonResponse, requestBody, runContext, wantsBase64, writes } from "./context";
+import { type GatewayContext, jsonResponse, renderAnswer, requestBody, runContext, wantsBase64, writes } from "./context";
 
 async function respond(c: GatewayContext, command: Command): Promise<Response> {
-  const [reply] = await executeCommands([command], await runContext(c));
-  return jsonResponse(c, resultJson(reply!, wantsBase64(c)), reply instanceof ReplyError ? 400 : 200, writes(c, [command]));
+  const { body, failed } = renderAnswer(await executeToResp([command], await runContext(c)), false, wantsBase64(c));
+  return jsonResponse(c, body, failed ? 400 : 200, writes(c, [command]));
 }
 
 export async function jsonCommand(c: GatewayContext): Promise<Response> {

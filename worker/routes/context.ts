@@ -8,6 +8,10 @@ import { executionContext, writesAny } from "../routing/execute";
 import type { RunContext } from "../routing/run";
 import { syncToken, type SyncPositions } from "../sync-token";
 import { readBody } from "../wire/body";
+import { resultJson } from "../wire/json";
+import { type Reply, ReplyError } from "../wire/resp";
+import { renderReplies } from "../wire/transcode";
+import { repliesInOrder, type ShardRespReplies } from "../routing/run";
 
 export type GatewayEnv = { Bindings: Env; Variables: { access: Access; reached?: SyncPositions } };
 export type GatewayContext = Context<GatewayEnv>;
@@ -48,3 +52,21 @@ export function jsonResponse(c: GatewayContext, body: string | Uint8Array, statu
     },
   });
 }
+
+/**
+ * The JSON body for what `executeToResp` answered, and whether a single command's reply is an error
+ * (400). The shards' own replies render from their RESP in transcode.wasm (bench/ "transcode": 15-20×
+ * json.ts); merged ones (fan-outs, splits, local and cross-shard commands), and whatever the renderer
+ * leaves to it, go through json.ts.
+ */
+export function renderAnswer(answer: ShardRespReplies | Reply[], pipeline: boolean, base64: boolean): { body: string | Uint8Array; failed: boolean } {
+  if (!Array.isArray(answer)) {
+    const rendered = renderReplies(answer.shards, answer.order, pipeline, base64, answer.counts);
+    // `{"error":…}` rather than `{"result":…}`.
+    if (rendered) return { body: rendered, failed: !pipeline && rendered[2] === 0x65 };
+    answer = repliesInOrder(answer);
+  }
+  const texts = answer.map((reply) => resultJson(reply, base64));
+  return pipeline ? { body: `[${texts.join(",")}]`, failed: false } : { body: texts[0]!, failed: answer[0] instanceof ReplyError };
+}
+

@@ -25,7 +25,7 @@ describe("pipeline", () => {
 
   // A pipeline whose commands are each one shard's renders from the shards' RESP in transcode.wasm;
   // one more command that merges (DBSIZE's fan-out) sends the same replies through json.ts.
-  it.each([1, 2, 3])("renders a plain pipeline's replies from the shards' RESP exactly as json.ts renders them, as text and base64 (seed %i)", async (seed) => {
+  it.each([1, 2, 3])("renders a plain pipeline's replies, and one command's, from the shards' RESP exactly as json.ts renders them, as text and base64 (seed %i)", async (seed) => {
     const random = new Random(seed);
     const value = () => random.pick(["", "0", "-12", "9223372036854775807", "3.5", "é☃\u0000\n\"", "x".repeat(random.int(1, 300)), `v${random.int(0, 1e6)}`]);
     const key = () => `r${random.int(0, 40)}`;
@@ -41,6 +41,13 @@ describe("pipeline", () => {
       const merged = await pipeline([...reads, ["DBSIZE"]], { base64 });
       expect(plain.status).toBe(200);
       expect(plain.text).toBe(merged.text.slice(0, merged.text.lastIndexOf(",{")) + "]");
+      // One command alone renders the same way, and answers 400 for an error reply.
+      const elements = merged.json.slice(0, -1) as { error?: string }[];
+      for (const [i, read] of reads.slice(0, 20).entries()) {
+        const alone = await call(read!, { base64 });
+        expect(alone.text).toBe(JSON.stringify(elements[i]));
+        expect(alone.status).toBe(elements[i]!.error === undefined ? 200 : 400);
+      }
     }
   });
 });
