@@ -96,6 +96,16 @@ describe("methods and limits", () => {
     expect(await response.json()).toEqual({ error: "ERR max request size exceeded" });
   });
 
+  it("a body longer than its declared Content-Length (a Request built in a Worker) is still 413 past the limit", async () => {
+    const body = JSON.stringify(["SET", "k", "x".repeat(20_000)]);
+    const response = await fetchGateway(
+      new Request(`${BASE}/`, { method: "POST", headers: { ...auth, "content-length": "20" }, body }),
+      { EDGESLOT_MAX_REQUEST_BYTES: "10000" },
+    );
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: "ERR max request size exceeded" });
+  });
+
   it("the limit is configurable and a body under it passes", async () => {
     const vars = { vars: { EDGESLOT_MAX_REQUEST_BYTES: "100" } };
     expect((await call(["SET", "k", "x".repeat(50)], vars)).status).toBe(200);
