@@ -155,19 +155,24 @@ export class Shard extends DurableObject<ShardBindings> {
    * (scripts may touch only those keys); a batch routed by an older map that names a key this shard
    * no longer serves is refused unrun with the version to wait for (MOVED). */
   async executeRouted(batch: ArrayBuffer, route: Route | undefined): Promise<ArrayBuffer | { moved: number }> {
+    const commands = new Uint8Array(batch);
+    return this.runRouted(commands, route, SPECIAL_NAMES.find(commands).groups);
+  }
+
+  /** `executeRouted` for a batch whose special names (`SPECIAL_NAMES`) its caller has found. */
+  private async runRouted(commands: Uint8Array, route: Route | undefined, names: number): Promise<ArrayBuffer | { moved: number }> {
     const fault = this.faults.gate();
     if (fault) await fault;
     // A replica's log holds its primary's entries only; a replaced primary's writes would be lost.
     if (!this.leads()) throw new Error(`TRYAGAIN ${this.name} does not lead its shard (${this.replicaOf ? `replica of ${this.replicaOf}` : "replaced"})`);
-    const commands = new Uint8Array(batch);
     // Routed by an older slot map and naming a key this shard no longer serves: refused unrun.
     const moved = movedVersion(this.slots, route, commands);
     if (moved !== null) return { moved };
     const slots = servedRanges(this.slots, route);
-    if (this.locks.idle) return this.executeNow(commands, slots);
+    if (this.locks.idle) return this.executeNow(commands, slots, names);
     const done = await this.locks.enter(batchKeys(commands, (command) => this.scripts.declaresAllItsKeys(command)));
     try {
-      return this.executeNow(commands, slots);
+      return this.executeNow(commands, slots, names);
     } finally {
       done();
     }
@@ -192,7 +197,9 @@ export class Shard extends DurableObject<ShardBindings> {
     const names = SPECIAL_NAMES.find(bytes);
     const split = names.groups & (REPLICATION | INFO) ? splitReplicationCommands(bytes, REPLICATION_COMMANDS) : { rest: bytes, restCount: names.count, restCommands: [], taken: [] };
     const before = this.log.head;
-    let replies: Uint8Array = new Uint8Array(split.restCount === 0 ? new ArrayBuffer(0) : ((await this.executeRouted(toArrayBuffer(split.rest), route)) as ArrayBuffer));
+    // WAIT/ROLE taken out leave the other names as they were.
+    const rest = split.restCount === 0 ? new ArrayBuffer(0) : ((await this.runRouted(split.rest, route, names.groups)) as ArrayBuffer);
+    let replies: Uint8Array = new Uint8Array(rest);
     const wrote = this.log.head > before;
     if (wrote && options.mode === "sync" && options.replicas.length > 0) {
       const acked = await this.primary.waitFor(this.log.head, 1, this.syncAckMs);
@@ -561,11 +568,11 @@ export class Shard extends DurableObject<ShardBindings> {
     }
   }
 
-  private executeNow(commands: Uint8Array, slots: SlotRange | undefined): ArrayBuffer {
+  private executeNow(commands: Uint8Array, slots: SlotRange | undefined, names: number): ArrayBuffer {
     let replies: Uint8Array;
     try {
       const now = this.clock();
-      const result = SPECIAL_NAMES.find(commands).groups & SCRIPTS ? this.executeWithScripts(commands, now, slots) : this.core.execute(commands, now, false);
+      const result = names & SCRIPTS ? this.executeWithScripts(commands, now, slots) : this.core.execute(commands, now, false);
       this.commandsRun += result.count;
       if (result.effects.length > 0) this.appendEffects(result.effects);
       replies = result.replies;
