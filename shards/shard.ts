@@ -137,6 +137,11 @@ export class Shard extends DurableObject<ShardBindings> {
     return this.ctx.id.name ?? this.ctx.id.toString();
   }
 
+  /** The core's keyspace hash seed, its group's own. */
+  private get keySeed(): number {
+    return groupSeed(this.name);
+  }
+
   /** A primary that has heard of no newer epoch than its own: the only state in which it takes writes. */
   private leads(): boolean {
     return this.replicaOf === null && !this.member.resync && lineageEpoch(this.member.lineage) === this.member.epoch;
@@ -612,7 +617,7 @@ export class Shard extends DurableObject<ShardBindings> {
       if (isScriptCommand(name) || isComputeCommand(name)) {
         flush();
         const before = effects.length;
-        const reply = isComputeCommand(name) ? runMapChunk(command, this.scripts, host) : this.scripts.execute(command, host);
+        const reply = isComputeCommand(name) ? runMapChunk(command, this.scripts, host, this.keySeed) : this.scripts.execute(command, host);
         replies.push(Uint8Array.from(encodeReply(reply)));
         if (this.scripts.lastRunAborted && effects.length > before) {
           // Rollback of an aborted script: the batch's earlier effects become durable, then the core
@@ -671,7 +676,7 @@ export class Shard extends DurableObject<ShardBindings> {
     this.slots = loadOwnership(sql);
     // Loading ignores maxmemory, as Redis's does: what storage holds was acknowledged, and a replay that
     // evicted or refused on its own would rebuild a different keyspace than the one that was logged.
-    this.core = new Core(coreModule, { maxMemoryPolicy: this.config.maxMemoryPolicy });
+    this.core = new Core(coreModule, { maxMemoryPolicy: this.config.maxMemoryPolicy, keySeed: this.keySeed });
     recover(this.core, sql, this.log, this.clock());
     this.core.setMaxMemory(this.config.maxMemory);
   }
@@ -736,6 +741,15 @@ export interface MemberStatus {
   /** The core's used memory and the commands run since start: the coordinator's auto-split inputs. */
   readonly usedMemory: number;
   readonly commands: number;
+}
+
+/** The keyspace hash seed of the group named `name` (shard-i and shard-i-replica-j share shard-i's):
+ * a slot move between two groups never meets the same hash (wasm/assembly/table.ts keyHash). */
+function groupSeed(name: string): number {
+  const group = name.replace(/-replica-\d+$/, "");
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < group.length; i++) hash = Math.imul(hash ^ group.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
 }
 
 const sameMove = (a: SlotMove, b: SlotMove) => a.first === b.first && a.last === b.last && a.version === b.version;

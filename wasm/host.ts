@@ -14,6 +14,7 @@ interface CoreExports {
   setMaxMemory(bytes: number): void;
   setEvictionPolicy(code: number): number;
   seed(value: number): void;
+  seedKeyspace(value: number): number;
 }
 
 const FLAG_INTERNAL = 1;
@@ -37,6 +38,9 @@ export interface CoreOptions {
   maxMemoryPolicy?: EvictionPolicy;
   /** Seeds RANDOMKEY's generator. */
   seed?: number;
+  /** Seeds the keyspace's hash (a shard group's own value, shared by its replicas): keys copied in
+   * another keyspace's table order then land spread out (wasm/assembly/table.ts keyHash). */
+  keySeed?: number;
 }
 
 export interface BatchResult {
@@ -71,6 +75,7 @@ export class Core {
     if (options.maxMemory) this.exports.setMaxMemory(options.maxMemory);
     if (options.maxMemoryPolicy !== undefined) this.setEvictionPolicy(options.maxMemoryPolicy);
     if (options.seed !== undefined) this.exports.seed(options.seed);
+    if (options.keySeed !== undefined) this.exports.seedKeyspace(options.keySeed);
   }
 
   /** Runs a RESP batch; replies and effects are copies the caller may keep. `replicaRead`: a

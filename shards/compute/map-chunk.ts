@@ -20,7 +20,8 @@ export function isComputeCommand(name: string): boolean {
   return name === "mapreduce";
 }
 
-export function runMapChunk(command: Uint8Array[], scripts: ScriptRunner, host: ScriptHost): Reply {
+/** `keySeed`: the shard core's keyspace seed, which places keys in SCAN order. */
+export function runMapChunk(command: Uint8Array[], scripts: ScriptRunner, host: ScriptHost, keySeed?: number): Reply {
   const mr = parseMapReduce(command, true);
   if (mr instanceof ReplyError) return mr;
   const reducer = mr.reducer;
@@ -39,7 +40,7 @@ export function runMapChunk(command: Uint8Array[], scripts: ScriptRunner, host: 
     const [cursor, keys] = reply as [Uint8Array, Uint8Array[]];
     const end = positionOf(Number(dec.decode(cursor)));
     // In position order, so the call can stop between any two keys and resume exactly there.
-    const ahead = keys.map((key) => ({ key, at: keyPosition(key) })).filter(({ at }) => at >= position);
+    const ahead = keys.map((key) => ({ key, at: keyPosition(key, keySeed) })).filter(({ at }) => at >= position);
     ahead.sort((a, b) => a.at - b.at);
     for (const { key, at } of ahead) {
       // Never between two keys of one position (a 32-bit hash collision): the resume would repeat one.

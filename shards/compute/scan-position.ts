@@ -13,10 +13,12 @@ const M64 = (1n << 64n) - 1n;
 const mul = (a: bigint, b: bigint) => (a * b) & M64;
 const rotl31 = (h: bigint) => ((h << 31n) | (h >> 33n)) & M64;
 
-/** The core's hashKey (table.ts), bit for bit: its low 32 bits. */
-export function hashKey(key: Uint8Array): number {
+/** The core's keyHash (table.ts), bit for bit: its low 32 bits, for a core seeded with `keySeed`
+ * (wasm/host.ts CoreOptions) or none. */
+export function hashKey(key: Uint8Array, keySeed?: number): number {
   const len = key.length;
-  let h = 0x9e3779b97f4a7c15n ^ mul(BigInt(len), 0xff51afd7ed558ccdn);
+  const seed = keySeed === undefined ? 0n : mul(BigInt(keySeed) + 1n, 0x9e3779b97f4a7c15n);
+  let h = 0x9e3779b97f4a7c15n ^ seed ^ mul(BigInt(len), 0xff51afd7ed558ccdn);
   const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
   let i = 0;
   for (; i + 8 <= len; i += 8) {
@@ -49,7 +51,7 @@ export function rev32(v: number): number {
 /** The position past every key: the scan is done. */
 export const DONE = 2 ** 32;
 
-export const keyPosition = (key: Uint8Array) => rev32(hashKey(key));
+export const keyPosition = (key: Uint8Array, keySeed?: number) => rev32(hashKey(key, keySeed));
 
 /** The SCAN cursor to resume at `position` (it starts at the bucket holding it). */
 export const cursorAt = (position: number) => rev32(position);

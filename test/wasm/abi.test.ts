@@ -16,6 +16,7 @@ it("core.wasm exports exactly the documented ABI", () => {
     "replyPtr:function",
     "scratch:function",
     "seed:function",
+    "seedKeyspace:function",
     "setEvictionPolicy:function",
     "setMaxMemory:function",
     "usedMemory:function",
@@ -39,6 +40,7 @@ it("transcode.wasm exports exactly the documented ABI and imports nothing", () =
     "partition:function",
     "render:function",
     "replyInput:function",
+    "replyShards:function",
     "shardOfSlot:function",
   ]);
   expect(WebAssembly.Module.imports(transcodeModule)).toEqual([]);

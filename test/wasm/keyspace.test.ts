@@ -222,3 +222,42 @@ describe("protocol", () => {
     expect(out.count).toBe(2);
   });
 });
+
+describe("keyspace hash seed", () => {
+  const keys = Array.from({ length: 3000 }, (_, i) => `seeded:${i}`);
+  const scanOrder = (s: Session): string[] => {
+    const order: string[] = [];
+    let cursor = "0";
+    do {
+      const [next, page] = s.run("SCAN", cursor, "COUNT", "100") as [string, string[]];
+      order.push(...page);
+      cursor = next;
+    } while (cursor !== "0");
+    return order;
+  };
+  const loaded = (seed: number, order: readonly string[]): Session => {
+    const s = new Session({ keySeed: seed });
+    for (let i = 0; i < order.length; i += 500) s.run("MSET", ...order.slice(i, i + 500).flatMap((key) => [key, key]));
+    return s;
+  };
+
+  it("cores of one seed walk their keys in one order, cores of two seeds in two; every key is found in each", () => {
+    const first = scanOrder(loaded(1, keys));
+    expect(scanOrder(loaded(1, keys))).toEqual(first);
+    // Loaded in the first core's own SCAN order: what a slot move or a SCAN-driven copy sends.
+    const other = loaded(2, first);
+    const otherOrder = scanOrder(other);
+    expect(otherOrder).not.toEqual(first);
+    expect([...otherOrder].sort()).toEqual([...keys].sort());
+    for (const key of keys.slice(0, 200)) expect(other.run("GET", key)).toBe(key);
+  });
+
+  it("is set only while the keyspace is empty: a core that holds keys refuses a new seed", () => {
+    const s = new Session();
+    const exports = (s.core as unknown as { exports: { seedKeyspace(value: number): number } }).exports;
+    expect(exports.seedKeyspace(7)).toBe(1);
+    s.run("SET", "k", "v");
+    expect(exports.seedKeyspace(8)).toBe(0);
+    expect(s.run("GET", "k")).toBe("v");
+  });
+});

@@ -7,7 +7,7 @@ import { setPolicy } from "./evict";
 import { seedRandom } from "./keys";
 import { ascii, crlf, EFFECTS, outLen, outPtr, REPLY, resetOut, advance, reserve } from "./out";
 import { argc, inputBase, inputRegion, parseCommand, protocolByte, protocolError } from "./request";
-import { tCount } from "./table";
+import { setKeySeed, tCount } from "./table";
 import { groupDone, nextHint, prefetchGroup, resetHints } from "./prefetch";
 
 export { keySlotAt } from "./crc16";
@@ -94,4 +94,12 @@ export function setEvictionPolicy(code: i32): i32 {
 }
 export function seed(value: f64): void {
   seedRandom(value);
+}
+/** Seeds the keyspace's hash (table.ts keyHash) with a shard group's own value; 0, refused, once it
+ * holds keys, whose stored hashes depend on it. */
+export function seedKeyspace(value: f64): i32 {
+  initKeyspace();
+  if (tCount(KEYSPACE) != 0) return 0;
+  setKeySeed((<u64>value + 1) * 0x9e3779b97f4a7c15);
+  return 1;
 }

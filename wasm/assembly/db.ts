@@ -5,7 +5,7 @@ import { releaseValue } from "./objects";
 import { hashFor } from "./prefetch";
 import { arrayHeader, bulk, bulkAscii, EFFECTS, writeI64 } from "./out";
 import {
-  eEncoding, eExpire, eFlags, eKey, eKeyLen, eSize, eType, eVal, eValLen, F_DIRTY, F_STORED, F_TTL, hashKey, HDR,
+  eEncoding, eExpire, eFlags, eKey, eKeyLen, eSize, eType, eVal, eValLen, F_DIRTY, F_STORED, F_TTL, keyHash, HDR,
   tFind, tInsert, tMakeRoom, tMask, tRemove, tReset, tSlots,
 } from "./table";
 
@@ -151,7 +151,7 @@ export function effectInt(v: i64): void {
 function markStoredDeletion(e: usize): void {
   const kl = eKeyLen(e);
   const kp = eKey(e);
-  const h = hashKey(kp, kl);
+  const h = keyHash(kp, kl);
   if (tFind(GRAVEYARD, kp, kl, h) != 0) return;
   const g = alloc(HDR + kl);
   if (g == 0 || !tMakeRoom(GRAVEYARD)) unreachable();

@@ -11,7 +11,7 @@ import { argIs, parseCursor, parseI64, parsedInt } from "./numbers";
 import { arrayHeader, bulk, closeArray, deferArray, error, integer, nil, ok, REPLY, status, writeI64 } from "./out";
 import { argc, argLen, argPtr } from "./request";
 import {
-  eEncoding, eExpire, eFlags, eKey, eKeyLen, eSize, eType, eVal, eValLen, F_TTL, HDR, tCount, tFind, hashKey, tMakeRoom, tMask, tScan,
+  eEncoding, eExpire, eFlags, eKey, eKeyLen, eSize, eType, eVal, eValLen, F_TTL, HDR, tCount, tFind, keyHash, tMakeRoom, tMask, tScan,
   scanEntry, scanFound, tScanDone, tSlots,
 } from "./table";
 
@@ -78,7 +78,7 @@ function renameGeneric(nx: bool): void {
     return;
   }
   // The source entry is still live (the destination lookup cannot remove it): copy it under the new name.
-  const src = <usize>load<u32>(tFind(KEYSPACE, sp, sl, hashKey(sp, sl)), 4);
+  const src = <usize>load<u32>(tFind(KEYSPACE, sp, sl, keyHash(sp, sl)), 4);
   const vl = eValLen(src);
   const n = newEntry(dp, dl, vl, eType(src), eExpire(src), false);
   if (n == 0) {
@@ -95,7 +95,7 @@ function renameGeneric(nx: bool): void {
   }
   // The new entry now owns any out-of-line structure: the source goes without releasing it.
   setEncoding(src, ENC_COMPACT);
-  deleteAt(tFind(KEYSPACE, sp, sl, hashKey(sp, sl)));
+  deleteAt(tFind(KEYSPACE, sp, sl, keyHash(sp, sl)));
   lookup(dp, dl);
   install(n);
   if (nx) integer(REPLY, 1);

@@ -2,7 +2,7 @@
 // slots, then their entries, so the cache misses of a large keyspace overlap instead of queueing
 // (WebAssembly has no prefetch instruction; independent loads in a tight loop are the substitute).
 import { KEYSPACE } from "./db";
-import { hashKey, tMask, tSlots } from "./table";
+import { keyHash, tMask, tSlots } from "./table";
 
 const GROUP: i32 = 32;
 /** Below this many slots the table stays in cache and prefetching is pure overhead. */
@@ -63,7 +63,7 @@ export function prefetchGroup(pos: usize, end: usize): void {
     if (n >= 2) {
       kp = skipBulk(end);
       if (kp == 0) break;
-      h = hashKey(kp, bulkLen);
+      h = keyHash(kp, bulkLen);
       for (let i = 2; i < n; i++) if (skipBulk(end) == 0) return;
     }
     store<u32>(hintPtr + (<usize>hintCount << 2), <u32>kp);
@@ -104,5 +104,5 @@ export function nextHint(): void {
   if (at >= 0 && at < hintCount && <usize>load<u32>(hintPtr + (<usize>at << 2)) == kp) {
     return load<u32>(hintHash + (<usize>at << 2));
   }
-  return hashKey(kp, kl);
+  return keyHash(kp, kl);
 }

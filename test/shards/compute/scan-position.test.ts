@@ -9,8 +9,8 @@ import { decodeReplies, encodeCommands } from "../../../worker/wire/resp";
 
 const dec = new TextDecoder();
 
-function coreWith(keys: string[]): Core {
-  const core = new Core(coreModule);
+function coreWith(keys: string[], keySeed?: number): Core {
+  const core = new Core(coreModule, keySeed === undefined ? {} : { keySeed });
   for (let i = 0; i < keys.length; i += 500) core.execute(encodeCommands(keys.slice(i, i + 500).map((k) => ["SET", k, "1"])), 1000);
   return core;
 }
@@ -23,14 +23,15 @@ function scanPage(core: Core, position: number, count: number): { keys: Uint8Arr
 
 const names = (n: number, prefix = "key:") => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
-it("every key a SCAN page returns sits between the page's start and end positions", () => {
-  const core = coreWith(names(5000, "binary\u00ff-safe:"));
+// A shard's core hashes its keyspace with its group's seed; an unseeded core (tests, scratch cores) with none.
+it.each([undefined, 0, 123_456_789, 0xffffffff])("every key a SCAN page returns sits between the page's start and end positions (key seed %s)", (keySeed) => {
+  const core = coreWith(names(5000, "binary\u00ff-safe:"), keySeed);
   let position = 0;
   let seen = 0;
   while (position < DONE) {
     const { keys, end } = scanPage(core, position, 37);
     for (const key of keys) {
-      const at = keyPosition(key);
+      const at = keyPosition(key, keySeed);
       expect(at).toBeGreaterThanOrEqual(position);
       expect(at).toBeLessThan(end);
     }
