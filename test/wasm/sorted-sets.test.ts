@@ -371,6 +371,25 @@ describe("sorted-set commands", () => {
       }),
     ).toBe(refused);
   });
+
+  it("a large payload with one member twice is refused; the same payload with the member renamed loads", () => {
+    const s = new Session();
+    // Distinct scores keep the items in order whatever a member is renamed to.
+    const pairs: string[] = [];
+    for (let i = 10_000; i < 30_000; i++) pairs.push(String(i), `m${i}`);
+    s.run("ZADD", "big", ...pairs);
+    const all = rows(s);
+    const row = all[all.findIndex((k, i) => i % 2 === 0 && k !== null && new TextDecoder().decode(k) === "big") + 1]!;
+    const renamed = (to: string) => {
+      const p = row.slice();
+      const at = new TextDecoder("latin1").decode(p).indexOf("m25000");
+      p.set(new TextEncoder().encode(to), at);
+      fixCrc(p);
+      return show(new Session().internal("__RESTORE", "big", p));
+    };
+    expect(renamed("m12345")).toBe("-ERR DUMP payload version or checksum are wrong");
+    expect(renamed("m99999")).toBe("+OK");
+  });
 });
 
 /** Recomputes the trailing CRC-64/Jones (reflected, poly 0xad93d23594c935a9) of a payload. */

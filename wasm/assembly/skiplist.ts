@@ -1,7 +1,7 @@
 // The full sorted-set structure: Redis's skiplist with spans (O(log n) insert, delete, rank, range
 // starts) plus a member -> node index in an open-addressing table (table.ts). Every block is the core's.
 import { alloc, blockSize, copyBytes, free } from "./alloc";
-import { hashKey, tFind, tInsert, tMakeRoom, tRemove, tReset, tMask, tSlots, tCount } from "./table";
+import { hashKey, tCount, tFind, tInit, tInsert, tMakeRoom, tMask, tRemove, tReset, tSlots } from "./table";
 
 // Node n (the pointer the member table holds) has its header and member at n and its levels below n:
 //   [([u32 forward][u32 span][f64 forward's score]) * level, top level first][f64 score]
@@ -250,6 +250,77 @@ export function zsInsert(zs: usize, score: f64, mp: usize, ml: u32): usize {
   if (!tMakeRoom(zs + 16)) unreachable();
   tInsert(zs + 16, hashKey(mp, ml), x);
   return x;
+}
+
+/** Fills UPDATE/RANK with the last node of every level (the header on levels above the structure's). */
+function tailPath(zs: usize): void {
+  let x = zsHeader(zs);
+  const level = <i32>load<u32>(zs, 12);
+  let r: u32 = 0;
+  for (let i = MAX_LEVEL - 1; i >= 0; i--) {
+    if (i < level) {
+      while (true) {
+        const l = fwdAt(x, i);
+        const f = <usize>load<u32>(l);
+        if (f == 0) break;
+        r += load<u32>(l, 4);
+        x = f;
+      }
+    }
+    store<u32>(RANK + ((<usize>i) << 2), r);
+    store<u32>(UPDATE + ((<usize>i) << 2), <u32>x);
+  }
+}
+
+/**
+ * Starts a bulk load of about `count` members in order (a compact value, a store's items) into an empty
+ * structure: the member table is sized once and zsAppend links each item after the tail without a search.
+ */
+export function zsBuildBegin(zs: usize, count: u32): void {
+  const t = zs + 16;
+  free(tSlots(t), ((<usize>tMask(t)) + 1) << 3);
+  tInit(t, count);
+  tailPath(zs);
+}
+
+/**
+ * Appends a member known to be absent after zsBuildBegin (the caller checked maxmemory). An item that does
+ * not sort after the tail is inserted by a search instead, and the tail path is found again.
+ */
+export function zsAppend(zs: usize, score: f64, mp: usize, ml: u32): void {
+  const tail = zsTail(zs);
+  if (tail != 0 && compareItem(nScore(tail), nMember(tail), nMemberLen(tail), score, mp, ml) >= 0) {
+    zsInsert(zs, score, mp, ml);
+    tailPath(zs);
+    return;
+  }
+  const lvl = randomLevel();
+  const x = newNode(lvl, score, mp, ml);
+  const length = zsLength(zs);
+  let level = <i32>load<u32>(zs, 12);
+  if (lvl > level) {
+    level = lvl;
+    store<u32>(zs, <u32>lvl, 12);
+  }
+  for (let i = 0; i < lvl; i++) {
+    const ul = fwdAt(upd(i), i);
+    store<u32>(ul, <u32>x);
+    store<u32>(ul, length + 1 - rnk(i), 4);
+    store<f64>(ul, score, 8);
+    store<u32>(UPDATE + ((<usize>i) << 2), <u32>x);
+    store<u32>(RANK + ((<usize>i) << 2), length + 1);
+  }
+  // As zsInsert keeps them: a link to nothing spans the rest of the set.
+  for (let i = lvl; i < level; i++) {
+    const ul = fwdAt(upd(i), i);
+    store<u32>(ul, load<u32>(ul, 4) + 1, 4);
+  }
+  store<u32>(x, <u32>tail, 4);
+  store<u32>(zs, <u32>x, 4);
+  store<u32>(zs, length + 1, 8);
+  store<u32>(zs, zsMemberBytes(zs) + ml, 28);
+  if (!tMakeRoom(zs + 16)) unreachable();
+  tInsert(zs + 16, hashKey(mp, ml), x);
 }
 
 /** Unlinks node x (UPDATE filled by findPath) from the levels, keeping spans exact. */
