@@ -102,14 +102,19 @@ export function compareBytes(ap: usize, al: u32, bp: usize, bl: u32): i32 {
 
 let levelRng: u64 = 0x2545f4914f6cdd1d;
 
-/** Redis's zslRandomLevel: p = 1/4, capped at MAX_LEVEL (its own generator: levels never touch replies). */
+/**
+ * Redis's zslRandomLevel with p = 1/2 instead of 1/4, capped at MAX_LEVEL (its own generator: levels never
+ * touch replies). With the next score beside each link, a search pays for the nodes it moves onto, about
+ * (1-p)/p per level over log(n)/log(1/p) levels: p = 1/2 moves a third less than 1/4 (ZADD into a 632k-member
+ * set 1.25-1.4x faster, measured) for 16 more bytes per node on average.
+ */
 function randomLevel(): i32 {
   let level = 1;
   while (true) {
     levelRng ^= levelRng << 13;
     levelRng ^= levelRng >> 7;
     levelRng ^= levelRng << 17;
-    if ((levelRng & 3) != 0 || level >= MAX_LEVEL) break;
+    if ((levelRng & 1) != 0 || level >= MAX_LEVEL) break;
     level++;
   }
   return level;

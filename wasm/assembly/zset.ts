@@ -174,11 +174,11 @@ export function addBound(e: usize, kl: u32, count: u32, memberBytes: usize): f64
   const total = (e != 0 ? zLen(e) : 0) + count;
   if (e != 0 && isFull(e)) need += <f64>tableGrowthBound(zsOf(e), count);
   else {
-    // A conversion: every member becomes a node (about 8 bytes of padding, the score and 1.33 levels of 8
-    // bytes each beyond its compact item) and the member table gets a slot array at 3/4 load at most.
+    // A conversion: every member becomes a node (the score, 2 levels of 16 bytes on average and up to 3
+    // bytes of block rounding beyond its compact item) and the member table gets a slot array at 3/4 load at most.
     let slots: usize = 16;
     while (<usize>total * 4 > slots * 3) slots <<= 1;
-    need += <f64>(<usize>total * 40 + slots * 8 + 512 + (e != 0 ? <usize>eValLen(e) : 0));
+    need += <f64>(<usize>total * 48 + slots * 8 + 512 + (e != 0 ? <usize>eValLen(e) : 0));
   }
   need += <f64>count * <f64>nodeBound(0) + <f64>memberBytes;
   return need;
