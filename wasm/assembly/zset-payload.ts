@@ -3,7 +3,7 @@
 import { alloc, free } from "./alloc";
 import { lookup } from "./db";
 import { compareBytes, compareItem, nMember, nMemberLen, nNext, nScore, zsFirst, zsFree, zsLength, zsMemberBytes } from "./skiplist";
-import { eKey, eKeyLen, eVal } from "./table";
+import { capFor, eKey, eKeyLen, eVal, hashKey } from "./table";
 import { isFull, MAX_COMPACT_ENTRIES, MAX_COMPACT_VALUE, zConvert, zsOf } from "./zset";
 
 export function releaseZset(e: usize): void {
@@ -51,44 +51,45 @@ export function validZsetValue(p: usize, len: u32): bool {
   return o == <u64>len && !hasDuplicate(p, count);
 }
 
-/** Whether two items of a compact value share a member: offsets sorted by member bytes (heapsort). */
+/**
+ * Whether two items of a compact value share a member: one pass over a scratch open-addressing table of
+ * (hash, offset) slots at the member table's own size, so the sorted set built next reuses the block.
+ */
 function hasDuplicate(p: usize, count: u32): bool {
-  const idx = alloc(<usize>count << 2);
-  if (idx == 0) return true;
-  let o: u32 = 4;
-  for (let i: u32 = 0; i < count; i++) {
-    store<u32>(idx + (<usize>i << 2), o);
-    o += 12 + load<u32>(p + o, 8);
-  }
-  for (let i = <i32>(count >> 1) - 1; i >= 0; i--) siftDown(p, idx, <u32>i, count);
-  for (let end = count - 1; end > 0; end--) {
-    const t = load<u32>(idx);
-    store<u32>(idx, load<u32>(idx + (<usize>end << 2)));
-    store<u32>(idx + (<usize>end << 2), t);
-    siftDown(p, idx, 0, end);
-  }
+  const cap = capFor(count);
+  const mask = cap - 1;
+  const bytes = (<usize>cap) << 3;
+  const slots = alloc(bytes);
+  if (slots == 0) return true;
+  memory.fill(slots, 0, bytes);
   let dup = false;
-  for (let i: u32 = 1; i < count && !dup; i++) dup = memberCmp(p, load<u32>(idx + (<usize>(i - 1) << 2)), load<u32>(idx + (<usize>i << 2))) == 0;
-  free(idx, <usize>count << 2);
+  let o: u32 = 4;
+  for (let i: u32 = 0; i < count && !dup; i++) {
+    const l = load<u32>(p + o, 8);
+    const h = hashKey(p + o + 12, l);
+    let j = h & mask;
+    while (true) {
+      const s = slots + ((<usize>j) << 3);
+      const at = load<u32>(s, 4);
+      if (at == 0) {
+        store<u32>(s, h);
+        store<u32>(s, o, 4);
+        break;
+      }
+      if (load<u32>(s) == h && memberCmp(p, at, o) == 0) {
+        dup = true;
+        break;
+      }
+      j = (j + 1) & mask;
+    }
+    o += 12 + l;
+  }
+  free(slots, bytes);
   return dup;
 }
 
 function memberCmp(p: usize, a: u32, b: u32): i32 {
   return compareBytes(p + a + 12, load<u32>(p + a, 8), p + b + 12, load<u32>(p + b, 8));
-}
-
-function siftDown(p: usize, idx: usize, i: u32, n: u32): void {
-  while (true) {
-    const l: u32 = 2 * i + 1;
-    if (l >= n) return;
-    let c = l;
-    if (l + 1 < n && memberCmp(p, load<u32>(idx + (<usize>(l + 1) << 2)), load<u32>(idx + (<usize>l << 2))) > 0) c = l + 1;
-    if (memberCmp(p, load<u32>(idx + (<usize>c << 2)), load<u32>(idx + (<usize>i << 2))) <= 0) return;
-    const t = load<u32>(idx + (<usize>c << 2));
-    store<u32>(idx + (<usize>c << 2), load<u32>(idx + (<usize>i << 2)));
-    store<u32>(idx + (<usize>i << 2), t);
-    i = c;
-  }
 }
 
 /** After a compact value was loaded: converts it to the full encoding past the thresholds. */

@@ -10,7 +10,7 @@ import { bulk, error, REPLY } from "./out";
 import {
   BELOW_MEMBER, BELOW_SCORE, compareBytes, compareItem, countNode, NOT_ABOVE_MEMBER, NOT_ABOVE_SCORE, nMember,
   nMemberLen, nNext, nBack, nodeBound, nScore, tableGrowthBound, zsAt, zsCountWhile, zsCreate, zsDelete, zsFind, zsFree,
-  zsInsert, zsLength, zsRank, zsUpdateScore,
+  zsAppend, zsBuildBegin, zsInsert, zsLength, zsRank, zsUpdateScore,
 } from "./skiplist";
 import { eEncoding, eExpire, eKey, eKeyLen, eSize, eType, eVal, eValLen, HDR } from "./table";
 
@@ -174,11 +174,11 @@ export function addBound(e: usize, kl: u32, count: u32, memberBytes: usize): f64
   const total = (e != 0 ? zLen(e) : 0) + count;
   if (e != 0 && isFull(e)) need += <f64>tableGrowthBound(zsOf(e), count);
   else {
-    // A conversion: every member becomes a node (about 8 bytes of padding, the score and 1.33 levels of 8
-    // bytes each beyond its compact item) and the member table gets a slot array at 3/4 load at most.
+    // A conversion: every member becomes a node (the score, 2 levels of 16 bytes on average and up to 3
+    // bytes of block rounding beyond its compact item) and the member table gets a slot array at 3/4 load at most.
     let slots: usize = 16;
     while (<usize>total * 4 > slots * 3) slots <<= 1;
-    need += <f64>(<usize>total * 40 + slots * 8 + 512 + (e != 0 ? <usize>eValLen(e) : 0));
+    need += <f64>(<usize>total * 48 + slots * 8 + 512 + (e != 0 ? <usize>eValLen(e) : 0));
   }
   need += <f64>count * <f64>nodeBound(0) + <f64>memberBytes;
   return need;
@@ -220,10 +220,11 @@ export function zConvert(e: usize): usize {
   if (zs == 0) unreachable();
   const v = eVal(e);
   const n = load<u32>(v);
+  zsBuildBegin(zs, n);
   let o: usize = 4;
   for (let i: u32 = 0; i < n; i++) {
     const l = load<u32>(v + o + 8);
-    zsInsert(zs, load<f64>(v + o), v + o + 12, l);
+    zsAppend(zs, load<f64>(v + o), v + o + 12, l);
     o += 12 + <usize>l;
   }
   const kl = eKeyLen(e);
@@ -435,10 +436,11 @@ export function ibStore(kp: usize, kl: u32): bool {
   const e = zCreate(kp, kl, true);
   if (e == 0) unreachable();
   const zs = zsOf(e);
+  zsBuildBegin(zs, n);
   let o: usize = 4;
   for (let i: u32 = 0; i < n; i++) {
     const l = load<u32>(ibPtr + o, 8);
-    zsInsert(zs, load<f64>(ibPtr + o), ibPtr + o + 12, l);
+    zsAppend(zs, load<f64>(ibPtr + o), ibPtr + o + 12, l);
     o += 12 + <usize>l;
   }
   return true;
