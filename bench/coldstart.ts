@@ -1,15 +1,15 @@
 // Cold start and shard scaling through a real `npm start` gateway: how long a shard holding ~50 MB takes
 // to serve its first command after the runtime restarts on the same state (against redis-server
-// restarting from its RDB of the same keys), and SET throughput with 1, 2, 4 and 8 shards (against 1).
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+// restarting from its RDB of the same keys), the same for one large collection (coldstart-collections.ts),
+// and SET throughput with 1, 2, 4 and 8 shards (against 1).
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GatewayProcess } from "../test/compat/gateway-process";
-import { RespClient } from "../test/compat/resp-client";
 import { shardOfSlot } from "../worker/routing/slot-map";
 import { checkReplies, type Command } from "./http-workload";
-import { ensureRedisInstalled, freePort } from "./redis-server";
+import { measureColdCollections, type ColdPlacement } from "./coldstart-collections";
+import { redisRestartMs } from "./redis-restart";
 import { rate, ratio, table, type Section } from "./report";
 import { keySlotOfBytes } from "./slot-ts";
 import type { BenchContext, Suite } from "./suite";
@@ -35,16 +35,17 @@ const coldValue = (i: number) => `${i}:`.padEnd(VALUE_BYTES, "x");
 
 async function runColdStart(context: BenchContext): Promise<Section> {
   ensureWrk(context.log);
-  const cold = await measureColdStart(context);
+  const { lines: cold, placement } = await measureColdStart(context);
+  const collections = await measureColdCollections(context, placement);
   const scaling = await measureScaling(context);
   return {
     title: "Cold start of a loaded shard, and SET throughput by shard count",
-    lines: [...cold, "", ...scaling],
+    lines: [...cold, "", ...collections, "", ...scaling],
     targets: [],
   };
 }
 
-async function measureColdStart({ quick, log }: BenchContext): Promise<string[]> {
+async function measureColdStart({ quick, log }: BenchContext): Promise<{ lines: string[]; placement: ColdPlacement }> {
   const keys = quick ? 5_000 : 50_000;
   const restarts = quick ? QUICK_RESTARTS : RESTARTS;
   const probe = Math.floor(keys / 2);
@@ -53,7 +54,16 @@ async function measureColdStart({ quick, log }: BenchContext): Promise<string[]>
   while (shardOfSlot(keySlotOfBytes(encoder.encode(`warm:${other}`)), SHARDS) === coldShard) other++;
   const otherKey = `warm:${other}`;
 
-  const redisMs = await redisRestartMs(keys, probe, restarts, log);
+  const expected = encoder.encode(coldValue(probe));
+  const redisMs = await redisRestartMs(
+    {
+      batches: loadBatches(keys),
+      probe: ["GET", coldKey(probe)],
+      accept: (reply) => reply instanceof Uint8Array && Buffer.from(reply).equals(expected),
+      restarts,
+    },
+    log,
+  );
   log(`coldstart: redis-server restart → first GET ${redisMs.map((ms) => ms.toFixed(0)).join(", ")} ms`);
 
   const persistDir = mkdtempSync(join(tmpdir(), "edgeslot-coldstart-"));
@@ -62,11 +72,7 @@ async function measureColdStart({ quick, log }: BenchContext): Promise<string[]>
   let shardBytes = 0;
   try {
     const post = async (path: string, body: unknown) => (await gateway.fetch(path, { method: "POST", body: JSON.stringify(body) })).json() as Promise<any>;
-    for (let start = 0; start < keys; start += LOAD_CHUNK) {
-      const commands: Command[] = [];
-      for (let i = start; i < Math.min(keys, start + LOAD_CHUNK); i++) commands.push(["SET", coldKey(i), coldValue(i)]);
-      checkReplies("gateway load", commands, await post("/pipeline", commands));
-    }
+    for (const commands of loadBatches(keys)) checkReplies("gateway load", commands, await post("/pipeline", commands));
     await post("/", ["SET", otherKey, "1"]);
     const info = String((await post("/", ["INFO", "memory"])).result);
     shardBytes = Number(new RegExp(`shard${coldShard}:used_memory=(\\d+)`).exec(info)?.[1] ?? NaN);
@@ -96,7 +102,7 @@ async function measureColdStart({ quick, log }: BenchContext): Promise<string[]>
     await gateway.stop();
   }
   const megabytes = ((keys * VALUE_BYTES) / 1e6).toFixed(0);
-  return [
+  const lines = [
     `**Cold start.** ${keys.toLocaleString("en")} keys × ${VALUE_BYTES.toLocaleString("en")}-byte values (${megabytes} MB of values, ` +
       `all under the hash tag \`{cold}\`, so on shard ${coldShard} of ${SHARDS}; the shard reports ${(shardBytes / 1e6).toFixed(1)} MB used), ` +
       `loaded through \`POST /pipeline\`; then the whole \`npm start\` process group is SIGKILLed and started again on the same ` +
@@ -112,6 +118,15 @@ async function measureColdStart({ quick, log }: BenchContext): Promise<string[]>
       `"first GET vs redis-server" divides the loaded shard's first GET by that (lower is better); it leaves out the ` +
       `runtime's own start (the "serving" column), which a deployed Worker does not pay per shard.`,
   ];
+  return { lines, placement: { shards: SHARDS, coldShard, otherKey } };
+}
+
+function* loadBatches(keys: number): Generator<Command[]> {
+  for (let start = 0; start < keys; start += LOAD_CHUNK) {
+    const commands: Command[] = [];
+    for (let i = start; i < Math.min(keys, start + LOAD_CHUNK); i++) commands.push(["SET", coldKey(i), coldValue(i)]);
+    yield commands;
+  }
 }
 
 async function measureScaling({ quick, log }: BenchContext): Promise<string[]> {
@@ -163,64 +178,4 @@ async function measureScaling({ quick, log }: BenchContext): Promise<string[]> {
     `Every shard and the gateway run in one workerd, beside wrk, on this machine's two cores, so more shards add parallel ` +
       `batches but no CPU: the ratio shows what sharding costs or saves per request here, not what separate machines would give.`,
   ];
-}
-
-/** redis-server restarted on an RDB of the same keys: ms from spawn until a GET of a loaded key answers, per restart. */
-async function redisRestartMs(keys: number, probe: number, restarts: number, log: (line: string) => void): Promise<number[]> {
-  const path = ensureRedisInstalled(log).server;
-  const dir = mkdtempSync(join(tmpdir(), "edgeslot-rdb-"));
-  const port = await freePort();
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--dbfilename", "dump.rdb", "--save", "", "--appendonly", "no"];
-  const expected = coldValue(probe);
-  let child: ChildProcess | null = null;
-  try {
-    child = spawn(path, args, { stdio: "ignore" });
-    const client = await connectWhenListening(port, child);
-    for (let start = 0; start < keys; start += LOAD_CHUNK) {
-      const commands: Command[] = [];
-      for (let i = start; i < Math.min(keys, start + LOAD_CHUNK); i++) commands.push(["SET", coldKey(i), coldValue(i)]);
-      await client.send(commands);
-    }
-    await client.call("SAVE");
-    client.close();
-    const times: number[] = [];
-    for (let round = 0; round < restarts; round++) {
-      await killAndWait(child);
-      const started = performance.now();
-      child = spawn(path, args, { stdio: "ignore" });
-      const restarted = await connectWhenListening(port, child);
-      for (;;) {
-        const reply = await restarted.call("GET", coldKey(probe));
-        if (reply instanceof Uint8Array && new TextDecoder().decode(reply) === expected) break;
-        if (reply instanceof Uint8Array || reply === null) throw new Error(`redis-server answered GET with ${String(reply).slice(0, 100)} after restart`);
-        await new Promise((resolve) => setTimeout(resolve, 1)); // -LOADING: the RDB is still being read
-      }
-      times.push(performance.now() - started);
-      restarted.close();
-    }
-    return times;
-  } finally {
-    if (child) await killAndWait(child);
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function connectWhenListening(port: number, child: ChildProcess): Promise<RespClient> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      return await RespClient.connect(port);
-    } catch (error) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not listen on ${port}: ${String(error)}`);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-  }
-}
-
-function killAndWait(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
 }
