@@ -13,7 +13,7 @@ import { plan } from "./plan";
 import { transactionKeys } from "./cross-shard";
 import type { TxTransport } from "../../shards/transactions/coordinator";
 import { mapReduceWrites } from "../../shards/compute/options";
-import { acrossShards, isPlain, runCommands, runPlainPlan, runPlan, type RunContext, type ShardRespReplies } from "./run";
+import { acrossShards, failedReplies, isPlain, runCommands, runPlainPlan, runPlan, type RunContext, type ShardRespReplies } from "./run";
 import { transactionTransport } from "./transport";
 import { replicatedTransport } from "./replicated-transport";
 import { tokenPositions, type SyncPositions } from "../sync-token";
@@ -137,8 +137,8 @@ export async function executeTransaction(commands: readonly Command[], context: 
     return runPlan(planned, { ...context, transport: { execute: async () => replies } });
   } catch (error) {
     if (error instanceof MovedError) return executeTransaction(commands, await context.current());
-    const failed = new ReplyError(`ERR shard ${shard} failed: ${error instanceof Error ? error.message : String(error)}`);
-    return runPlan(planned, { ...context, transport: { execute: async () => planned.batches[shard]!.map(() => failed) } });
+    const failed = failedReplies(shard, planned.batches[shard]!.length, error);
+    return runPlan(planned, { ...context, transport: { execute: async () => failed } });
   }
 }
 

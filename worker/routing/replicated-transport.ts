@@ -39,7 +39,7 @@ export function replicatedTransport(namespace: Env["SHARD"], settings: Replicati
     return !(spec instanceof ReplyError) && readOnlyCommand(spec.name);
   };
   const executeRaw = async (shard: number, commands: readonly Command[], planned?: Route): Promise<Uint8Array> => {
-    if (settings.replicas === 0 && !holdsReplicationCommand(commands)) return plain.executeRaw!(shard, commands, planned);
+    if (settings.replicas === 0 && !holdsReplicationCommand(commands)) return plain.executeRaw(shard, commands, planned);
     // The map the commands were planned by, not a newer one another request fetched since: a shard
     // that changed after it must see the batch as behind, and check its keys.
     const route = planned ?? topology.route(shard);

@@ -46,7 +46,8 @@ async function runShard(batch: readonly Command[], shard: number, pinned: Readon
   }
 }
 
-function failedReplies(shard: number, count: number, error: unknown): ReplyError[] {
+/** What each of a failed shard's commands answers. */
+export function failedReplies(shard: number, count: number, error: unknown): ReplyError[] {
   const failed = new ReplyError(`ERR shard ${shard} failed: ${error instanceof Error ? error.message : String(error)}`);
   return Array.from({ length: count }, () => failed);
 }

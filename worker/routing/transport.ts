@@ -59,7 +59,7 @@ export function transactionTransport(shards: Env["SHARD"], decisions: Env["TX_DE
  * non-idempotent writes. Each batch carries the slot map's version and the slots it routed to the
  * shard: a script may touch only those keys, and a shard whose slots changed later refuses it (MOVED).
  */
-export function durableObjectTransport(namespace: Env["SHARD"], routeOf: (shard: number) => Route, movedTo: (version: number) => Promise<MovedError>): ShardTransport {
+export function durableObjectTransport(namespace: Env["SHARD"], routeOf: (shard: number) => Route, movedTo: (version: number) => Promise<MovedError>): Required<ShardTransport> {
   const executeRaw = async (shard: number, commands: readonly Command[], route?: Route): Promise<Uint8Array> => {
     const stub = namespace.get(namespace.idFromName(`shard-${shard}`));
     const answer: unknown = await stub.executeRouted(batchBuffer(commands), route ?? routeOf(shard));
